@@ -1,0 +1,108 @@
+package io.leakscope.analyze;
+
+import io.leakscope.bundle.Artifact;
+import io.leakscope.bundle.ArtifactKind;
+import io.leakscope.bundle.Bundle;
+import io.leakscope.findings.Findings;
+import io.leakscope.findings.FindingsJson;
+import io.leakscope.findings.Input;
+import io.leakscope.findings.Note;
+import io.leakscope.findings.Target;
+import io.leakscope.io.InputException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The analyze stage of the pipeline: inputs (bundles, or loose files of any supported kind) in, findings
+ * out. Reading is by kind ({@link InputReader}); what spans all inputs runs afterwards ({@link Stage}).
+ */
+public final class Analyzer {
+    private final Map<String, InputReader> readers;
+    private final List<Stage> stages;
+    private final String generator;
+
+    public Analyzer(Map<String, InputReader> readers, List<Stage> stages, String generator) {
+        this.readers = Map.copyOf(readers);
+        this.stages = List.copyOf(stages);
+        this.generator = generator;
+    }
+
+    /** The analyzer with every reader and stage leakscope has. */
+    public static Analyzer standard(String generator) {
+        Map<String, InputReader> r = new LinkedHashMap<>();
+        r.put(InputKind.SERIES, new SeriesReader());
+        List<Stage> s = new ArrayList<>();
+        s.add(new VerdictStage());
+        return new Analyzer(r, s, generator);
+    }
+
+    public Findings analyze(List<Path> inputs) throws IOException {
+        if (inputs.isEmpty()) {
+            throw new InputException("no input given");
+        }
+        FindingsBuilder b = new FindingsBuilder();
+        for (Path in : inputs) {
+            String kind = InputKind.detect(in);
+            if (kind.equals(InputKind.BUNDLE)) {
+                readBundle(in, b);
+            } else if (kind.equals(InputKind.FINDINGS)) {
+                throw new InputException(in + ": is already a findings file; use 'leakscope report' or 'leakscope gate' on it");
+            } else {
+                b.inputs.add(new Input(in.toString(), kind, Files.isRegularFile(in) ? Files.size(in) : 0));
+                readerFor(kind, in).read(in, null, b);
+            }
+        }
+        if (b.target == null) {
+            b.target = Target.offline(inputs.size() == 1 ? inputs.get(0).toString() : inputs.size() + " files");
+        }
+        for (Stage st : stages) {
+            st.apply(b);
+        }
+        return b.build(generator);
+    }
+
+    private void readBundle(Path dir, FindingsBuilder b) throws IOException {
+        Bundle bundle = Bundle.open(dir);
+        b.inputs.add(new Input(dir.toString(), InputKind.BUNDLE, 0));
+        if (bundle.manifest().target() != null) {
+            b.target = bundle.manifest().target();
+        }
+        if (bundle.manifest().limits() != null) {
+            b.limits = bundle.manifest().limits();
+        }
+        b.notes.addAll(bundle.manifest().notes());
+        if ("target-exited".equals(bundle.manifest().endReason())) {
+            b.note(Note.info("capture", "The target exited at " + bundle.manifest().captureEnd()
+                    + ", before the capture was due to end."));
+        }
+        for (Artifact a : bundle.manifest().artifacts()) {
+            InputReader r = readers.get(a.kind());
+            if (r == null) {
+                if (!a.kind().equals(ArtifactKind.LOG)) {
+                    b.note(Note.info(a.path(), "not analysed: no reader for kind '" + a.kind() + "' yet"));
+                }
+                continue;
+            }
+            r.read(bundle.resolve(a), a, b);
+        }
+    }
+
+    private InputReader readerFor(String kind, Path in) {
+        InputReader r = readers.get(kind);
+        if (r == null) {
+            throw new InputException(in + ": reading " + kind + " input is not implemented yet");
+        }
+        return r;
+    }
+
+    /** For callers that want findings as JSON text. */
+    public static String toJson(Findings f) {
+        return FindingsJson.toJson(f);
+    }
+}

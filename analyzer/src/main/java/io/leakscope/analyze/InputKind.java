@@ -1,0 +1,98 @@
+package io.leakscope.analyze;
+
+import io.leakscope.bundle.ArtifactKind;
+import io.leakscope.bundle.Bundle;
+import io.leakscope.bundle.SeriesCsv;
+import io.leakscope.io.InputException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Recognises an input by its content (magic bytes, first lines), not by its name. */
+public final class InputKind {
+    public static final String BUNDLE = "bundle";
+    public static final String FINDINGS = "findings";
+    public static final String HPROF = ArtifactKind.HPROF;
+    public static final String JFR = ArtifactKind.JFR;
+    public static final String NMT = ArtifactKind.NMT;
+    public static final String SERIES = ArtifactKind.SERIES;
+    public static final String HISTOGRAM = ArtifactKind.HISTOGRAM;
+    public static final String SMAPS_DIR = "smaps-capture";
+    public static final String MEMRAY_CSV = "memray-csv";
+    public static final String MEMRAY_JSON = "memray-json";
+    public static final String MEMRAY_BIN = "memray-bin";
+    public static final String MEMRAY_HTML = "memray-html";
+
+    private InputKind() {
+    }
+
+    public static String detect(Path p) throws IOException {
+        if (Files.isDirectory(p)) {
+            if (Bundle.isBundle(p) || p.getFileName().toString().endsWith(".leakscope")
+                    || p.getFileName().toString().endsWith(".leakscope.partial")) {
+                return BUNDLE;
+            }
+            return SMAPS_DIR;
+        }
+        if (!Files.exists(p)) {
+            throw new InputException(p + ": no such file or directory");
+        }
+        if (!Files.isReadable(p)) {
+            throw new InputException(p + ": permission denied");
+        }
+        long size = Files.size(p);
+        if (size == 0) {
+            throw new InputException(p + ": empty file");
+        }
+        byte[] head = new byte[(int) Math.min(size, 8192)];
+        try (InputStream in = Files.newInputStream(p)) {
+            in.readNBytes(head, 0, head.length);
+        }
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        if (text.startsWith("JAVA PROFILE 1.0.")) {
+            return HPROF;
+        }
+        if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+            return HPROF; // gzip: HotSpot's -gz heap dumps; the HPROF reader checks what is inside
+        }
+        if (text.startsWith("FLR\0")) {
+            return JFR;
+        }
+        if (head.length >= 4 && (head[0] & 0xff) == 0x04 && (head[1] & 0xff) == 0x22 && (head[2] & 0xff) == 0x4d
+                && (head[3] & 0xff) == 0x18) {
+            return MEMRAY_BIN; // LZ4 frame: memray's default capture compression
+        }
+        if (text.startsWith("memray")) {
+            return MEMRAY_BIN;
+        }
+        if (text.startsWith(SeriesCsv.MAGIC)) {
+            return SERIES;
+        }
+        String trimmed = text.stripLeading();
+        if (trimmed.startsWith("{")) {
+            if (text.contains("\"leakscope.findings\"")) {
+                return FINDINGS;
+            }
+            if (text.contains("total_num_allocations") || text.contains("\"metadata\"")) {
+                return MEMRAY_JSON;
+            }
+        }
+        if (trimmed.startsWith("allocator,num_allocations,size")) {
+            return MEMRAY_CSV;
+        }
+        if (text.contains("Native Memory Tracking:")) {
+            return NMT;
+        }
+        if (text.contains("num     #instances         #bytes  class name")) {
+            return HISTOGRAM;
+        }
+        if (trimmed.regionMatches(true, 0, "<!doctype html", 0, 14) || trimmed.startsWith("<html")) {
+            return MEMRAY_HTML; // the reader checks for memray's embedded data
+        }
+        throw new InputException(p + ": not a recognised input (expected a bundle directory, .hprof, .jfr, NMT text,"
+                + " a smaps capture directory, Memray output or findings.json)");
+    }
+}
