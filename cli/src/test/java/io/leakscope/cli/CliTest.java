@@ -132,4 +132,20 @@ class CliTest {
         assertTrue(r.err().contains("newer"), r.err());
         assertFalse(Files.exists(tmp.resolve("r.html")));
     }
+
+    @Test
+    void attachToAGonePidIsExit2WithOneLine() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        Run r = run("attach", Long.toString(p.pid()), "--duration", "2s", "--out", tmp.resolve("a").toString());
+        assertEquals(2, r.code());
+        assertEquals("leakscope: PID " + p.pid() + ": no such process", r.err().strip());
+    }
+
+    @Test
+    void badDurationIsExit2() {
+        Run r = run("attach", "1", "--duration", "ten minutes");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("not a duration"), r.err());
+    }
 }
