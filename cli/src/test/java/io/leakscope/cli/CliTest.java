@@ -137,7 +137,7 @@ class CliTest {
     void attachToAGonePidIsExit2WithOneLine() throws Exception {
         Process p = new ProcessBuilder("true").start();
         p.waitFor();
-        Run r = run("attach", Long.toString(p.pid()), "--duration", "2s", "--out", tmp.resolve("a").toString());
+        Run r = run("attach", Long.toString(p.pid()), "--duration", "10s", "--out", tmp.resolve("a").toString());
         assertEquals(2, r.code());
         assertEquals("leakscope: PID " + p.pid() + ": no such process", r.err().strip());
     }

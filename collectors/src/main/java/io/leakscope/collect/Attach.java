@@ -34,7 +34,8 @@ public final class Attach {
                 throw new InputException("--interval must be positive");
             }
             if (duration.compareTo(interval) < 0) {
-                throw new InputException("--duration (" + duration + ") is shorter than --interval (" + interval + ")");
+                throw new InputException("--duration (" + io.leakscope.io.Units.formatDuration(duration.toMillis() / 1000.0)
+                        + ") is shorter than --interval (" + io.leakscope.io.Units.formatDuration(interval.toMillis() / 1000.0) + ")");
             }
             if (heapDumps < 0) {
                 throw new InputException("--heap-dumps must be 0 or more");
