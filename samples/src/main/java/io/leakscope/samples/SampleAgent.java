@@ -39,7 +39,7 @@ public final class SampleAgent {
         }
         Scenario s = scenario(args[0].toLowerCase(Locale.ROOT));
         int rate = 50;
-        long seconds = Long.MAX_VALUE / 2000;
+        long seconds = 365L * 24 * 3600; // "until killed"
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--rate" -> rate = Integer.parseInt(args[i + 1]);
