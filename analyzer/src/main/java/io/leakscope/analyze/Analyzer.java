@@ -39,6 +39,7 @@ public final class Analyzer {
         r.put(InputKind.SERIES, new SeriesReader());
         List<Stage> s = new ArrayList<>();
         s.add(new VerdictStage());
+        s.add(new io.leakscope.advice.AdviceStage()); // after the verdict: advice depends on it
         return new Analyzer(r, s, generator);
     }
 
