@@ -15,6 +15,7 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,7 +46,11 @@ public final class HtmlReport {
 
     /** The data model: the findings as their JSON tree. */
     static Map<String, Object> model(Findings f, Path baseDir) {
-        Map<String, Object> tree = FindingsJson.MAPPER.convertValue(f, new TypeReference<Map<String, Object>>() { });
+        // The template draws series only through the view's chart geometry: leave the (large) arrays out of the tree.
+        Findings withoutSeries = new Findings(f.schema(), f.schemaVersion(), f.generatedAt(), f.generator(), f.verdict(),
+                f.headline(), f.inputs(), f.target(), f.limits(), List.of(), f.growth(), f.heap(), f.nativeMemory(),
+                f.recommendations(), f.notes());
+        Map<String, Object> tree = FindingsJson.MAPPER.convertValue(withoutSeries, new TypeReference<Map<String, Object>>() { });
         return Map.of("f", tree, "v", ReportView.of(f, baseDir));
     }
 

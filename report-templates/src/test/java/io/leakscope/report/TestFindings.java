@@ -107,4 +107,54 @@ final class TestFindings {
                 new Growth(fits, attr, "Heap explains 83% " + name), new Heap(dumps, suspects, growing, secrets), nat,
                 recs, List.of(Note.warn("nmt " + name, "NMT was off " + name)));
     }
+
+    /**
+     * What the analysis of a 1 GB heap-dump diff can hand the report when nothing upstream caps it: thousands
+     * of growing paths with deep paths and many accumulated classes, a thousand fitted class series of 600
+     * points, thousands of native sites and secret holders.
+     */
+    static Findings large() {
+        Findings base = rich("com.example.agent.memory.ConversationStore", 10_000, 20, 1_000);
+        int n = 600;
+        long t0 = 1_764_000_000_000L;
+        List<Series> series = new ArrayList<>();
+        for (Series s : base.series()) {
+            long[] t = new long[n];
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                t[i] = t0 + i * 5_000L;
+                v[i] = s.values()[i % s.size()] + i * 1000.0;
+            }
+            series.add(new Series(s.id(), s.label(), s.unit(), s.source(), s.role(), s.parent(), t, v));
+        }
+        List<Heap.GrowingPath> growing = new ArrayList<>();
+        for (Heap.GrowingPath g : base.heap().growing()) {
+            List<String> path = new ArrayList<>();
+            for (int d = 0; d < 12; d++) {
+                path.add("com.example.agent.memory.Node" + (d < 6 ? d : d + "_" + growing.size() % 97) + ".children[" + d + "]");
+            }
+            growing.add(new Heap.GrowingPath(g.signature(), path, g.accumulationPoint(), g.retainedBytes(),
+                    g.objectCount(), g.bytesPerDump(), g.bytesPerMinute(), g.accumulated()));
+        }
+        List<NativeMemory.LeakSite> sites = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            List<String> frames = new ArrayList<>();
+            for (int d = 0; d < 30; d++) {
+                frames.add("libagent.so`Allocator::frame" + d + "_" + i);
+            }
+            sites.add(new NativeMemory.LeakSite(frames, 1_000_000L - i, 100, "nativemem"));
+        }
+        List<Heap.SecretHolder> holders = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            holders.add(new Heap.SecretHolder("com.example.Holder" + i, "api-key", i, List.of()));
+        }
+        List<Heap.LeakSuspect> suspects = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            suspects.add(base.heap().suspects().get(0));
+        }
+        Heap heap = new Heap(base.heap().dumps(), suspects, growing, new Heap.SecretScan(5_000_000, 2_000, holders));
+        return new Findings(base.schema(), base.schemaVersion(), base.generatedAt(), base.generator(), base.verdict(),
+                base.headline(), base.inputs(), base.target(), base.limits(), series, base.growth(), heap,
+                new NativeMemory("detail", null, sites, null), base.recommendations(), base.notes());
+    }
 }
