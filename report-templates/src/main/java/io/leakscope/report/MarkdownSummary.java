@@ -126,7 +126,7 @@ public final class MarkdownSummary {
                 case '>' -> b.append("&gt;");
                 case '"' -> b.append("&quot;");
                 case '\n', '\r' -> b.append(' ');
-                case '\\', '`', '*', '_', '[', ']', '|', '#', '!', '~', '(', ')' -> b.append('\\').append(c);
+                case '\\', '`', '*', '_', '[', ']', '|', '#', '!', '~' -> b.append('\\').append(c);
                 default -> b.append(c);
             }
         }
@@ -134,10 +134,14 @@ public final class MarkdownSummary {
     }
 
     /**
-     * A code span. Inside one Markdown does not interpret anything, but GitHub still ends a table cell at '|'
-     * and the span at a backtick, so those two are replaced; '&lt;' needs no escaping there.
+     * A code span for names and commands. GitHub still ends a table cell at '|' and the span at a backtick,
+     * so those are replaced; text with HTML metacharacters is written escaped instead, outside a span,
+     * so that no renderer can take it for markup.
      */
     static String code(String s) {
+        if (s.indexOf('<') >= 0 || s.indexOf('>') >= 0 || s.indexOf('&') >= 0) {
+            return esc(s);
+        }
         String t = s.replace('`', '\'').replace("|", "¦").replace('\n', ' ').replace('\r', ' ');
         return "`" + t + "`";
     }
