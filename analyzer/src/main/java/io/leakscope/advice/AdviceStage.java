@@ -115,7 +115,9 @@ public final class AdviceStage implements Stage {
         long max = r.memoryMax();
         String basis = "baseline " + Units.formatBytes(r.baseline()) + " (" + r.series().id() + " after warm-up), peak "
                 + Units.formatBytes(r.peak())
-                + (r.slope() != null ? ", growth " + rate(r.slope()) + " (upper bound " + rate(r.slopeHigh()) + ")" : ", no significant growth");
+                + (r.slope() != null ? ", growth " + rate(r.slope()) + " (upper bound " + rate(r.slopeHigh()) + ")"
+                : r.verdict() == Verdict.STABLE ? ", no significant growth"
+                : ", growth not established (capture longer to get a rate)");
         String sized = leaking
                 ? "MemoryHigh = baseline + max(25%, 64 MiB) = " + mib(high) + "M"
                 : "MemoryHigh = peak + max(25%, 64 MiB) = " + mib(high) + "M";

@@ -116,15 +116,38 @@ final class ReportView {
             a.put("whenLimit", f.limits().effectiveLimitBytes() == null ? "unknown: no limit was found"
                     : "not within the projection horizon");
         }
+        if (!a.containsKey("howFast")) {
+            a.put("howFast", f.verdict() == Verdict.STABLE ? "no significant growth" : "not established");
+        }
+        if (!a.containsKey("whenLimit")) {
+            a.put("whenLimit", f.verdict() == Verdict.STABLE ? "not on the current trend" : "unknown");
+        }
         a.put("responsible", culprit(f));
+        a.put("doNow", doNow(f));
+        return a;
+    }
+
+    /** The first limit to set, the planned restart if the leak needs one, and the first code lead. */
+    private static List<Map<String, Object>> doNow(Findings f) {
         List<Map<String, Object>> now = new ArrayList<>();
+        Recommendation limit = null;
+        Recommendation restart = null;
+        Recommendation code = null;
         for (Recommendation r : f.recommendations()) {
-            if (now.size() < 3 && ("containment".equals(r.kind()) || "code".equals(r.kind()))) {
+            if ("containment".equals(r.kind()) && r.title() != null && r.title().startsWith("Restart")) {
+                restart = restart == null ? r : restart;
+            } else if ("containment".equals(r.kind())) {
+                limit = limit == null ? r : limit;
+            } else if ("code".equals(r.kind())) {
+                code = code == null ? r : code;
+            }
+        }
+        for (Recommendation r : new Recommendation[]{limit, restart, code}) {
+            if (r != null) {
                 now.add(rec(r));
             }
         }
-        a.put("doNow", now);
-        return a;
+        return now;
     }
 
     /** Confidence in words: from the trend test's p-value, the fit's R² and the number of samples. */
@@ -197,10 +220,8 @@ final class ReportView {
             }
         }
         if (resident != null) {
+            // cgroup.usage is left out: it counts the whole group (and its page cache), often another scale
             TimelineChart c = new TimelineChart("chart-rss", "Resident size").line(resident);
-            if (resident.id().equals("process.rss") && f.series("cgroup.usage") != null) {
-                c.line(f.series("cgroup.usage"));
-            }
             c.fit(resident, fitOf(f, resident.id())).limit(f.limits().effectiveLimitBytes(), f.limits().effectiveLimitSource());
             add(out, c.marks(marks));
         }
