@@ -117,4 +117,34 @@ class BrowserReportTest {
         assertEquals("2", attr(root, "data-rendered"), "both charts drawn");
         assertFalse(dom.contains("<img src=\"x\""), "an <img> element was created from the data");
     }
+
+    /** A flame graph written by async-profiler's converter from a JFR recording of this JVM, embedded in the report. */
+    @Test
+    void realFlameGraphIsEmbeddedWithoutErrors() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("flame"));
+        Path jfr = dir.resolve("busy.jfr");
+        try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
+            r.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(5));
+            r.start();
+            long end = System.nanoTime() + 500_000_000L;
+            double x = 0;
+            while (System.nanoTime() < end) {
+                x += Math.sqrt(x + 1);
+            }
+            r.stop();
+            r.dump(jfr);
+            assertTrue(x > 0);
+        }
+        one.convert.Main.main(new String[]{jfr.toString(), dir.resolve("native-leak.html").toString()});
+        assertTrue(Files.readString(dir.resolve("native-leak.html")).contains("<canvas"), "converter output");
+        Findings f = HtmlReportTest.withFlame(TestFindings.rich("com.example.Tool", 2, 2, 2), "native-leak.html");
+        FindingsJson.write(f, dir.resolve("findings.json"));
+        Path html = dir.resolve("report.html");
+        HtmlReport.write(f, html);
+        String dom = HeadlessChromium.dumpDom(html, tmp);
+        String root = rootAttributes(dom);
+        assertNull(attr(root, "data-js-errors"), "script errors or CSP violations: " + attr(root, "data-js-error"));
+        assertTrue(dom.contains("<iframe class=\"flame\""), "flame graph frame");
+        HeadlessChromium.screenshot(html, Path.of("target/report-flame.png"), 1280, 5200, tmp);
+    }
 }
