@@ -34,7 +34,7 @@ public final class AdviceStage implements Stage {
     /** Restart when this share of the headroom is used, so the restart comes before throttling. */
     static final double RESTART_SHARE = 0.8;
     /** Series that measure the resident size of the whole target, most direct first. */
-    static final List<String> RESIDENT_IDS = List.of("process.rss", "cgroup.usage", "memray.rss");
+    static final List<String> RESIDENT_IDS = List.of("process.rss", "jvm.rss", "cgroup.usage", "memray.rss");
 
     @Override
     public void apply(FindingsBuilder b) {

@@ -29,6 +29,8 @@ import java.util.Map;
  * template escapes them. Caps keep a report of a large heap diff small; the full data stays in findings.json.
  */
 final class ReportView {
+    /** Series that measure the whole target's resident size, most direct first (as AdviceStage reads them). */
+    static final List<String> RESIDENT_IDS = List.of("process.rss", "jvm.rss", "cgroup.usage", "memray.rss");
     static final int MAX_TABLE_ROWS = 200;
     static final int MAX_TREE_PATHS = 100;
     static final int MAX_PATH_DEPTH = 40;
@@ -214,7 +216,7 @@ final class ReportView {
         List<TimelineChart.Mark> marks = marks(f);
         List<Map<String, Object>> out = new ArrayList<>();
         Series resident = null;
-        for (String id : List.of("process.rss", "cgroup.usage", "memray.rss")) {
+        for (String id : RESIDENT_IDS) {
             if (resident == null && f.series(id) != null) {
                 resident = f.series(id);
             }
@@ -240,7 +242,7 @@ final class ReportView {
         }
         List<Series> nat = new ArrayList<>();
         for (Series s : f.series()) {
-            if ((s.id().startsWith("nmt.") || "nmt".equals(s.source())) && "bytes".equals(s.unit()) && !"total".equals(s.role())) {
+            if (s.id().startsWith("nmt.") && "part".equals(s.role()) && "bytes".equals(s.unit())) { // committed per category
                 nat.add(s);
             }
         }
@@ -560,8 +562,8 @@ final class ReportView {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
-        Path file = baseDir != null ? baseDir.resolve(name).normalize() : null;
-        if (file == null || !file.startsWith(baseDir.normalize()) || !Files.isRegularFile(file)) {
+        Path file = locate(name, f, baseDir);
+        if (file == null) {
             m.put("missing", true);
             return m;
         }
@@ -575,6 +577,31 @@ final class ReportView {
             m.put("missing", true);
         }
         return m;
+    }
+
+    /**
+     * A file the findings name, relative to the findings' folder (where attach writes findings.json next to
+     * the bundle) or else to a bundle input's parent; never outside that folder.
+     */
+    private static Path locate(String name, Findings f, Path baseDir) {
+        List<Path> bases = new ArrayList<>();
+        if (baseDir != null) {
+            bases.add(baseDir);
+        }
+        for (Input i : f.inputs()) {
+            Path p = Path.of(i.path()).toAbsolutePath().getParent();
+            if ("bundle".equals(i.kind()) && p != null) {
+                bases.add(p);
+            }
+        }
+        for (Path base : bases) {
+            Path b = base.toAbsolutePath().normalize();
+            Path file = b.resolve(name).normalize();
+            if (file.startsWith(b) && Files.isRegularFile(file)) {
+                return file;
+            }
+        }
+        return null;
     }
 
     private static Map<String, Object> secrets(Findings f) {
