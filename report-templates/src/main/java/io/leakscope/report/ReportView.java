@@ -1,5 +1,6 @@
 package io.leakscope.report;
 
+import io.leakscope.findings.Capture;
 import io.leakscope.findings.Findings;
 import io.leakscope.findings.Growth;
 import io.leakscope.findings.Heap;
@@ -57,6 +58,7 @@ final class ReportView {
         v.put("secrets", secrets(f));
         v.put("recommendations", recommendations(f));
         v.put("capture", capture(f));
+        v.put("captureDetails", captureDetails(f));
         v.put("limits", limits(f));
         v.put("reproduce", reproduce(f));
         return v;
@@ -319,6 +321,18 @@ final class ReportView {
                 if (Double.isFinite(v)) {
                     prev = v;
                     last = v;
+                }
+            }
+        }
+        if (f.capture() != null) {
+            for (Capture.Event e : f.capture().events()) {
+                if (("heap-dump".equals(e.kind()) || "histogram".equals(e.kind())) && e.time() != null) {
+                    try {
+                        out.add(new TimelineChart.Mark(Instant.parse(e.time()).toEpochMilli(), "capture",
+                                e.kind() + (e.durationMs() != null ? " (pause " + e.durationMs() + " ms)" : "")));
+                    } catch (java.time.format.DateTimeParseException ignored) {
+                        // an event without a readable time is listed in the environment section only
+                    }
                 }
             }
         }
@@ -684,6 +698,31 @@ final class ReportView {
             m.put("interval", String.format(Locale.ROOT, "%.1f s", d[d.length / 2] / 1000.0));
         }
         m.put("series", f.series().size());
+        return m;
+    }
+
+    /** The bundle's capture: settings as given, why it ended, and what it did to the target (capped). */
+    private static Map<String, Object> captureDetails(Findings f) {
+        Capture c = f.capture();
+        if (c == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("start", c.start() != null ? c.start() : "");
+        m.put("end", c.end() != null ? c.end() : "not finished");
+        m.put("endReason", c.endReason() != null ? c.endReason() : "");
+        List<String> settings = new ArrayList<>();
+        c.settings().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> settings.add(e.getKey() + "=" + e.getValue()));
+        m.put("settings", String.join(" ", settings));
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (Capture.Event e : c.events().subList(0, Math.min(MAX_LIST, c.events().size()))) {
+            events.add(Map.of("time", e.time() != null ? e.time() : "", "kind", e.kind() != null ? e.kind() : "",
+                    "duration", e.durationMs() != null ? e.durationMs() + " ms" : "",
+                    "detail", e.detail() != null ? e.detail() : ""));
+        }
+        m.put("events", events);
+        m.put("moreEvents", Math.max(0, c.events().size() - MAX_LIST));
         return m;
     }
 
