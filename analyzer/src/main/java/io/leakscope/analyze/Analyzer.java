@@ -37,7 +37,12 @@ public final class Analyzer {
     public static Analyzer standard(String generator) {
         Map<String, InputReader> r = new LinkedHashMap<>();
         r.put(InputKind.SERIES, new SeriesReader());
+        r.put(InputKind.JFR, new io.leakscope.jvm.JfrReader());
+        r.put(InputKind.NMT, new io.leakscope.jvm.NmtReader());
+        r.put(InputKind.HISTOGRAM, new io.leakscope.jvm.HistogramReader());
+        r.put(ArtifactKind.NATIVE_JFR, new io.leakscope.jvm.NativeLeakReader());
         List<Stage> s = new ArrayList<>();
+        s.add(new io.leakscope.jvm.NativeMemoryStage());
         s.add(new VerdictStage());
         return new Analyzer(r, s, generator);
     }
@@ -84,7 +89,7 @@ public final class Analyzer {
         for (Artifact a : bundle.manifest().artifacts()) {
             InputReader r = readers.get(a.kind());
             if (r == null) {
-                if (!a.kind().equals(ArtifactKind.LOG)) {
+                if (!a.kind().equals(ArtifactKind.LOG) && !a.kind().equals(ArtifactKind.FLAMEGRAPH)) {
                     b.note(Note.info(a.path(), "not analysed: no reader for kind '" + a.kind() + "' yet"));
                 }
                 continue;
