@@ -21,6 +21,9 @@ public final class NativeLeakReader implements InputReader {
 
     @Override
     public void read(Path file, Artifact artifact, FindingsBuilder out) throws IOException {
+        if (artifact != null && "off".equals(artifact.attributes().get("nativemem"))) {
+            return; // a live-objects-only recording (--alloc): its flame graph is the result
+        }
         double tail = NativeLeaks.DEFAULT_TAIL;
         if (artifact != null && artifact.attributes().containsKey("tail")) {
             tail = Double.parseDouble(artifact.attributes().get("tail"));

@@ -73,11 +73,25 @@ public final class NativeLeaks {
         sorted.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
         List<LeakSite> out = new ArrayList<>();
         for (Map.Entry<String, long[]> e : sorted.subList(0, Math.min(top, sorted.size()))) {
-            List<String> frames = new ArrayList<>(List.of(e.getKey().split(";")));
+            List<String> frames = new ArrayList<>();
+            for (String f : e.getKey().split(";")) {
+                frames.add(frameName(f));
+            }
             Collections.reverse(frames);
             out.add(new LeakSite(frames, e.getValue()[0], e.getValue()[1], "async-profiler nativemem"));
         }
         return out;
+    }
+
+    /**
+     * A collapsed-stack frame as people read it: Java frames lose the converter's type suffix
+     * ({@code _[j]} compiled, {@code _[i]} inlined, {@code _[0]} interpreted, ...) and use dots.
+     */
+    static String frameName(String f) {
+        if (f.length() > 4 && f.endsWith("]") && f.charAt(f.length() - 4) == '_' && f.charAt(f.length() - 3) == '[') {
+            return f.substring(0, f.length() - 4).replace('/', '.');
+        }
+        return f;
     }
 
     private static Map<String, Long> collapsed(Path jfr, Arguments args) throws IOException {

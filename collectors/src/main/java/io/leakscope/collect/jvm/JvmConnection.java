@@ -144,6 +144,22 @@ public final class JvmConnection implements Closeable {
         }
     }
 
+    /**
+     * Writes a heap dump of live objects (a full GC first) through the HotSpotDiagnostic MBean: GC.heap_dump
+     * is not offered by the DiagnosticCommand MBean. The target writes the file; it must end in .hprof.
+     */
+    public void dumpHeap(Path file) throws IOException {
+        try {
+            mbeans.invoke(new ObjectName("com.sun.management:type=HotSpotDiagnostic"), "dumpHeap",
+                    new Object[]{file.toString(), true}, new String[]{String.class.getName(), boolean.class.getName()});
+        } catch (IOException e) {
+            throw e;
+        } catch (javax.management.JMException | RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException("heap dump failed in PID " + pid + ": " + why(cause), e);
+        }
+    }
+
     /** The target's non-default flags (VM.flags), one per element, e.g. {@code -XX:MaxHeapSize=268435456}. */
     public List<String> flags() throws IOException {
         List<String> out = new ArrayList<>();
