@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public final class NmtText {
     private static final String AMOUNT = "(\\d+)([KMG]?B)?(?: [+-]\\d+[KMG]?B?)?";
     private static final Pattern TOTAL = Pattern.compile("^Total: reserved=" + AMOUNT + ", committed=" + AMOUNT);
-    private static final Pattern CATEGORY = Pattern.compile("^-\\s+(.+?) \\(reserved=" + AMOUNT + ", committed=" + AMOUNT + "\\)");
+    private static final Pattern CATEGORY = Pattern.compile("^-\\s+(.+?) \\(reserved=" + AMOUNT + ", committed=" + AMOUNT + "[,)]");
 
     /** One category (or the total): bytes. */
     public record Amount(long reserved, long committed) {

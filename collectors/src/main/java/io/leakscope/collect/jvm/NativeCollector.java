@@ -160,6 +160,20 @@ public final class NativeCollector implements Collector {
         return "see the target's output";
     }
 
+    /**
+     * Asks the stopped agent for its status. A command without {@code log=} also makes the agent close our
+     * log file, so no file handle of ours stays open in the target.
+     */
+    private String idleCheck() throws IOException {
+        Path status = session.targetPath("native", "status.txt");
+        try {
+            session.jvm().loadAgentPath(library.toString(), "status,file=" + status);
+            return Files.isRegularFile(status) ? Files.readString(status).strip() : "no status";
+        } finally {
+            Files.deleteIfExists(status);
+        }
+    }
+
     @Override
     public void sample(CaptureContext ctx, long tick) {
         // the agent records by itself
@@ -178,6 +192,10 @@ public final class NativeCollector implements Collector {
             ctx.bundle().event(name() + "-stop", (System.nanoTime() - t0) / 1_000_000, "async-profiler stopped");
             if (rc != 0) {
                 ctx.bundle().note(Note.warn(name(), "async-profiler stop failed (" + rc + "): " + firstError()));
+            }
+            String status = idleCheck();
+            if (!status.contains("not active")) {
+                ctx.bundle().note(Note.warn(name(), "async-profiler still reports: " + status));
             }
         }
         if (Files.isRegularFile(log)) {
