@@ -113,7 +113,14 @@ public final class Attach {
         collectors.add(new ProcessSampler());
         Long maxHeap = null;
         if (jvm != null) {
-            JvmCapture capture = JvmCapture.prepare(jvm, bundle, opt.heapDumps(), opt.nativeMem(), opt.alloc());
+            JvmCapture capture;
+            try {
+                capture = JvmCapture.prepare(jvm, bundle, opt.heapDumps(), opt.nativeMem(), opt.alloc());
+            } catch (IOException | RuntimeException e) {
+                bundle.note(io.leakscope.findings.Note.warn("attach", "JVM capture not prepared: " + e.getMessage()));
+                bundle.finish("error");
+                throw e;
+            }
             target = new Target(target.pid(), "jvm", target.commandLine(), target.startTime(), target.user(), capture.info());
             maxHeap = capture.info().maxHeapBytes();
             collectors.addAll(capture.collectors());

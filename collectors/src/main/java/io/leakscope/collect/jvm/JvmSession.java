@@ -58,6 +58,9 @@ public final class JvmSession implements Collector {
         Path dest = bundle.file(folder, name);
         if (!written.equals(dest)) {
             Files.move(written, dest);
+            // written by the target's user; the bundle is ours alone
+            Files.setAttribute(dest, "unix:uid", Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+            Files.setAttribute(dest, "unix:gid", Files.getAttribute(Path.of("/proc/self"), "unix:gid"));
         }
         return dest;
     }
