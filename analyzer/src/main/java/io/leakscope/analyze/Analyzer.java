@@ -44,6 +44,7 @@ public final class Analyzer {
         List<Stage> s = new ArrayList<>();
         s.add(new io.leakscope.jvm.NativeMemoryStage());
         s.add(new VerdictStage());
+        s.add(new io.leakscope.advice.AdviceStage()); // after the verdict: advice depends on it
         return new Analyzer(r, s, generator);
     }
 
