@@ -8,6 +8,8 @@ import io.leakscope.findings.FindingsJson;
 import io.leakscope.findings.Input;
 import io.leakscope.findings.Note;
 import io.leakscope.findings.Target;
+import io.leakscope.heap.HeapReader;
+import io.leakscope.heap.HprofReader;
 import io.leakscope.io.InputException;
 
 import java.io.IOException;
@@ -35,9 +37,20 @@ public final class Analyzer {
 
     /** The analyzer with every reader and stage leakscope has. */
     public static Analyzer standard(String generator) {
+        return standard(generator, false, null);
+    }
+
+    /**
+     * @param showValues    heap dumps: show string contents and credential values (off by default)
+     * @param heapProgress  told how far each heap dump pass got, or null
+     */
+    public static Analyzer standard(String generator, boolean showValues, HprofReader.Progress heapProgress) {
         Map<String, InputReader> r = new LinkedHashMap<>();
         r.put(InputKind.SERIES, new SeriesReader());
+        HeapReader heap = new HeapReader(showValues, heapProgress);
+        r.put(InputKind.HPROF, heap);
         List<Stage> s = new ArrayList<>();
+        s.add(heap.diffStage());
         s.add(new VerdictStage());
         return new Analyzer(r, s, generator);
     }
