@@ -8,6 +8,7 @@ import io.leakscope.findings.FindingsJson;
 import io.leakscope.findings.Input;
 import io.leakscope.findings.Note;
 import io.leakscope.findings.Target;
+import io.leakscope.growth.GrowthStage;
 import io.leakscope.io.InputException;
 
 import java.io.IOException;
@@ -38,6 +39,7 @@ public final class Analyzer {
         Map<String, InputReader> r = new LinkedHashMap<>();
         r.put(InputKind.SERIES, new SeriesReader());
         List<Stage> s = new ArrayList<>();
+        s.add(new GrowthStage());
         s.add(new VerdictStage());
         return new Analyzer(r, s, generator);
     }
