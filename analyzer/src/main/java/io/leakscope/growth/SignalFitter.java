@@ -28,6 +28,14 @@ final class SignalFitter {
     static final double MIN_BYTES_PER_MINUTE = 1024.0 * 1024 / 60;
     static final double MIN_COUNT_PER_MINUTE = 1.0 / 60;
     /**
+     * A leak must also have visibly grown during the window: by 1% of its level and at least 1 MiB (bytes)
+     * or 1 (counts). Below that a rate is an extrapolation of GC timing (garbage promoted early, survivor
+     * occupancy), not of retention.
+     */
+    static final double MIN_RISE_FRACTION = 0.01;
+    static final double MIN_RISE_BYTES = 1024.0 * 1024;
+    static final double MIN_RISE_COUNT = 1;
+    /**
      * STABLE without a significant trend needs the interval to rule out growth this many times the practical
      * threshold (20% of the level a day, 4 MiB an hour): a short capture cannot rule out slow leaks, but it
      * can rule out fast ones, and saying so is more useful than "inconclusive".
@@ -111,6 +119,15 @@ final class SignalFitter {
                         + ", flat before and after: a one-off allocation, not steady growth (" + stats + ")");
             }
         }
+        double rise = tr.slope() * span;
+        double minRise = minRise(unit, level);
+        if (significant && practicalSlope && rise < minRise) {
+            double need = (t[n - 1] - t[0]) + span * (minRise / Math.max(rise, 1e-300) - 1);
+            return new Fit(Verdict.INCONCLUSIVE, used, cut, tt[0], end, tr, practical, null, Math.min(7 * 1440, need),
+                    "a significant trend, but it has added only " + amount(rise, unit) + " so far (a leak must add at least "
+                    + amount(minRise, unit) + " to count); a capture of about " + minutes(Math.min(7 * 1440, need))
+                    + " should decide (" + stats + ")" + cutText);
+        }
         if (significant && practicalSlope) {
             Shapes.Saturation sat = Shapes.saturation(tt, yy);
             int half = used / 2;
@@ -151,6 +168,11 @@ final class SignalFitter {
         double relative = Math.max(0, level) * MIN_RELATIVE_PER_DAY / 1440;
         double floor = "bytes".equals(unit) ? MIN_BYTES_PER_MINUTE : "count".equals(unit) ? MIN_COUNT_PER_MINUTE : 0;
         return Math.max(relative, floor);
+    }
+
+    static double minRise(String unit, double level) {
+        double floor = "bytes".equals(unit) ? MIN_RISE_BYTES : "count".equals(unit) ? MIN_RISE_COUNT : 0;
+        return Math.max(floor, MIN_RISE_FRACTION * Math.abs(level));
     }
 
     /** A side of a step is flat when it shows no significant or no practical trend on its own. */

@@ -99,20 +99,34 @@ class SignalFitterTest {
 
     @Test
     void aTinySignificantDriftIsBelowThePracticalThreshold() {
-        // 2 KiB/min on 500 MiB: 0.6% a day, far under 5%; noise-free so the trend is certain
-        double[] t = new double[200];
-        double[] y = new double[200];
+        // 10 KiB/min on 100 MiB: significant (noise-free), but under the 1 MiB an hour floor
+        double[] t = new double[300];
+        double[] y = new double[300];
         for (int i = 0; i < t.length; i++) {
             t[i] = i * 0.5;
-            y[i] = 500 * MB + 2048 * t[i] + (i % 3) * 1024;
+            y[i] = 100 * MB + 10240 * t[i] + (i % 3) * 1024;
         }
         SignalFitter.Fit f = SignalFitter.fit(t, y, "bytes", null, 0);
         assertTrue(f.trend().pValue() < 0.001);
         assertEquals(Verdict.STABLE, f.verdict(), f.reason());
         assertTrue(f.reason().contains("practical"), f.reason());
-        // the same drift 4 MiB below the limit reaches it within three days: that is practical
-        SignalFitter.Fit near = SignalFitter.fit(t, y, "bytes", 505 * MB, 0);
+        // the same drift below a limit it reaches within three days (about 42 MiB away) is a leak
+        SignalFitter.Fit near = SignalFitter.fit(t, y, "bytes", 120 * MB, 0);
         assertEquals(Verdict.LEAK, near.verdict(), near.reason());
+    }
+
+    @Test
+    void aTrendThatHasNotVisiblyGrownYetIsInconclusive() {
+        // 600 KiB/min on 300 MiB for 2 minutes: significant, far above 5% a day, but only 1.2 MiB of 3 MiB (1%)
+        double[] t = new double[40];
+        double[] y = new double[40];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = i * 0.05;
+            y[i] = 300 * MB + 600 * 1024 * t[i] + (i % 2) * 4096;
+        }
+        SignalFitter.Fit f = SignalFitter.fit(t, y, "bytes", null, 0);
+        assertEquals(Verdict.INCONCLUSIVE, f.verdict(), f.reason());
+        assertTrue(f.minCaptureMinutes() > 4 && f.minCaptureMinutes() < 6, "about 5 minutes: " + f.minCaptureMinutes());
     }
 
     @Test
