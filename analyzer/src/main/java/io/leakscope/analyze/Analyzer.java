@@ -10,6 +10,7 @@ import io.leakscope.findings.Note;
 import io.leakscope.findings.Target;
 import io.leakscope.heap.HeapReader;
 import io.leakscope.heap.HprofReader;
+import io.leakscope.growth.GrowthStage;
 import io.leakscope.io.InputException;
 
 import java.io.IOException;
@@ -56,6 +57,7 @@ public final class Analyzer {
         List<Stage> s = new ArrayList<>();
         s.add(heap.diffStage());
         s.add(new io.leakscope.jvm.NativeMemoryStage());
+        s.add(new GrowthStage());
         s.add(new VerdictStage());
         s.add(new io.leakscope.advice.AdviceStage()); // after the verdict: advice depends on it
         return new Analyzer(r, s, generator);
