@@ -53,13 +53,16 @@ public final class AdviceStage implements Stage {
      * after the cut, at least 3), peak, and the growth slope with its upper bound when the verdict says it grows.
      */
     record Resident(Series series, double baseline, double peak, Double slope, Double slopeHigh, Verdict verdict,
-                    Growth.TimeToLimit timeToLimit) {
+                    Growth.TimeToLimit timeToLimit, Double plateau) {
         /**
          * baseline + headroom. A leak's peak is the leak's doing, so a leaking process is sized from its
          * baseline; a stable or saturating process's peak is its real working set, so it is sized from that.
          */
         long memoryHigh() {
             double normal = verdict == Verdict.LEAK ? baseline : Math.max(baseline, peak);
+            if (verdict == Verdict.SATURATING && plateau != null) {
+                normal = Math.max(normal, plateau); // room for the cache to fill up to where it levels off
+            }
             return roundUp(normal + Math.max(HEADROOM_SHARE * normal, MIN_HEADROOM));
         }
 
@@ -105,7 +108,8 @@ public final class AdviceStage implements Stage {
             slopeHigh = fit.slopeHigh() != null && fit.slopeHigh() > slope ? fit.slopeHigh() : slope;
             v = fit.verdict();
         }
-        return new Resident(s, baseline, peak, slope, slopeHigh, v, fit != null ? fit.timeToLimit() : null);
+        Double plateau = fit != null && fit.verdict() == Verdict.SATURATING && s.id().equals(fit.seriesId()) ? fit.plateau() : null;
+        return new Resident(s, baseline, peak, slope, slopeHigh, v, fit != null ? fit.timeToLimit() : null, plateau);
     }
 
     private static void containment(FindingsBuilder b, Resident r, List<Recommendation> out) {
@@ -118,8 +122,9 @@ public final class AdviceStage implements Stage {
                 + (r.slope() != null ? ", growth " + rate(r.slope()) + " (upper bound " + rate(r.slopeHigh()) + ")"
                 : r.verdict() == Verdict.STABLE ? ", no significant growth"
                 : ", growth not established (capture longer to get a rate)");
-        String sized = leaking
-                ? "MemoryHigh = baseline + max(25%, 64 MiB) = " + mib(high) + "M"
+        String sized = leaking ? "MemoryHigh = baseline + max(25%, 64 MiB) = " + mib(high) + "M"
+                : r.plateau() != null && r.plateau() > r.peak()
+                ? "MemoryHigh = plateau (" + Units.formatBytes(r.plateau()) + ") + max(25%, 64 MiB) = " + mib(high) + "M"
                 : "MemoryHigh = peak + max(25%, 64 MiB) = " + mib(high) + "M";
         String maxWhy = r.slopeHigh() != null
                 ? "MemoryMax = MemoryHigh + max(25%, " + (int) THROTTLED_MINUTES + " min of growth at the upper bound) = " + mib(max) + "M"

@@ -105,7 +105,7 @@ final class ReportView {
             a.put("signal", s != null && s.label() != null ? s.label() + " (" + s.id() + ")" : lead.seriesId());
         }
         if (lead != null && lead.slopePerMinute() != null && (f.verdict() == Verdict.LEAK || f.verdict() == Verdict.SATURATING)) {
-            boolean bytes = s == null || "bytes".equals(s.unit());
+            boolean bytes = lead.unit() != null ? "bytes".equals(lead.unit()) : s == null || "bytes".equals(s.unit());
             a.put("howFast", rate(lead.slopePerMinute(), bytes) + " ("
                     + rate(lead.slopePerMinute() * 60, bytes).replace("/min", "/h") + ")"
                     + (lead.slopeLow() != null && lead.slopeHigh() != null
@@ -115,10 +115,19 @@ final class ReportView {
         if (ttl != null && ttl.earliestSecs() != null) {
             a.put("whenLimit", "in " + Units.formatDuration(ttl.earliestSecs())
                     + (ttl.latestSecs() != null ? " to " + Units.formatDuration(ttl.latestSecs()) : " or later")
-                    + " (" + ttl.limitSource() + ", " + Units.formatBytes(ttl.limitBytes()) + ")");
+                    + " (" + ttl.limitSource() + ", " + Units.formatBytes(ttl.limitBytes()) + ")"
+                    + (ttl.swapEarliestSecs() != null && ttl.swapAtBytes() != null
+                    ? "; the host starts swapping in " + Units.formatDuration(ttl.swapEarliestSecs()) + " at the earliest"
+                    : ""));
         } else if (f.verdict() == Verdict.LEAK || f.verdict() == Verdict.SATURATING) {
             a.put("whenLimit", f.limits().effectiveLimitBytes() == null ? "unknown: no limit was found"
                     : "not within the projection horizon");
+        }
+        if (lead != null && lead.plateau() != null && f.verdict() == Verdict.SATURATING && a.containsKey("howFast")) {
+            a.put("howFast", a.get("howFast") + "; levels off near " + Units.formatBytes(lead.plateau()));
+        }
+        if (lead != null && lead.minCaptureSecs() != null && f.verdict() == Verdict.INCONCLUSIVE) {
+            a.put("howFast", "not established: capture for " + Units.formatDuration(lead.minCaptureSecs()) + " to decide");
         }
         if (!a.containsKey("howFast")) {
             a.put("howFast", f.verdict() == Verdict.STABLE ? "no significant growth" : "not established");
@@ -485,7 +494,7 @@ final class ReportView {
                 p.put("counts", g.objectCount().stream().map(String::valueOf).toList());
                 p.put("rate", g.bytesPerMinute() != null ? rate(g.bytesPerMinute(), true)
                         : Units.formatBytes(g.bytesPerDump()) + " per dump");
-                p.put("accumulated", classRows(g.accumulated()));
+                p.put("accumulated", accumulatedRows(g.accumulated()));
                 growing.add(p);
             }
             m.put("growing", growing);
@@ -504,6 +513,25 @@ final class ReportView {
             c += countPaths(k);
         }
         return c;
+    }
+
+    /** What accumulates under a growing path: per class, count and retained bytes in each dump. */
+    private static List<Map<String, Object>> accumulatedRows(List<Heap.Accumulated> rows) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (rows == null) {
+            return out;
+        }
+        for (Heap.Accumulated r : rows.subList(0, Math.min(MAX_LIST, rows.size()))) {
+            List<String> cells = new ArrayList<>();
+            int n = Math.max(r.count() == null ? 0 : r.count().size(), r.bytes() == null ? 0 : r.bytes().size());
+            for (int i = 0; i < n; i++) {
+                String c = r.count() != null && i < r.count().size() ? String.valueOf(r.count().get(i)) : "";
+                String b = r.bytes() != null && i < r.bytes().size() ? Units.formatBytes(r.bytes().get(i)) : "";
+                cells.add(c + " · " + b);
+            }
+            out.add(Map.of("className", r.className(), "perDump", cells));
+        }
+        return out;
     }
 
     private static List<Map<String, Object>> classRows(List<Heap.ClassRow> rows) {
@@ -527,6 +555,7 @@ final class ReportView {
             m.put("className", s.className());
             m.put("retained", Units.formatBytes(s.retainedBytes()));
             m.put("share", Math.round(s.shareOfHeap() * 100) + "%");
+            m.put("dump", s.dump() != null ? s.dump() : "");
             m.put("accumulationPoint", s.accumulationPoint());
             List<String> path = s.pathFromRoot() == null ? List.of() : s.pathFromRoot();
             m.put("path", path.subList(0, Math.min(MAX_PATH_DEPTH, path.size())));
@@ -545,6 +574,9 @@ final class ReportView {
             m.put("objects", d.objects());
             m.put("shallow", Units.formatBytes(d.shallowBytes()));
             m.put("partial", d.partial());
+            m.put("partialReason", d.partialReason() != null ? d.partialReason() : "");
+            m.put("reachable", Units.formatBytes(d.reachableBytes()));
+            m.put("reachableObjects", d.reachableObjects());
             m.put("histogram", classRows(d.histogram()));
             out.add(m);
         }
@@ -618,21 +650,33 @@ final class ReportView {
         return null;
     }
 
+    /** Counts per holder; masked prefixes always, the values only when the analysis was asked to show them. */
     private static Map<String, Object> secrets(Findings f) {
         Heap.SecretScan s = f.heap().secrets();
         if (s == null) {
             return null;
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("scanned", s.stringsScanned());
+        m.put("scanned", s.arraysScanned());
         m.put("suspected", s.suspected());
+        m.put("valuesShown", s.valuesShown());
         List<Map<String, Object>> holders = new ArrayList<>();
         if (s.holders() != null) {
             for (Heap.SecretHolder h : s.holders().subList(0, Math.min(MAX_LIST, s.holders().size()))) {
-                holders.add(Map.of("retainedBy", h.retainedBy(), "kind", h.kind(), "count", h.count()));
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("dump", h.dump() != null ? h.dump() : "");
+                r.put("retainedBy", h.retainedBy() != null ? h.retainedBy() : "");
+                r.put("kind", h.kind() != null ? h.kind() : "");
+                r.put("count", h.count());
+                r.put("masked", h.maskedPrefixes() == null ? "" : String.join(" ", h.maskedPrefixes()));
+                if (s.valuesShown() && h.values() != null) {
+                    r.put("values", h.values());
+                }
+                holders.add(r);
             }
         }
         m.put("holders", holders);
+        m.put("moreHolders", s.holders() == null ? 0 : Math.max(0, s.holders().size() - MAX_LIST));
         return m;
     }
 
