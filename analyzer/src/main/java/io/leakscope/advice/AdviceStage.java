@@ -66,10 +66,14 @@ public final class AdviceStage implements Stage {
             return roundUp(normal + Math.max(HEADROOM_SHARE * normal, MIN_HEADROOM));
         }
 
-        /** MemoryHigh + room to run throttled for a while (at the upper growth bound), at least a quarter more. */
+        /**
+         * MemoryHigh + room to run throttled for a while at the upper growth bound: at least a quarter of
+         * MemoryHigh, at most as much again (a leak so fast that it needs more is stopped, not accommodated).
+         */
         long memoryMax() {
             long high = memoryHigh();
-            return roundUp(high + Math.max(HEADROOM_SHARE * high, slopeHigh != null ? slopeHigh * THROTTLED_MINUTES : 0));
+            double growth = slopeHigh != null ? slopeHigh * THROTTLED_MINUTES : 0;
+            return roundUp(high + Math.min(high, Math.max(HEADROOM_SHARE * high, growth)));
         }
     }
 
@@ -127,7 +131,7 @@ public final class AdviceStage implements Stage {
                 ? "MemoryHigh = plateau (" + Units.formatBytes(r.plateau()) + ") + max(25%, 64 MiB) = " + mib(high) + "M"
                 : "MemoryHigh = peak + max(25%, 64 MiB) = " + mib(high) + "M";
         String maxWhy = r.slopeHigh() != null
-                ? "MemoryMax = MemoryHigh + max(25%, " + (int) THROTTLED_MINUTES + " min of growth at the upper bound) = " + mib(max) + "M"
+                ? "MemoryMax = MemoryHigh + " + (int) THROTTLED_MINUTES + " min of growth at the upper bound, within 25–100% of MemoryHigh, = " + mib(max) + "M"
                 : "MemoryMax = MemoryHigh + 25% = " + mib(max) + "M";
         String hostWarn = "";
         if (lim.memTotalBytes() != null && max > lim.memTotalBytes()) {

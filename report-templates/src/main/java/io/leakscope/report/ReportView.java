@@ -102,7 +102,8 @@ final class ReportView {
         }
         Series s = lead != null ? f.series(lead.seriesId()) : null;
         if (lead != null) {
-            a.put("signal", s != null && s.label() != null ? s.label() + " (" + s.id() + ")" : lead.seriesId());
+            a.put("signal", s != null && s.label() != null && !s.label().equals(s.id()) ? s.label() + " (" + s.id() + ")"
+                    : lead.seriesId());
         }
         if (lead != null && lead.slopePerMinute() != null && (f.verdict() == Verdict.LEAK || f.verdict() == Verdict.SATURATING)) {
             boolean bytes = lead.unit() != null ? "bytes".equals(lead.unit()) : s == null || "bytes".equals(s.unit());
