@@ -53,7 +53,7 @@ public final class AdviceStage implements Stage {
      * after the cut, at least 3), peak, and the growth slope with its upper bound when the verdict says it grows.
      */
     record Resident(Series series, double baseline, double peak, Double slope, Double slopeHigh, Verdict verdict,
-                    Growth.TimeToLimit timeToLimit, Double plateau) {
+                    Growth.TimeToLimit timeToLimit, Double plateau, Double nonHeap, Long maxHeap) {
         /**
          * baseline + headroom. A leak's peak is the leak's doing, so a leaking process is sized from its
          * baseline; a stable or saturating process's peak is its real working set, so it is sized from that.
@@ -63,7 +63,17 @@ public final class AdviceStage implements Stage {
             if (verdict == Verdict.SATURATING && plateau != null) {
                 normal = Math.max(normal, plateau); // room for the cache to fill up to where it levels off
             }
+            if (jvmCeiling() != null) {
+                // a JVM may fill its heap to -Xmx without leaking: the heap's own limit (an OutOfMemoryError)
+                // must come before the kernel's
+                return roundUp(Math.max(normal + Math.max(HEADROOM_SHARE * normal, MIN_HEADROOM), jvmCeiling()));
+            }
             return roundUp(normal + Math.max(HEADROOM_SHARE * normal, MIN_HEADROOM));
+        }
+
+        /** -Xmx + the native memory measured at the baseline + a quarter of it; null when not a JVM or unknown. */
+        Double jvmCeiling() {
+            return maxHeap != null && nonHeap != null ? maxHeap + nonHeap * (1 + HEADROOM_SHARE) : null;
         }
 
         /**
@@ -113,7 +123,47 @@ public final class AdviceStage implements Stage {
             v = fit.verdict();
         }
         Double plateau = fit != null && fit.verdict() == Verdict.SATURATING && s.id().equals(fit.seriesId()) ? fit.plateau() : null;
-        return new Resident(s, baseline, peak, slope, slopeHigh, v, fit != null ? fit.timeToLimit() : null, plateau);
+        Long maxHeap = maxHeap(b);
+        Double nonHeap = maxHeap != null ? nonHeapAtBaseline(b, baseline, cut) : null;
+        return new Resident(s, baseline, peak, slope, slopeHigh, v, fit != null ? fit.timeToLimit() : null, plateau,
+                nonHeap, maxHeap);
+    }
+
+    static Long maxHeap(FindingsBuilder b) {
+        JvmInfo jvm = b.target != null ? b.target.jvm() : null;
+        return jvm != null && jvm.maxHeapBytes() != null ? jvm.maxHeapBytes() : b.limits.maxHeapBytes();
+    }
+
+    /**
+     * Native (non-heap) memory of a JVM at the baseline: NMT's committed total minus its Java Heap, or else the
+     * resident baseline minus the heap in use, over the same first tenth after the warm-up cut; at least 32 MiB.
+     */
+    static Double nonHeapAtBaseline(FindingsBuilder b, double baseline, long cut) {
+        Series total = b.series.get("nmt.total.committed");
+        Series heap = b.series.get("nmt.Java_Heap.committed");
+        if (total != null && heap != null && total.size() == heap.size() && total.size() > 0) {
+            double[] d = new double[total.size()];
+            int n = 0;
+            for (int i = 0; i < total.size(); i++) {
+                if (total.timeMs()[i] >= cut && Double.isFinite(total.values()[i]) && Double.isFinite(heap.values()[i])) {
+                    d[n++] = total.values()[i] - heap.values()[i];
+                }
+            }
+            if (n > 0) {
+                return Math.max(32.0 * MIB, median(Arrays.copyOf(d, Math.min(n, Math.max(3, n / 10)))));
+            }
+        }
+        for (String id : List.of("jvm.heap.used", "jvm.heap.after_gc")) {
+            Series h = b.series.get(id);
+            if (h != null) {
+                double[] v = valuesFrom(h, cut);
+                if (v.length > 0) {
+                    double used = median(Arrays.copyOf(v, Math.min(v.length, Math.max(3, v.length / 10))));
+                    return Math.max(32.0 * MIB, baseline - used);
+                }
+            }
+        }
+        return null;
     }
 
     private static void containment(FindingsBuilder b, Resident r, List<Recommendation> out) {
@@ -126,7 +176,11 @@ public final class AdviceStage implements Stage {
                 + (r.slope() != null ? ", growth " + rate(r.slope()) + " (upper bound " + rate(r.slopeHigh()) + ")"
                 : r.verdict() == Verdict.STABLE ? ", no significant growth"
                 : ", growth not established (capture longer to get a rate)");
-        String sized = leaking ? "MemoryHigh = baseline + max(25%, 64 MiB) = " + mib(high) + "M"
+        Double ceiling = r.jvmCeiling();
+        String sized = ceiling != null && roundUp(ceiling) == high
+                ? "MemoryHigh = -Xmx (" + Units.formatBytes(r.maxHeap()) + ") + 1.25 × native memory at the baseline ("
+                        + Units.formatBytes(r.nonHeap()) + ") = " + mib(high) + "M, so that the heap reaches -Xmx (an OutOfMemoryError) before the kernel's limit"
+                : leaking ? "MemoryHigh = baseline + max(25%, 64 MiB) = " + mib(high) + "M"
                 : r.plateau() != null && r.plateau() > r.peak()
                 ? "MemoryHigh = plateau (" + Units.formatBytes(r.plateau()) + ") + max(25%, 64 MiB) = " + mib(high) + "M"
                 : "MemoryHigh = peak + max(25%, 64 MiB) = " + mib(high) + "M";
@@ -204,7 +258,7 @@ public final class AdviceStage implements Stage {
             return;
         }
         List<String> flags = jvm.flags();
-        Long maxHeap = jvm.maxHeapBytes() != null ? jvm.maxHeapBytes() : b.limits.maxHeapBytes();
+        Long maxHeap = maxHeap(b);
         if (r != null && maxHeap != null) {
             long max = r.memoryMax();
             // Keep the heap the process has now, expressed against the new limit, so that the limit change does

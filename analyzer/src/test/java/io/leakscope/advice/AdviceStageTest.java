@@ -96,6 +96,27 @@ class AdviceStageTest {
     }
 
     @Test
+    void aJvmGetsRoomForItsWholeHeapPlusMeasuredNativeMemory() {
+        FindingsBuilder b = leaking();
+        long[] t = b.series.get("process.rss").timeMs();
+        double[] total = new double[t.length];
+        double[] heap = new double[t.length];
+        for (int i = 0; i < t.length; i++) {
+            heap[i] = 300 * MIB + i * MIB;
+            total[i] = heap[i] + 88 * MIB; // native: 88 MiB
+        }
+        b.add(new Series("nmt.total.committed", "NMT", "bytes", "nmt", "total", null, t, total));
+        b.add(new Series("nmt.Java_Heap.committed", "NMT heap", "bytes", "nmt", "part", "nmt.total.committed", t, heap));
+        new AdviceStage().apply(b);
+        List<Recommendation> rs = b.recommendations;
+        // MemoryHigh = max(baseline-based 512 MiB, -Xmx 512 + 1.25 × 88 = 622) → 624 MiB; MemoryMax = 624 + 156 = 784
+        Recommendation sd = find(rs, "systemd:");
+        assertEquals("systemd: MemoryHigh=624M, MemoryMax=784M", sd.title());
+        assertTrue(sd.detail().contains("-Xmx (512.0 MiB) + 1.25 × native memory at the baseline (88.0 MiB)"), sd.detail());
+        assertEquals("-XX:MaxRAMPercentage=65", find(rs, "-XX:MaxRAMPercentage").command()); // 512/784
+    }
+
+    @Test
     void pressureSeenDuringTheCaptureIsReported() {
         FindingsBuilder b = leaking();
         long[] t = b.series.get("process.rss").timeMs();
