@@ -399,14 +399,18 @@ final class ReportView {
         g.put("total", fits.size());
         g.put("explanation", f.growth().explanation());
         List<Map<String, Object>> attr = new ArrayList<>();
+        int negligible = 0;
         for (Growth.Attribution a : f.growth().attribution()) {
-            if (attr.size() < MAX_TABLE_ROWS) {
+            if (Math.abs(a.share()) < 0.005 && !"unexplained".equals(a.part())) {
+                negligible++; // parts that did not move: listed in findings.json
+            } else if (attr.size() < MAX_TABLE_ROWS) {
                 attr.add(Map.of("total", a.total(), "part", a.label() != null ? a.label() : a.part(),
                         "slope", rate(a.slopePerMinute(), true), "share", Math.round(a.share() * 100) + "%",
                         "shareV", a.share()));
             }
         }
         g.put("attribution", attr);
+        g.put("negligible", negligible);
         return g;
     }
 
@@ -724,6 +728,15 @@ final class ReportView {
             if (s.size() > samples) {
                 samples = s.size();
                 interval = s.timeMs();
+            }
+        }
+        for (String id : RESIDENT_IDS) {
+            Series r = f.series(id);
+            if (r != null && r.size() > 0) {
+                // the sampler's own series: others (JFR events, merged snapshots) have their own clocks
+                samples = r.size();
+                interval = r.timeMs();
+                break;
             }
         }
         if (interval == null) {

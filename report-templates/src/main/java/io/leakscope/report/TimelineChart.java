@@ -175,6 +175,11 @@ final class TimelineChart {
             }
         }
         m.put("marks", mk);
+        java.util.Set<String> kinds = new java.util.TreeSet<>();
+        for (Map<String, Object> k : mk) {
+            kinds.add((String) k.get("kind"));
+        }
+        m.put("markKinds", new ArrayList<>(kinds));
         m.put("moreMarks", Math.max(0, marks.size() - MAX_MARKS));
         return m;
     }
