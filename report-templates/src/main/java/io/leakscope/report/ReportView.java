@@ -200,7 +200,11 @@ final class ReportView {
     static String culprit(Findings f) {
         if (!f.heap().growing().isEmpty()) {
             Heap.GrowingPath g = f.heap().growing().get(0);
-            String where = g.accumulationPoint() != null ? g.accumulationPoint() : g.signature();
+            // the last steps of the path name the field that holds on; the accumulation point alone is often
+            // just an array
+            List<String> p = g.pathFromRoot() == null ? List.of() : g.pathFromRoot();
+            String where = !p.isEmpty() ? (p.size() > 4 ? "… → " : "") + String.join(" → ", p.subList(Math.max(0, p.size() - 4), p.size()))
+                    : g.accumulationPoint() != null ? g.accumulationPoint() : g.signature();
             String r = g.bytesPerMinute() != null ? rate(g.bytesPerMinute(), true)
                     : Units.formatBytes(g.bytesPerDump()) + " per dump";
             return where + " grows " + r;
