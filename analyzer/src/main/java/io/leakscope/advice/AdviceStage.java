@@ -212,11 +212,12 @@ public final class AdviceStage implements Stage {
             double toThresholdMin = (threshold - r.baseline()) / r.slopeHigh();
             double everyMin = toThresholdMin;
             String ttl = "";
-            if (r.timeToLimit() != null && r.timeToLimit().earliestSecs() != null) {
-                everyMin = Math.min(everyMin, RESTART_SHARE * r.timeToLimit().earliestSecs() / 60);
-                ttl = "; the current limit (" + r.timeToLimit().limitSource() + ", "
-                        + Units.formatBytes(r.timeToLimit().limitBytes()) + ") is reached in "
-                        + Units.formatDuration(r.timeToLimit().earliestSecs()) + " at the earliest";
+            Growth.TimeToLimit first = earliestLimit(b, r);
+            if (first != null) {
+                everyMin = Math.min(everyMin, RESTART_SHARE * first.earliestSecs() / 60);
+                ttl = "; the first limit (" + first.limitSource() + ", "
+                        + Units.formatBytes(first.limitBytes()) + ") is reached in "
+                        + Units.formatDuration(first.earliestSecs()) + " at the earliest";
             }
             long everySec = Math.max(60, (long) Math.floor(everyMin) * 60); // whole minutes
             out.add(new Recommendation("containment", "Restart above " + mib(threshold) + " MiB resident, or every "
@@ -227,6 +228,19 @@ public final class AdviceStage implements Stage {
                     "RuntimeMaxSec=" + everySec + "   # or monit: if totalmem > " + mib(threshold) + " MB for 3 cycles then restart"));
         }
         pressure(b, out);
+    }
+
+    /** The limit any leaking signal reaches first (the heap's -Xmx may come before the resident limit). */
+    private static Growth.TimeToLimit earliestLimit(FindingsBuilder b, Resident r) {
+        Growth.TimeToLimit first = r.timeToLimit() != null && r.timeToLimit().earliestSecs() != null ? r.timeToLimit() : null;
+        for (Growth.SignalFit f : b.growth.signals()) {
+            Growth.TimeToLimit t = f.timeToLimit();
+            if (f.verdict() == Verdict.LEAK && t != null && t.earliestSecs() != null
+                    && (first == null || t.earliestSecs() < first.earliestSecs())) {
+                first = t;
+            }
+        }
+        return first;
     }
 
     /** PSI and memory.events seen during the capture: the process was already stalling or being throttled. */

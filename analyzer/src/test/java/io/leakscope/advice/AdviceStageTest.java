@@ -117,6 +117,21 @@ class AdviceStageTest {
     }
 
     @Test
+    void restartComesBeforeTheHeapReachesXmx() {
+        FindingsBuilder b = leaking();
+        Growth.SignalFit rss = b.growth.signals().get(0);
+        Growth.TimeToLimit xmx = new Growth.TimeToLimit(512 * MIB, "-Xmx", 600.0, 900.0, null, null, null, "10 to 15 min");
+        Growth.SignalFit heap = new Growth.SignalFit("jvm.heap.after_gc", "bytes", "values", Verdict.LEAK, 2.0 * MIB,
+                1.5 * MIB, 2.5 * MIB, 0.1 * MIB, 1e-9, 0.98, 170, rss.warmupEndMs(), 490.0 * MIB, null, null, xmx, "heap grows");
+        b.growth = new Growth(List.of(rss, heap), List.of(), null);
+        new AdviceStage().apply(b);
+        Recommendation restart = find(b.recommendations, "Restart above");
+        // 80% of the 10 minutes until -Xmx: every 8 minutes, not the 31 the resident size alone would allow
+        assertTrue(restart.command().startsWith("RuntimeMaxSec=480"), restart.command());
+        assertTrue(restart.detail().contains("the first limit (-Xmx, 512.0 MiB) is reached in 10 m 0 s"), restart.detail());
+    }
+
+    @Test
     void pressureSeenDuringTheCaptureIsReported() {
         FindingsBuilder b = leaking();
         long[] t = b.series.get("process.rss").timeMs();
