@@ -31,9 +31,10 @@ class AdviceStageTest {
         FindingsBuilder b = new FindingsBuilder();
         b.add(new Series("process.rss", "RSS", "bytes", "proc", "total", null, t, v));
         b.limits = Limits.withEffective(4096 * MIB, 0L, 2, "/agent", 2048 * MIB, null, 512 * MIB);
-        Growth.TimeToLimit ttl = new Growth.TimeToLimit(2048 * MIB, "cgroup memory limit", 500 * 60.0, 900 * 60.0);
-        b.growth = new Growth(List.of(new Growth.SignalFit("process.rss", Verdict.LEAK, 2.0 * MIB, 1.0 * MIB,
-                3.0 * MIB, 1e-9, 0.99, 170, t[10], ttl, "grows")), List.of(), null);
+        Growth.TimeToLimit ttl = new Growth.TimeToLimit(2048 * MIB, "cgroup memory limit", 500 * 60.0, 900 * 60.0,
+                null, null, null, "between 8 h 20 m and 15 h");
+        b.growth = new Growth(List.of(new Growth.SignalFit("process.rss", "bytes", "proc", Verdict.LEAK,
+                2.0 * MIB, 1.0 * MIB, 3.0 * MIB, null, 1e-9, 0.99, 170, t[10], v[n - 1], null, null, ttl, "grows")), List.of(), null);
         b.verdict = Verdict.LEAK;
         b.target = new Target(42L, "jvm", "java -Xmx512m -jar agent.jar", null, "app",
                 new JvmInfo("v", "17", "vm", List.of("-Xmx512m"), 512 * MIB, "off"));
@@ -79,8 +80,8 @@ class AdviceStageTest {
             flat[i] = 300 * MIB + (i % 7) * MIB; // peak 306 MiB
         }
         b.add(new Series("process.rss", "RSS", "bytes", "proc", "total", null, rss.timeMs(), flat));
-        b.growth = new Growth(List.of(new Growth.SignalFit("process.rss", Verdict.STABLE, 0.0, -0.1, 0.1, 0.6, 0.0,
-                180, null, null, "flat")), List.of(), null);
+        b.growth = new Growth(List.of(new Growth.SignalFit("process.rss", "bytes", "proc", Verdict.STABLE,
+                0.0, -0.1, 0.1, null, 0.6, 0.0, 180, null, null, null, null, null, "flat")), List.of(), null);
         b.verdict = Verdict.STABLE;
         b.target = new Target(42L, "jvm", "java", null, "app", new JvmInfo("v", "17", "vm",
                 List.of("-XX:+ExitOnOutOfMemoryError", "-XX:+HeapDumpOnOutOfMemoryError"), 128 * MIB, "summary"));

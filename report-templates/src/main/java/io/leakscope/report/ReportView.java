@@ -471,7 +471,7 @@ final class ReportView {
                 p.put("counts", g.objectCount().stream().map(String::valueOf).toList());
                 p.put("rate", g.bytesPerMinute() != null ? rate(g.bytesPerMinute(), true)
                         : Units.formatBytes(g.bytesPerDump()) + " per dump");
-                p.put("accumulated", classRows(g.accumulated()));
+                p.put("accumulated", accumulatedRows(g.accumulated()));
                 growing.add(p);
             }
             m.put("growing", growing);
@@ -490,6 +490,23 @@ final class ReportView {
             c += countPaths(k);
         }
         return c;
+    }
+
+    /** Accumulated classes of a growing path: the count at the last dump, bytes per dump. */
+    private static List<Map<String, Object>> accumulatedRows(List<Heap.Accumulated> rows) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (rows == null) {
+            return out;
+        }
+        for (Heap.Accumulated a : rows.subList(0, Math.min(MAX_LIST, rows.size()))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("className", a.className());
+            m.put("count", a.count().isEmpty() ? 0L : a.count().get(a.count().size() - 1));
+            m.put("shallow", String.join(" → ", a.bytes().stream().map(Units::formatBytes).toList()));
+            m.put("retained", "");
+            out.add(m);
+        }
+        return out;
     }
 
     private static List<Map<String, Object>> classRows(List<Heap.ClassRow> rows) {
@@ -610,7 +627,7 @@ final class ReportView {
             return null;
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("scanned", s.stringsScanned());
+        m.put("scanned", s.arraysScanned());
         m.put("suspected", s.suspected());
         List<Map<String, Object>> holders = new ArrayList<>();
         if (s.holders() != null) {

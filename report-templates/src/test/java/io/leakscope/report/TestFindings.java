@@ -54,11 +54,12 @@ final class TestFindings {
         series.add(new Series("psi.memory.full.avg10", "PSI", "percent", "psi", "context", null, t, psi));
         series.add(new Series("cgroup.events.high", "high", "count", "cgroup", "context", null, t, high));
         List<Growth.SignalFit> fits = new ArrayList<>();
-        Growth.TimeToLimit ttl = new Growth.TimeToLimit(512 * MIB, "cgroup memory limit", 1500.0, 2400.0);
-        fits.add(new Growth.SignalFit("process.rss", Verdict.LEAK, 6.0 * MIB, 5.5 * MIB, 6.5 * MIB, 1e-12, 0.97, 220,
-                t[20], ttl, "grows steadily " + name));
-        fits.add(new Growth.SignalFit("jvm.heap.after_gc", Verdict.LEAK, 4.8 * MIB, 4.5 * MIB, 5.1 * MIB, 1e-11, 0.95,
-                220, t[20], null, "heap grows"));
+        Growth.TimeToLimit ttl = new Growth.TimeToLimit(512 * MIB, "cgroup memory limit", 1500.0, 2400.0, null, null, null,
+                "between 25 m and 40 m");
+        fits.add(new Growth.SignalFit("process.rss", "bytes", "proc", Verdict.LEAK, 6.0 * MIB, 5.5 * MIB, 6.5 * MIB,
+                null, 1e-12, 0.97, 220, t[20], rss[n - 1], null, null, ttl, "grows steadily " + name));
+        fits.add(new Growth.SignalFit("jvm.heap.after_gc", "bytes", "jfr", Verdict.LEAK, 4.8 * MIB, 4.5 * MIB,
+                5.1 * MIB, null, 1e-11, 0.95, 220, t[20], heap[n - 1], null, null, null, "heap grows"));
         for (int k = 0; k < signals; k++) {
             String id = "class." + name + k + ".bytes";
             double[] v = new double[n];
@@ -66,31 +67,35 @@ final class TestFindings {
                 v[i] = k * 1000 + i * (k % 7) * 100.0;
             }
             series.add(new Series(id, name + k, "bytes", "histogram", "part", "jvm.heap.after_gc", t, v));
-            fits.add(new Growth.SignalFit(id, k % 7 == 0 ? Verdict.STABLE : Verdict.LEAK, (k % 7) * 1200.0,
-                    (k % 7) * 1000.0, (k % 7) * 1400.0, 0.001 / (k + 1), 0.9, 200, t[20], null, name));
+            fits.add(new Growth.SignalFit(id, "bytes", "histogram", k % 7 == 0 ? Verdict.STABLE : Verdict.LEAK,
+                    (k % 7) * 1200.0, (k % 7) * 1000.0, (k % 7) * 1400.0, null, 0.001 / (k + 1), 0.9, 200, t[20],
+                    v[n - 1], null, null, null, name));
         }
         List<Growth.Attribution> attr = List.of(new Growth.Attribution("jvm.heap.after_gc", "class." + name + "1.bytes",
-                name + "1", 4.0 * MIB, 0.83), new Growth.Attribution("jvm.heap.after_gc", "unexplained", null, 0.8 * MIB, 0.17));
+                name + "1", 4.0 * MIB, 0.83, 1), new Growth.Attribution("jvm.heap.after_gc", "unexplained", null, 0.8 * MIB, 0.17, 0));
         List<Heap.GrowingPath> growing = new ArrayList<>();
         for (int p = 0; p < paths; p++) {
-            List<Heap.ClassRow> acc = new ArrayList<>();
+            List<Heap.Accumulated> acc = new ArrayList<>();
             for (int c = 0; c < classesPer; c++) {
-                acc.add(new Heap.ClassRow(name + ".Class" + c, 1000 + c, 48_000 + c, 96_000 + c));
+                acc.add(new Heap.Accumulated(name + ".Class" + c, List.of(500L + c, 1000L + c), List.of(48_000L + c, 96_000L + c)));
             }
             growing.add(new Heap.GrowingPath("sig-" + p + "-" + name,
                     List.of("Thread main " + name, name + ".Agent.conversations", "java.util.ArrayList.elementData",
                             name + ".Turn" + p + ".toolOutputs"),
                     name + ".Turn" + p, List.of(10 * MIB, 20 * MIB, 30 * MIB), List.of(1000L, 2000L, 3000L), 10 * MIB,
-                    4.0 * MIB, acc));
+                    4.0 * MIB, 1000, acc));
         }
         List<Heap.DumpSummary> dumps = List.of(
-                new Heap.DumpSummary("heap/dump-1-" + name + ".hprof", t[60], 1_000_000, 100 * MIB, false, List.of(), List.of()),
-                new Heap.DumpSummary("heap/dump-2.hprof", t[200], 2_000_000, 200 * MIB, true, List.of(), List.of()));
-        List<Heap.LeakSuspect> suspects = List.of(new Heap.LeakSuspect("One " + name + " instance retains 60% of the heap",
+                new Heap.DumpSummary("heap/dump-1-" + name + ".hprof", t[60], 1_000_000, 100 * MIB, 900_000, 90 * MIB,
+                        3_000_000, 2_000, false, null, List.of(), List.of(), List.of()),
+                new Heap.DumpSummary("heap/dump-2.hprof", t[200], 2_000_000, 200 * MIB, 1_900_000, 190 * MIB,
+                        6_000_000, 2_000, true, "truncated at offset 123", List.of(), List.of(), List.of()));
+        List<Heap.LeakSuspect> suspects = List.of(new Heap.LeakSuspect("heap/dump-2.hprof", "One " + name + " instance retains 60% of the heap",
                 name + ".Agent", 120 * MIB, 0.6, name + ".Agent.conversations",
                 List.of("Thread main", name + ".Agent.conversations", "[" + name + "]"),
                 List.of(new Heap.ClassRow(name + ".Turn", 5000, 240_000, 100 * MIB))));
-        Heap.SecretScan secrets = new Heap.SecretScan(50_000, 7, List.of(new Heap.SecretHolder(name + ".Agent.env", "api-key", 7, List.of("sk-…"))));
+        Heap.SecretScan secrets = new Heap.SecretScan(50_000, 7, false, List.of(new Heap.SecretHolder("heap/dump-2.hprof",
+                name + ".Agent.env", "api-key", 7, List.of("sk-…"), null)));
         NativeMemory nat = new NativeMemory("off", "add -XX:NativeMemoryTracking=summary",
                 List.of(new NativeMemory.LeakSite(List.of("malloc " + name, "Java_" + name + "_alloc", "caller"), 8 * MIB, 1024, "nativemem")),
                 null);
@@ -134,7 +139,7 @@ final class TestFindings {
                 path.add("com.example.agent.memory.Node" + (d < 6 ? d : d + "_" + growing.size() % 97) + ".children[" + d + "]");
             }
             growing.add(new Heap.GrowingPath(g.signature(), path, g.accumulationPoint(), g.retainedBytes(),
-                    g.objectCount(), g.bytesPerDump(), g.bytesPerMinute(), g.accumulated()));
+                    g.objectCount(), g.bytesPerDump(), g.bytesPerMinute(), g.objectsPerDump(), g.accumulated()));
         }
         List<NativeMemory.LeakSite> sites = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
@@ -146,13 +151,13 @@ final class TestFindings {
         }
         List<Heap.SecretHolder> holders = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
-            holders.add(new Heap.SecretHolder("com.example.Holder" + i, "api-key", i, List.of()));
+            holders.add(new Heap.SecretHolder("heap/dump-2.hprof", "com.example.Holder" + i, "api-key", i, List.of(), null));
         }
         List<Heap.LeakSuspect> suspects = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             suspects.add(base.heap().suspects().get(0));
         }
-        Heap heap = new Heap(base.heap().dumps(), suspects, growing, new Heap.SecretScan(5_000_000, 2_000, holders));
+        Heap heap = new Heap(base.heap().dumps(), suspects, growing, new Heap.SecretScan(5_000_000, 2_000, false, holders));
         return new Findings(base.schema(), base.schemaVersion(), base.generatedAt(), base.generator(), base.verdict(),
                 base.headline(), base.inputs(), base.target(), base.limits(), series, base.growth(), heap,
                 new NativeMemory("detail", null, sites, null), base.recommendations(), base.notes());
