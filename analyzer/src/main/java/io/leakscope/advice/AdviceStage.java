@@ -316,16 +316,20 @@ public final class AdviceStage implements Stage {
             Heap.GrowingPath g = b.heap.growing().get(0);
             String rate = g.bytesPerMinute() != null ? rate(g.bytesPerMinute())
                     : Units.formatBytes(g.bytesPerDump()) + " per dump";
-            out.add(new Recommendation("code", "Growing: " + (g.accumulationPoint() != null ? g.accumulationPoint() : g.signature()),
-                    "Retained size grows " + rate + " along " + String.join(" → ", g.pathFromRoot())
+            List<String> path = g.pathFromRoot() == null ? List.of() : g.pathFromRoot();
+            String where = path.size() >= 2 ? String.join(" → ", path.subList(path.size() - 2, path.size()))
+                    : g.accumulationPoint() != null ? g.accumulationPoint() : g.signature();
+            out.add(new Recommendation("code", "Growing: " + where,
+                    "Retained size grows " + rate + " along " + String.join(" → ", path)
+                            + (g.accumulationPoint() != null ? "; it accumulates in " + g.accumulationPoint() : "")
                             + ". Bound or evict what accumulates there.", null));
         }
         if (!b.heap.suspects().isEmpty()) {
             Heap.LeakSuspect s = b.heap.suspects().get(0);
+            // the heap engine's description already names the share and the accumulation point
             out.add(new Recommendation("code", "Leak suspect: " + s.className(),
-                    s.description() + " — retains " + Units.formatBytes(s.retainedBytes()) + " ("
-                            + Math.round(s.shareOfHeap() * 100) + "% of the heap)"
-                            + (s.accumulationPoint() != null ? ", accumulating in " + s.accumulationPoint() : "") + ".", null));
+                    s.description() + (s.pathFromRoot() != null && !s.pathFromRoot().isEmpty()
+                            ? " Path from a GC root: " + String.join(" → ", s.pathFromRoot()) + "." : ""), null));
         }
         NativeMemory n = b.nativeMemory;
         if (!n.leakSites().isEmpty()) {

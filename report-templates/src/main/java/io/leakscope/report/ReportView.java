@@ -113,13 +113,16 @@ final class ReportView {
                     ? ", interval " + rate(lead.slopeLow(), bytes) + " to " + rate(lead.slopeHigh(), bytes) : ""));
         }
         Growth.TimeToLimit ttl = lead != null ? lead.timeToLimit() : null;
-        if (ttl != null && ttl.earliestSecs() != null) {
-            a.put("whenLimit", "in " + Units.formatDuration(ttl.earliestSecs())
-                    + (ttl.latestSecs() != null ? " to " + Units.formatDuration(ttl.latestSecs()) : " or later")
-                    + " (" + ttl.limitSource() + ", " + Units.formatBytes(ttl.limitBytes()) + ")"
-                    + (ttl.swapEarliestSecs() != null && ttl.swapAtBytes() != null
-                    ? "; the host starts swapping in " + Units.formatDuration(ttl.swapEarliestSecs()) + " at the earliest"
-                    : ""));
+        Growth.SignalFit firstFit = firstToALimit(f);
+        if (firstFit != null && (ttl == null || ttl.earliestSecs() == null
+                || firstFit.timeToLimit().earliestSecs() < ttl.earliestSecs())) {
+            // another signal reaches its own limit first (the heap its -Xmx): that is the answer
+            Series fs = f.series(firstFit.seriesId());
+            String what = fs != null && fs.label() != null ? fs.label() : firstFit.seriesId();
+            a.put("whenLimit", what + ": " + limitText(firstFit.timeToLimit())
+                    + (ttl != null && ttl.earliestSecs() != null ? "; resident size: " + limitText(ttl) : ""));
+        } else if (ttl != null && ttl.earliestSecs() != null) {
+            a.put("whenLimit", limitText(ttl));
         } else if (f.verdict() == Verdict.LEAK || f.verdict() == Verdict.SATURATING) {
             a.put("whenLimit", f.limits().effectiveLimitBytes() == null ? "unknown: no limit was found"
                     : "not within the projection horizon");
@@ -136,9 +139,50 @@ final class ReportView {
         if (!a.containsKey("whenLimit")) {
             a.put("whenLimit", f.verdict() == Verdict.STABLE ? "not on the current trend" : "unknown");
         }
-        a.put("responsible", culprit(f));
+        a.put("responsible", shortCulprit(f));
+        a.put("responsibleFull", culprit(f));
         a.put("doNow", doNow(f));
         return a;
+    }
+
+    private static String limitText(Growth.TimeToLimit ttl) {
+        return "in " + Units.formatDuration(ttl.earliestSecs())
+                + (ttl.latestSecs() != null ? " to " + Units.formatDuration(ttl.latestSecs()) : " or later")
+                + " (" + ttl.limitSource() + ", " + Units.formatBytes(ttl.limitBytes()) + ")"
+                + (ttl.swapEarliestSecs() != null && ttl.swapAtBytes() != null
+                ? "; the host starts swapping in " + Units.formatDuration(ttl.swapEarliestSecs()) + " at the earliest" : "");
+    }
+
+    /** The leaking signal that reaches its limit first, if any has a time to its limit. */
+    static Growth.SignalFit firstToALimit(Findings f) {
+        Growth.SignalFit first = null;
+        for (Growth.SignalFit s : f.growth().signals()) {
+            Growth.TimeToLimit t = s.timeToLimit();
+            if (s.verdict() == Verdict.LEAK && t != null && t.earliestSecs() != null
+                    && (first == null || t.earliestSecs() < first.timeToLimit().earliestSecs())) {
+                first = s;
+            }
+        }
+        return first;
+    }
+
+    /**
+     * The culprit for the first screen: the last steps of the growing path with class names without their
+     * packages (the full path is in the heap section).
+     */
+    static String shortCulprit(Findings f) {
+        if (f.heap().growing().isEmpty() || f.heap().growing().get(0).pathFromRoot() == null
+                || f.heap().growing().get(0).pathFromRoot().isEmpty()) {
+            return culprit(f);
+        }
+        Heap.GrowingPath g = f.heap().growing().get(0);
+        List<String> p = g.pathFromRoot();
+        List<String> steps = new ArrayList<>();
+        for (String step : p.subList(Math.max(0, p.size() - 3), p.size())) {
+            steps.add(step.replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+(?=[A-Z])", ""));
+        }
+        String r = g.bytesPerMinute() != null ? rate(g.bytesPerMinute(), true) : Units.formatBytes(g.bytesPerDump()) + " per dump";
+        return (p.size() > 3 ? "… → " : "") + String.join(" → ", steps) + " grows " + r;
     }
 
     /** The first limit to set, the planned restart if the leak needs one, and the first code lead. */
