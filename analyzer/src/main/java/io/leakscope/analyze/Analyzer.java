@@ -8,6 +8,9 @@ import io.leakscope.findings.FindingsJson;
 import io.leakscope.findings.Input;
 import io.leakscope.findings.Note;
 import io.leakscope.findings.Target;
+import io.leakscope.heap.HeapReader;
+import io.leakscope.heap.HprofReader;
+import io.leakscope.growth.GrowthStage;
 import io.leakscope.io.InputException;
 
 import java.io.IOException;
@@ -35,15 +38,28 @@ public final class Analyzer {
 
     /** The analyzer with every reader and stage leakscope has. */
     public static Analyzer standard(String generator) {
+        return standard(generator, false, null);
+    }
+
+    /**
+     * @param showValues    heap dumps: show string contents and credential values (off by default)
+     * @param heapProgress  told how far each heap dump pass got, or null
+     */
+    public static Analyzer standard(String generator, boolean showValues, HprofReader.Progress heapProgress) {
         Map<String, InputReader> r = new LinkedHashMap<>();
         r.put(InputKind.SERIES, new SeriesReader());
         r.put(InputKind.JFR, new io.leakscope.jvm.JfrReader());
         r.put(InputKind.NMT, new io.leakscope.jvm.NmtReader());
         r.put(InputKind.HISTOGRAM, new io.leakscope.jvm.HistogramReader());
         r.put(ArtifactKind.NATIVE_JFR, new io.leakscope.jvm.NativeLeakReader());
+        HeapReader heap = new HeapReader(showValues, heapProgress);
+        r.put(InputKind.HPROF, heap);
         List<Stage> s = new ArrayList<>();
+        s.add(heap.diffStage());
         s.add(new io.leakscope.jvm.NativeMemoryStage());
+        s.add(new GrowthStage());
         s.add(new VerdictStage());
+        s.add(new io.leakscope.advice.AdviceStage()); // after the verdict: advice depends on it
         return new Analyzer(r, s, generator);
     }
 
