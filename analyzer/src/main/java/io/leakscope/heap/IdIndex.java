@@ -22,7 +22,7 @@ final class IdIndex {
         long range = n == 0 ? 0 : sorted[n - 1] - min;
         int s = 0;
         long target = Math.max(1, n / 2);
-        while (s < 63 && (range >>> s) >= target) {
+        while (s < 63 && Long.compareUnsigned(range >>> s, target) >= 0) {
             s++;
         }
         this.shift = s;
