@@ -79,30 +79,43 @@ public final class HeapAnalysis {
         return new HeapAnalysis(g);
     }
 
+    /**
+     * Breadth-first from the GC roots, long-lived roots (classes, JNI globals, threads, monitors) first and
+     * stack roots (Java frames, JNI locals, native stacks) only for what the former do not reach: a leak is
+     * what outlives the frames, so its path should name the static or thread that keeps it.
+     */
     private void bfs() {
         int n = g.objectCount;
         Arrays.fill(bfsParent, -2);
         int[] queue = new int[n];
-        int head = 0;
         int tail = 0;
-        for (int r : g.rootObjects) {
-            if (bfsParent[r] == -2) {
-                bfsParent[r] = -1;
-                bfsEdge[r] = -1;
-                queue[tail++] = r;
+        int head = 0;
+        for (int phase = 0; phase < 2; phase++) {
+            for (int i = 0; i < g.rootObjects.length; i++) {
+                int r = g.rootObjects[i];
+                if (bfsParent[r] == -2 && isStackRoot(g.rootKinds[i]) == (phase == 1)) {
+                    bfsParent[r] = -1;
+                    bfsEdge[r] = -1;
+                    rootKindOf[r] = g.rootKinds[i];
+                    queue[tail++] = r;
+                }
             }
-        }
-        while (head < tail) {
-            int v = queue[head++];
-            for (int e = g.refStart[v], end = g.refStart[v + 1]; e < end; e++) {
-                int w = g.refs[e];
-                if (bfsParent[w] == -2) {
-                    bfsParent[w] = v;
-                    bfsEdge[w] = e;
-                    queue[tail++] = w;
+            while (head < tail) {
+                int v = queue[head++];
+                for (int e = g.refStart[v], end = g.refStart[v + 1]; e < end; e++) {
+                    int w = g.refs[e];
+                    if (bfsParent[w] == -2) {
+                        bfsParent[w] = v;
+                        bfsEdge[w] = e;
+                        queue[tail++] = w;
+                    }
                 }
             }
         }
+    }
+
+    private static boolean isStackRoot(byte kind) {
+        return kind == 0x02 || kind == 0x03 || kind == 0x04 || kind == 0x06;
     }
 
     public long reachableBytes() {
