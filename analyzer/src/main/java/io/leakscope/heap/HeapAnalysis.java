@@ -45,7 +45,9 @@ public final class HeapAnalysis {
                 rootKindOf[g.rootObjects[i]] = g.rootKinds[i];
             }
         }
+        long t0 = System.nanoTime();
         d = Dominators.compute(n, g.refStart, g.refs, g.rootObjects);
+        long t1 = System.nanoTime();
         int cnt = d.count;
         retained = new long[cnt];
         retainedCount = new int[cnt];
@@ -71,8 +73,14 @@ public final class HeapAnalysis {
         }
         bfsParent = new int[n];
         bfsEdge = new int[n];
+        long t2 = System.nanoTime();
         bfs();
+        long t3 = System.nanoTime();
         sigs = new SigTable(this);
+        if (HprofReader.TIMING) {
+            System.err.printf("analysis: dominators %.2fs, retained %.2fs, bfs %.2fs, signatures %.2fs%n",
+                    (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (System.nanoTime() - t3) / 1e9);
+        }
     }
 
     public static HeapAnalysis of(HeapGraph g) {

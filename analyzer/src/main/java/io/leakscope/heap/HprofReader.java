@@ -60,6 +60,8 @@ public final class HprofReader {
     private static final String[] PRIMITIVE_ARRAY_NAMES = {null, null, null, null, "boolean[]", "char[]", "float[]",
             "double[]", "byte[]", "short[]", "int[]", "long[]"};
 
+    /** -Dleakscope.heap.timing=true prints phase times on stderr (benchmarks). */
+    static final boolean TIMING = Boolean.getBoolean("leakscope.heap.timing");
     private final Path file;
     private final Progress progress;
     private final long fileSize;
@@ -104,9 +106,11 @@ public final class HprofReader {
         if (fileSize == 0) {
             throw new InputException(file + ": offset 0: empty file, not an HPROF heap dump");
         }
+        long t0 = System.nanoTime();
         try (Source src = open()) {
             pass1(src);
         }
+        long t1 = System.nanoTime();
         if (objectCount == 0 && partialReason != null) {
             throw new InputException(file + ": " + partialReason + "; no object could be read");
         }
@@ -114,9 +118,14 @@ public final class HprofReader {
         LongIntMap classIndex = buildClasses(classes);
         IdIndex ids = IdIndex.of(objectIds, objectCount);
         objectIds = null;
+        long t2 = System.nanoTime();
         Pass2 p2 = new Pass2(ids, classes, classIndex, keepSecretValues);
         try (Source src = open()) {
             p2.run(src);
+        }
+        if (TIMING) {
+            System.err.printf("hprof %s: pass1 %.2fs, index %.2fs, pass2 %.2fs%n", file, (t1 - t0) / 1e9,
+                    (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
         }
         int[] roots = new int[rootCount];
         byte[] kinds = new byte[rootCount];
