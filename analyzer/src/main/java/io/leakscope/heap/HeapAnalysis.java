@@ -78,8 +78,9 @@ public final class HeapAnalysis {
         long t3 = System.nanoTime();
         sigs = new SigTable(this);
         if (HprofReader.TIMING) {
-            System.err.printf("analysis: dominators %.2fs, retained %.2fs, bfs %.2fs, signatures %.2fs%n",
-                    (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (System.nanoTime() - t3) / 1e9);
+            System.err.printf("analysis: wall dominators %.2fs, retained %.2fs, bfs %.2fs, signatures %.2fs;"
+                            + " main-thread CPU so far %.2fs%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
+                    (System.nanoTime() - t3) / 1e9, HprofReader.cpuSeconds());
         }
     }
 
@@ -434,11 +435,26 @@ public final class HeapAnalysis {
             Dominators d = a.d;
             index = new HprofReader.LongIntMap(1024);
             long[] nodeSig = new long[d.count];
-            Map<String, Long> textHash = new HashMap<>();
-            long[] classHash = new long[g.classes.size()];
-            for (int c = 0; c < classHash.length; c++) {
-                classHash[c] = hash(g.classes.get(c).name);
+            // hashes of class names and of each field's "shape" label, once per class, not per node
+            int nc = g.classes.size();
+            long[] classHash = new long[nc];
+            long[][] fieldHash = new long[nc][];
+            long[][] staticHash = new long[nc][];
+            for (int c = 0; c < nc; c++) {
+                HeapGraph.ClassInfo ci = g.classes.get(c);
+                classHash[c] = hash(ci.name);
+                fieldHash[c] = new long[ci.refNames.length];
+                for (int f = 0; f < ci.refNames.length; f++) {
+                    fieldHash[c][f] = hash("." + ci.refNames[f]);
+                }
+                staticHash[c] = new long[ci.staticRefNames.length];
+                for (int f = 0; f < ci.staticRefNames.length; f++) {
+                    staticHash[c][f] = hash("." + ci.staticRefNames[f]);
+                }
             }
+            long arrayHash = hash("[]");
+            long unknownField = hash(".<field>");
+            long loaderHash = hash(".<classloader>");
             long classObjectHash = hash("class ");
             long indirect = hash("~");
             for (int p = 1; p < d.count; p++) {
@@ -455,8 +471,14 @@ public final class HeapAnalysis {
                 if (dv < 0) {
                     fh = 0;
                 } else if (a.bfsParent[v] == dv) {
-                    String shape = g.slotShape(dv, g.refSlot[a.bfsEdge[v]]);
-                    fh = textHash.computeIfAbsent(shape, HeapAnalysis::hash);
+                    int slot = g.refSlot[a.bfsEdge[v]];
+                    int dc = g.classOf[dv];
+                    switch (g.kind[dv]) {
+                        case HeapGraph.OBJECT_ARRAY -> fh = arrayHash;
+                        case HeapGraph.CLASS -> fh = slot == HeapGraph.ClassInfo.LOADER_SLOT ? loaderHash
+                                : slot < staticHash[dc].length ? staticHash[dc][slot] : unknownField;
+                        default -> fh = slot < fieldHash[dc].length ? fieldHash[dc][slot] : unknownField;
+                    }
                 } else {
                     fh = indirect;
                 }
