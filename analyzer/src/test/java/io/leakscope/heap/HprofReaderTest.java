@@ -166,6 +166,22 @@ class HprofReaderTest {
     }
 
     @Test
+    void dumpsInsideABundleAreDiffed(@TempDir Path tmp) throws IOException {
+        io.leakscope.bundle.BundleWriter w = io.leakscope.bundle.BundleWriter.create(tmp, "b", "test");
+        for (int i = 0; i < 3; i++) {
+            Path f = w.file("heap", "dump-" + i + ".hprof");
+            Files.copy(growing[i], f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            w.add(f, io.leakscope.bundle.ArtifactKind.HPROF, java.util.Map.of());
+        }
+        Path bundle = w.finish("completed");
+        Findings f = Analyzer.standard("test").analyze(List.of(bundle));
+        assertEquals(3, f.heap().dumps().size());
+        assertTrue(f.heap().dumps().get(0).path().startsWith("heap/"), f.heap().dumps().get(0).path());
+        assertFalse(f.heap().growing().isEmpty());
+        assertTrue(f.heap().growing().get(0).signature().contains(".GROWING java.util.HashMap"));
+    }
+
+    @Test
     void diffOfASteadyHeapFindsNothing() throws IOException {
         Findings f = Analyzer.standard("test").analyze(List.of(steady));
         assertTrue(f.heap().growing().isEmpty(), f.heap().growing().toString());
