@@ -175,6 +175,26 @@ public final class HeapAnalysis {
         return steps;
     }
 
+    /** For benchmarks and debugging: each instance of the class with its retained size and immediate dominator. */
+    public List<String> describeObjects(String className) {
+        List<String> out = new ArrayList<>();
+        for (int o = 0; o < g.objectCount; o++) {
+            if (g.kind[o] == HeapGraph.INSTANCE && g.classes.get(g.classOf[o]).name.equals(className)) {
+                int dom = idomOf(o);
+                String payload = "";
+                for (int e = g.refStart[o]; e < g.refStart[o + 1]; e++) {
+                    if (g.kind[g.refs[e]] == HeapGraph.PRIMITIVE_ARRAY) {
+                        payload = " payload " + g.shallow[g.refs[e]] + " B";
+                    }
+                }
+                out.add(className + payload + ": retains " + retainedOf(o) + " B, immediate dominator "
+                        + (dom == -1 ? "<GC roots>" : dom < 0 ? "<unreachable>" : g.className(dom)
+                        + (g.kind[dom] == HeapGraph.INSTANCE ? " #" + dom : "")));
+            }
+        }
+        return out;
+    }
+
     /** Follows the biggest dominated child while it keeps at least {@link #BIG_DROP} of its parent's size. */
     int accumulationPoint(int p) {
         for (int depth = 0; depth < 1000; depth++) {

@@ -21,10 +21,36 @@ import java.util.List;
  * Prints one line of key=value phase times.
  */
 public final class BenchRun {
+    /** Shark's and our dominator of every CounterExample$Obj, told apart by payload size. */
+    static void compare(Path dump) throws Exception {
+        try (CloseableHeapGraph graph = HprofHeapGraph.Companion.openHeapGraph(dump.toFile(), null,
+                HprofIndex.Companion.defaultIndexedGcRootTags())) {
+            String tree = new ObjectDominators().renderDominatorTree(graph, List.of(), 900, null, false);
+            System.out.println("== Shark 2.14 ObjectDominators (nodes retaining >= 900 B, CounterExample part):");
+            boolean in = false;
+            for (String line : tree.split("\n")) {
+                if (line.contains("CounterExample")) {
+                    in = true;
+                }
+                if (in && (line.contains("CounterExample") || line.contains("byte[]"))) {
+                    System.out.println(line);
+                }
+            }
+        }
+        HeapGraph g = HprofReader.read(dump);
+        HeapAnalysis a = HeapAnalysis.of(g);
+        System.out.println("== leakscope (exact):");
+        a.describeObjects("io.leakscope.bench.CounterExample$Obj").forEach(System.out::println);
+    }
+
     public static void main(String[] args) throws Exception {
         Path dump = Path.of(args[1]);
         long size = Files.size(dump);
         long t0 = System.nanoTime();
+        if (args[0].equals("compare")) {
+            compare(dump);
+            return;
+        }
         if (args[0].equals("leakscope")) {
             HeapGraph g = HprofReader.read(dump);
             long t1 = System.nanoTime();
