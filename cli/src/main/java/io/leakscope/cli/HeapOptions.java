@@ -16,7 +16,11 @@ public final class HeapOptions {
 
     /** The analyzer, with a progress bar on stderr when it is a terminal or with --verbose. */
     Analyzer analyzer(CommandLine cl) {
-        boolean verbose = LeakscopeCommand.verbose(cl.getParseResult());
+        CommandLine root = cl;
+        while (root.getParent() != null) {
+            root = root.getParent(); // --verbose may be given before the subcommand
+        }
+        boolean verbose = LeakscopeCommand.verbose(root.getParseResult());
         boolean terminal = System.console() != null;
         HprofReader.Progress progress = terminal || verbose ? new Bar(cl.getErr(), terminal) : null;
         return Analyzer.standard("leakscope " + LeakscopeCommand.version(), showValues, progress);

@@ -61,12 +61,14 @@ class HeapDiffCliTest {
     void diffNamesTheConversationHistoryLeak() throws Exception {
         List<Path> dumps = dumpsOf("history", 3, 1500);
         Path out = tmp.resolve("out");
-        List<String> args = new ArrayList<>(List.of("diff"));
+        List<String> args = new ArrayList<>(List.of("--verbose", "diff"));
         dumps.forEach(d -> args.add(d.toString()));
         args.addAll(List.of("--out", out.toString()));
         CliTest.Run r = CliTest.run(args.toArray(new String[0]));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("verdict: LEAK"), r.out());
+        assertTrue(r.err().contains("heap dump pass 1/2") && r.err().contains("heap dump pass 2/2")
+                && r.err().contains("100%"), r.err()); // --verbose shows progress even without a terminal
         JsonNode growing = findings(out).path("heap").path("growing");
         assertTrue(growing.size() >= 1, growing.toString());
         JsonNode top = growing.get(0);
