@@ -428,7 +428,7 @@ public final class HeapAnalysis {
                     List.copyOf(values)));
         }
         out.sort(Comparator.comparingLong(h -> -h.count()));
-        return out;
+        return out.size() > 50 ? List.copyOf(out.subList(0, 50)) : out;
     }
 
     // ------------------------------------------------------------------------------------------ signatures
