@@ -36,6 +36,8 @@ public final class RealScenarioBench {
     static final List<String> JVM = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC",
             "-XX:NativeMemoryTracking=summary");
 
+    static final long SETTLE_MS = 30_000;
+
     record Capture(Scenario scenario, List<Series> series) {
     }
 
@@ -62,7 +64,7 @@ public final class RealScenarioBench {
             }
             captures.addAll(got);
         }
-        System.out.printf(Locale.ROOT, "Real scenario suite: %d s per scenario, JVM %s%n%n", (long) seconds, String.join(" ", JVM));
+        System.out.printf(Locale.ROOT, "Real scenario suite: %d s per scenario after %d s of settling, JVM %s%n%n", (long) seconds, SETTLE_MS / 1000, String.join(" ", JVM));
         System.out.println("| scenario | truth | verdict | heap after GC | RSS | NMT committed | LEAK from | top of attribution | headline |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (Scenario s : SCENARIOS) {
@@ -94,6 +96,7 @@ public final class RealScenarioBench {
 
     static Capture capture(Scenario s, double seconds) throws Exception {
         try (RealAgent a = RealAgent.start(s.name(), JVM, new ArrayList<>(concat(s.args(), List.of("--seconds", "900"))))) {
+            Thread.sleep(SETTLE_MS); // leakscope attaches to processes that already run: skip the JVM's own start-up
             long end = System.currentTimeMillis() + (long) (seconds * 1000);
             while (System.currentTimeMillis() < end && a.alive()) {
                 a.sampleHistogramAndNmt(25);
@@ -160,9 +163,14 @@ public final class RealScenarioBench {
                 sb.append(a.label()).append(String.format(Locale.ROOT, " %.0f%%", 100 * a.share())).append(right ? " (right)" : "");
             }
         }
+        Growth.Attribution app = Explanation.firstApplicationClass(b.growth.attribution(), "jvm.heap.after_gc");
+        if (app != null && app.rank() > 1) {
+            sb.append("; first application class: ").append(app.label())
+                    .append(app.label().equals(s.culprit()) ? " (right)" : "");
+        }
         if (s.culprit() != null) {
             for (Growth.Attribution a : b.growth.attribution()) {
-                if (a.label().equals(s.culprit()) && a.rank() > 1) {
+                if (a.label().equals(s.culprit()) && a.rank() > 1 && !a.equals(app)) {
                     sb.append("; culprit ranked ").append(a.rank());
                 }
             }
