@@ -3,6 +3,7 @@ package io.leakscope.growth;
 import io.leakscope.findings.Growth;
 import io.leakscope.findings.Series;
 import io.leakscope.findings.Verdict;
+import io.leakscope.io.Units;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -120,7 +121,7 @@ record Explanation(String headline, String text) {
                         + " at least 1 MiB or one thread an hour).");
             } else {
                 headline.add("Not enough data to decide" + (longest > 0
-                        ? ": capture at least " + io.leakscope.io.Units.formatDuration(longest) : ""));
+                        ? ": capture at least " + Units.formatDuration(longest) : ""));
                 text.add("Some signals could not be decided; each says what capture would be enough.");
             }
         }
