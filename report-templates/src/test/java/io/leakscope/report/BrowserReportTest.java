@@ -81,10 +81,10 @@ class BrowserReportTest {
         Analyzer analyzer = Analyzer.standard("leakscope test");
         Findings leak = analyzer.analyze(List.of(bundles[0]));
         Findings steady = analyzer.analyze(List.of(bundles[1]));
-        if (!leak.growth().signals().isEmpty()) {
-            assertEquals(Verdict.LEAK, leak.verdict(), "the process keeping 9 MiB/s");
-            assertNotEquals(Verdict.LEAK, steady.verdict(), "the process letting go of what it allocates");
-        }
+        assertEquals(Verdict.LEAK, leak.verdict(), "the process keeping 3 MiB/s: " + leak.growth().signals());
+        assertNotEquals(Verdict.LEAK, steady.verdict(), "the process letting go of what it allocates: " + steady.growth().signals());
+        assertTrue(leak.recommendations().stream().anyMatch(r -> r.title().startsWith("Restart above")),
+                "a leak gets a restart threshold computed from its growth: " + leak.recommendations());
 
         for (Findings f : List.of(leak, steady)) {
             Path html = reportOf(f, f == leak ? "leak" : "steady");
@@ -94,6 +94,7 @@ class BrowserReportTest {
             assertEquals("1", attr(root, "data-rendered"), "one timeline chart (resident size): " + root);
             assertTrue(dom.contains("data-verdict=\"" + f.verdict().name() + "\""), "verdict banner");
             assertTrue(dom.contains("<polyline class=\"series\""), "RSS line drawn");
+            assertEquals(f == leak, dom.contains("class=\"proj\""), "projection drawn for the leak only");
         }
         Path png = tmp.resolve("report-leak.png");
         HeadlessChromium.screenshot(tmp.resolve("leak/report.html"), png, 1280, 1500, tmp);
