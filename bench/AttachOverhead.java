@@ -19,7 +19,7 @@ import java.util.Map;
  * the jar and passes it on the class path. Modes:
  * <pre>
  *   workload java|native SECONDS [RETAIN_MB]   a worker printing its operations per second
- *   overhead PAIRS WINDOW_S                    java workload alone vs under 'leakscope attach' (defaults), interleaved
+ *   overhead PAIRS WINDOW_S                    two java workers at once, leakscope attached to one (defaults)
  *   native PAIRS WINDOW_S LIB                  native workload alone vs nativemem unsampled vs nativemem=128k
  *   pauses RETAIN_MB                           pause of a class histogram and a heap dump on a live set of RETAIN_MB
  * </pre>
@@ -154,37 +154,56 @@ public class AttachOverhead {
         return p.waitFor();
     }
 
+    /**
+     * Two identical workers run at the same time, so both see the same background load (the machine is
+     * shared); leakscope attaches to one of them, alternating which, with default settings. Reported: the
+     * attached worker's throughput over the alone one's, for the whole capture window and for its steady
+     * part (after the first 10 s: attach, JFR start and the first histogram), and leakscope's own CPU time.
+     */
     static void overhead(int pairs, int window) throws Exception {
         Path out = Files.createTempDirectory("leakscope-bench");
-        double sumRatio = 0;
+        double sumWhole = 0;
+        double sumSteady = 0;
         List<String> rows = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
-            double[] r = new double[2];
-            for (int mode = 0; mode < 2; mode++) { // interleaved: alone, attached, alone, attached, ...
-                Worker w = start("java", WARMUP_S + window + 2, 0, "-Xmx256m");
-                try {
-                    Thread.sleep(WARMUP_S * 1000L);
-                    if (mode == 1) {
-                        int rc = run(List.of(java(), "-jar", jar(), "attach", Long.toString(w.process().pid()),
-                                "--duration", window + "s", "--out", out.resolve("run" + i).toString()));
-                        if (rc == 2 || rc > 3) {
-                            throw new IllegalStateException("leakscope attach exited " + rc);
-                        }
-                    }
-                    w.process().waitFor();
-                    r[mode] = w.meanOver(WARMUP_S, WARMUP_S + window);
-                } finally {
-                    w.process().destroyForcibly();
+            Worker[] w = {start("java", WARMUP_S + window + 2, 0, "-Xmx256m"), start("java", WARMUP_S + window + 2, 0, "-Xmx256m")};
+            int attached = i % 2;
+            double cpu;
+            try {
+                Thread.sleep(WARMUP_S * 1000L);
+                Process ls = new ProcessBuilder(java(), "-jar", jar(), "attach", Long.toString(w[attached].process().pid()),
+                        "--duration", window + "s", "--out", out.resolve("run" + i).toString())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                java.time.Duration used = java.time.Duration.ZERO;
+                while (ls.isAlive()) {
+                    used = ls.info().totalCpuDuration().orElse(used);
+                    Thread.sleep(200);
                 }
+                int rc = ls.exitValue();
+                if (rc == 2 || rc > 3) {
+                    throw new IllegalStateException("leakscope attach exited " + rc);
+                }
+                cpu = used.toMillis() / 1000.0;
+                w[0].process().waitFor();
+                w[1].process().waitFor();
+            } finally {
+                w[0].process().destroyForcibly();
+                w[1].process().destroyForcibly();
             }
-            double ratio = r[1] / r[0];
-            sumRatio += ratio;
-            rows.add(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.4f |", i + 1, r[0], r[1], ratio));
+            Worker on = w[attached];
+            Worker off = w[1 - attached];
+            double whole = on.meanOver(WARMUP_S, WARMUP_S + window) / off.meanOver(WARMUP_S, WARMUP_S + window);
+            double steady = on.meanOver(WARMUP_S + 10, WARMUP_S + window) / off.meanOver(WARMUP_S + 10, WARMUP_S + window);
+            sumWhole += whole;
+            sumSteady += steady;
+            rows.add(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.4f | %.4f | %.1f |", i + 1,
+                    off.meanOver(WARMUP_S, WARMUP_S + window), on.meanOver(WARMUP_S, WARMUP_S + window), whole, steady, cpu));
         }
-        System.out.println("| pair | alone ops/s | attached ops/s | ratio |");
-        System.out.println("|---|---|---|---|");
+        System.out.println("| pair | alone ops/s | attached ops/s | ratio (window) | ratio (steady, after 10 s) | leakscope CPU s |");
+        System.out.println("|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
-        System.out.printf(Locale.ROOT, "mean ratio %.4f (%.2f%% slower)%n", sumRatio / pairs, (1 - sumRatio / pairs) * 100);
+        System.out.printf(Locale.ROOT, "mean ratio: window %.4f (%.2f%% slower), steady %.4f (%.2f%% slower)%n",
+                sumWhole / pairs, (1 - sumWhole / pairs) * 100, sumSteady / pairs, (1 - sumSteady / pairs) * 100);
     }
 
     static void nativeOverhead(int pairs, int window, String lib) throws Exception {

@@ -6,7 +6,7 @@ pairs="${1:-3}"; window="${2:-60}"
 mvn -B -o -q -DskipTests package
 jar=cli/target/leakscope.jar
 run() { java -cp "$jar" bench/AttachOverhead.java "$@"; }
-echo "## throughput alone vs under 'leakscope attach PID --duration ${window}s' (default settings), interleaved"
+echo "## throughput: two workers at once, 'leakscope attach PID --duration ${window}s' (default settings) on one of them"
 run overhead "$pairs" "$window"
 echo "## pauses on a 1 GiB live set"
 run pauses 1024

@@ -88,6 +88,7 @@ public final class JfrReader implements InputReader {
         Map<String, Points> classCount = new HashMap<>();
         int events = 0;
         int oldObjectSamples = 0;
+        int mallocs = 0;
         try (RecordingFile rf = new RecordingFile(file)) {
             while (rf.hasMoreEvents()) {
                 RecordedEvent e;
@@ -141,6 +142,7 @@ public final class JfrReader implements InputReader {
                     }
                     case "jdk.ResidentSetSize" -> rss.add(t, e.getLong("size"));
                     case "jdk.OldObjectSample" -> oldObjectSamples++;
+                    case "profiler.Malloc" -> mallocs++;
                     default -> {
                         // not a series of ours
                     }
@@ -186,6 +188,11 @@ public final class JfrReader implements InputReader {
                     "jvm.heap.after_gc"));
             SeriesMerge.add(out, classCount.get(c).series("class." + c + ".count", c + " (instances)", "count",
                     "context", null));
+        }
+        if (mallocs > 0 && artifact == null) {
+            // a loose async-profiler nativemem recording: same magic as any JFR, read for its leaks
+            new NativeLeakReader().read(file, null, out);
+            return;
         }
         if (afterGc.n == 0 && events > 0) {
             out.note(Note.info(file.toString(), "the JFR recording has no jdk.GCHeapSummary events (no GC ran, or the"

@@ -235,9 +235,9 @@ class JvmAttachTest {
 
     @Test
     void targetExitingMidCaptureLeavesAValidBundleSayingWhen() throws Exception {
-        Process p = start(java17(), "churn --seconds 3");
+        Process p = start(java17(), "churn --seconds 7"); // long enough to be attached on a loaded machine
         Path dir = capture(p, 30, 0.5, 0, false);
-        assertTrue(p.waitFor(5, TimeUnit.SECONDS));
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         Bundle b = Bundle.open(dir);
         assertEquals("target-exited", b.manifest().endReason());
         assertTrue(b.manifest().events().stream().anyMatch(e -> e.kind().equals("target-exit")));
