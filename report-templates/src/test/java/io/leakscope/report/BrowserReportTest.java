@@ -146,7 +146,6 @@ class BrowserReportTest {
         String root = rootAttributes(dom);
         assertNull(attr(root, "data-js-errors"), "script errors or CSP violations: " + attr(root, "data-js-error"));
         assertTrue(dom.contains("<iframe class=\"flame\""), "flame graph frame");
-        HeadlessChromium.screenshot(html, Path.of("target/report-flame.png"), 1280, 5200, tmp);
     }
 
     /** The sort script runs: a sort named in the address is applied on load (the default order is slope, descending). */
