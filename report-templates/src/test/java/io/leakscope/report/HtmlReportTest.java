@@ -34,6 +34,19 @@ class HtmlReportTest {
     }
 
     @Test
+    void emptyFindingsRenderOnlyWhatIsThere() {
+        Findings empty = new Findings(Findings.SCHEMA, Findings.SCHEMA_VERSION, null, null, null, null, null, null, null,
+                null, null, null, null, null, null);
+        String html = HtmlReport.render(empty);
+        assertTrue(html.contains("data-verdict=\"INCONCLUSIVE\""));
+        for (String absent : new String[]{"id=\"timeline\"", "id=\"grows\"", "id=\"heap\"", "id=\"native\"",
+                "id=\"secrets\"", "id=\"recommendations\"", "id=\"notes\""}) {
+            assertFalse(html.contains(absent), absent);
+        }
+        assertTrue(MarkdownSummary.render(empty).contains("**INCONCLUSIVE**"));
+    }
+
+    @Test
     void markupInNamesIsEscaped() {
         String html = HtmlReport.render(TestFindings.rich(HOSTILE, 3, 3, 4));
         assertFalse(html.contains("<script>alert"), "raw <script> from the data");
