@@ -70,6 +70,14 @@ class HtmlReportTest {
     }
 
     @Test
+    void aFlameGraphOverTheBudgetIsLinkedRelatively() throws Exception {
+        Files.write(tmp.resolve("javascript:alert(1)"), new byte[(int) ReportView.MAX_EMBEDDED_FLAME_BYTES + 1]);
+        String html = HtmlReport.render(withFlame(TestFindings.rich("x", 1, 1, 1), "javascript:alert(1)"), tmp);
+        assertFalse(html.contains("srcdoc="));
+        assertTrue(html.contains("<a href=\"./javascript:alert(1)\">"), "a relative link, never a javascript: URL");
+    }
+
+    @Test
     void flameGraphOutsideTheFindingsFolderIsNotRead() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("out"));
         Files.writeString(tmp.resolve("secret.html"), "TOPSECRET");
