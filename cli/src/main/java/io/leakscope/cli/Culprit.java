@@ -37,9 +37,12 @@ final class Culprit {
      */
     static List<String> fromLastClass(List<String> path) {
         for (int i = path.size() - 1; i > 0; i--) {
-            if (path.get(i).startsWith("class ")) {
-                List<String> tail = new ArrayList<>(path.subList(i, path.size()));
-                tail.add(0, "…");
+            // a step is "EDGE → TARGET", e.g. "[4] → class com.example.Registry"
+            String step = path.get(i);
+            int arrow = step.indexOf(" → class ");
+            if (arrow >= 0) {
+                List<String> tail = new ArrayList<>(path.subList(i + 1, path.size()));
+                tail.add(0, step.substring(arrow + 3));
                 return tail;
             }
         }
