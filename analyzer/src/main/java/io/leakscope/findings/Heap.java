@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What the heap dumps say: per dump a summary, leak suspects, and across dumps the growing dominator paths.
- * Filled by the heap engine.
+ * Filled by the heap engine (io.leakscope.heap). Sizes are bytes as HotSpot lays objects out; "retained" is
+ * exact (from the dominator tree over strong references).
  */
 public record Heap(List<DumpSummary> dumps, List<LeakSuspect> suspects, List<GrowingPath> growing,
                    SecretScan secrets) {
@@ -16,43 +17,71 @@ public record Heap(List<DumpSummary> dumps, List<LeakSuspect> suspects, List<Gro
         growing = growing == null ? List.of() : List.copyOf(growing);
     }
 
-    /** One dump: totals, class histogram (top entries), top dominators. */
-    public record DumpSummary(String path, Long timestampMs, long objects, long shallowBytes, boolean partial,
-                              List<ClassRow> histogram, List<Dominator> topDominators) {
+    /**
+     * One dump: totals, class histogram (top entries by retained size), top dominators.
+     *
+     * @param timestampMs    when the dump was written (HPROF header or the bundle artifact's createdAt)
+     * @param objects        objects in the dump; {@code reachableObjects} of them strongly reachable from GC roots
+     * @param reachableBytes what the GC roots retain (the virtual root's retained size)
+     * @param partial        the dump could only be read up to {@code partialReason}
+     */
+    public record DumpSummary(String path, Long timestampMs, long objects, long shallowBytes, long reachableObjects,
+                              long reachableBytes, long references, long gcRoots, boolean partial,
+                              String partialReason, List<String> warnings, List<ClassRow> histogram,
+                              List<Dominator> topDominators) {
     }
 
+    /** @param retainedBytes what all instances of the class retain together (not double-counting nested ones) */
     public record ClassRow(String className, long count, long shallowBytes, long retainedBytes) {
     }
 
-    public record Dominator(String className, long retainedBytes, long shallowBytes, List<String> pathFromRoot) {
+    public record Dominator(String className, long retainedBytes, long retainedObjects, long shallowBytes,
+                            List<String> pathFromRoot) {
     }
 
     /**
-     * An object or class group retaining more than a threshold of the heap.
+     * An object or class group retaining more than a threshold of the heap (MAT's leak suspects).
      *
+     * @param dump              the dump it was found in
      * @param accumulationPoint where the retained size stops being concentrated in one child
-     * @param pathFromRoot      shortest strong path from a GC root, with field names and array indexes
+     * @param pathFromRoot      shortest strong path from a GC root to the accumulation point, with field names
+     *                          and array indexes
+     * @param accumulated       the objects the accumulation point holds, by class
      */
-    public record LeakSuspect(String description, String className, long retainedBytes, double shareOfHeap,
-                              String accumulationPoint, List<String> pathFromRoot, List<ClassRow> accumulated) {
+    public record LeakSuspect(String dump, String description, String className, long retainedBytes,
+                              double shareOfHeap, String accumulationPoint, List<String> pathFromRoot,
+                              List<ClassRow> accumulated) {
     }
 
     /**
-     * A dominator subtree whose retained size and count grow from dump to dump.
+     * A dominator subtree whose retained size and object count grow in every interval between dumps.
      *
-     * @param signature     the stable signature the subtree was matched by
-     * @param retainedBytes per dump
-     * @param objectCount   per dump
+     * @param signature     the stable signature the subtree was matched by (classes and fields from the root)
+     * @param pathFromRoot  shortest strong path from a GC root to the accumulation point, in the last dump
+     * @param retainedBytes per dump, in time order
+     * @param objectCount   per dump (objects retained)
+     * @param accumulated   the classes accumulated under the accumulation point, with count and bytes per dump
      */
     public record GrowingPath(String signature, List<String> pathFromRoot, String accumulationPoint,
                               List<Long> retainedBytes, List<Long> objectCount, double bytesPerDump,
-                              Double bytesPerMinute, List<ClassRow> accumulated) {
+                              Double bytesPerMinute, double objectsPerDump, List<Accumulated> accumulated) {
     }
 
-    /** Counts of values that look like credentials, per retaining dominator; never the values. */
-    public record SecretScan(long stringsScanned, long suspected, List<SecretHolder> holders) {
+    /** @param count and {@code bytes} (retained) per dump; 0 where the class was absent */
+    public record Accumulated(String className, List<Long> count, List<Long> bytes) {
     }
 
-    public record SecretHolder(String retainedBy, String kind, long count, List<String> maskedPrefixes) {
+    /** Counts of values that look like credentials, per retaining dominator; never the values unless asked. */
+    public record SecretScan(long arraysScanned, long suspected, boolean valuesShown, List<SecretHolder> holders) {
+    }
+
+    /**
+     * @param dump           the dump
+     * @param retainedBy     the dominator that holds the values (path of its last steps)
+     * @param maskedPrefixes a few distinct masked prefixes ("sk-p…")
+     * @param values         the values themselves, only with --show-values
+     */
+    public record SecretHolder(String dump, String retainedBy, String kind, long count, List<String> maskedPrefixes,
+                               List<String> values) {
     }
 }

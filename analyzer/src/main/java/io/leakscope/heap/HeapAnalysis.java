@@ -1,0 +1,580 @@
+package io.leakscope.heap;
+
+import io.leakscope.findings.Heap;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything computed from one dump: exact dominator tree and retained sizes, shortest strong paths from GC
+ * roots, the class histogram, top dominators, MAT-style leak suspects, the secret scan, and the signature
+ * table the diff matches dumps by. All per-object data are primitive arrays; objects become strings only
+ * when they are reported.
+ */
+public final class HeapAnalysis {
+    /** MAT's leak-suspect threshold: a share of the reachable heap. */
+    static final double SUSPECT_SHARE = 0.10;
+    /** MAT's "big drop": below this share of its dominator, a child no longer carries the accumulation. */
+    static final double BIG_DROP = 0.7;
+
+    final HeapGraph g;
+    final Dominators d;
+    /** By preorder number (see {@link Dominators}): bytes and objects retained. */
+    final long[] retained;
+    final int[] retainedCount;
+    final int[] childStart;
+    final int[] children;
+    /** By object: the object BFS reached it from (-1 for a GC root, -2 unreachable), and through which edge. */
+    final int[] bfsParent;
+    final int[] bfsEdge;
+    final byte[] rootKindOf;
+    final SigTable sigs;
+
+    private HeapAnalysis(HeapGraph g) {
+        this.g = g;
+        int n = g.objectCount;
+        // roots: first kind seen for each object
+        rootKindOf = new byte[n];
+        for (int i = 0; i < g.rootObjects.length; i++) {
+            if (rootKindOf[g.rootObjects[i]] == 0) {
+                rootKindOf[g.rootObjects[i]] = g.rootKinds[i];
+            }
+        }
+        long t0 = System.nanoTime();
+        d = Dominators.compute(n, g.refStart, g.refs, g.rootObjects);
+        long t1 = System.nanoTime();
+        int cnt = d.count;
+        retained = new long[cnt];
+        retainedCount = new int[cnt];
+        for (int p = 1; p < cnt; p++) {
+            retained[p] = g.shallow[d.vertex[p]];
+            retainedCount[p] = 1;
+        }
+        for (int p = cnt - 1; p >= 1; p--) {
+            retained[d.idom[p]] += retained[p];
+            retainedCount[d.idom[p]] += retainedCount[p];
+        }
+        childStart = new int[cnt + 1];
+        for (int p = 1; p < cnt; p++) {
+            childStart[d.idom[p] + 1]++;
+        }
+        for (int p = 0; p < cnt; p++) {
+            childStart[p + 1] += childStart[p];
+        }
+        children = new int[Math.max(0, cnt - 1)];
+        int[] fill = Arrays.copyOf(childStart, cnt);
+        for (int p = 1; p < cnt; p++) {
+            children[fill[d.idom[p]]++] = p;
+        }
+        bfsParent = new int[n];
+        bfsEdge = new int[n];
+        long t2 = System.nanoTime();
+        bfs();
+        long t3 = System.nanoTime();
+        sigs = new SigTable(this);
+        if (HprofReader.TIMING) {
+            System.err.printf("analysis: wall dominators %.2fs, retained %.2fs, bfs %.2fs, signatures %.2fs;"
+                            + " main-thread CPU so far %.2fs%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
+                    (System.nanoTime() - t3) / 1e9, HprofReader.cpuSeconds());
+        }
+    }
+
+    public static HeapAnalysis of(HeapGraph g) {
+        return new HeapAnalysis(g);
+    }
+
+    /**
+     * Breadth-first from the GC roots, long-lived roots (classes, JNI globals, threads, monitors) first and
+     * stack roots (Java frames, JNI locals, native stacks) only for what the former do not reach: a leak is
+     * what outlives the frames, so its path should name the static or thread that keeps it.
+     */
+    private void bfs() {
+        int n = g.objectCount;
+        Arrays.fill(bfsParent, -2);
+        int[] queue = new int[n];
+        int tail = 0;
+        int head = 0;
+        for (int phase = 0; phase < 2; phase++) {
+            for (int i = 0; i < g.rootObjects.length; i++) {
+                int r = g.rootObjects[i];
+                if (bfsParent[r] == -2 && isStackRoot(g.rootKinds[i]) == (phase == 1)) {
+                    bfsParent[r] = -1;
+                    bfsEdge[r] = -1;
+                    rootKindOf[r] = g.rootKinds[i];
+                    queue[tail++] = r;
+                }
+            }
+            while (head < tail) {
+                int v = queue[head++];
+                for (int e = g.refStart[v], end = g.refStart[v + 1]; e < end; e++) {
+                    int w = g.refs[e];
+                    if (bfsParent[w] == -2) {
+                        bfsParent[w] = v;
+                        bfsEdge[w] = e;
+                        queue[tail++] = w;
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean isStackRoot(byte kind) {
+        return kind == 0x02 || kind == 0x03 || kind == 0x04 || kind == 0x06;
+    }
+
+    public long reachableBytes() {
+        return retained[0];
+    }
+
+    public long reachableObjects() {
+        return retainedCount[0];
+    }
+
+    /** Retained bytes of an object, 0 if unreachable. */
+    public long retainedOf(int object) {
+        int p = d.preorder[object];
+        return p < 0 ? 0 : retained[p];
+    }
+
+    /** Immediate dominator of an object, -1 for the virtual root, -2 if unreachable. */
+    public int idomOf(int object) {
+        int p = d.preorder[object];
+        return p < 0 ? -2 : d.idom[p] == 0 ? -1 : d.vertex[d.idom[p]];
+    }
+
+    // ------------------------------------------------------------------------------------------ paths
+
+    /** Shortest strong path from a GC root: "GC root (Java frame): a.B", ".field → c.D", "[3] → e.F". */
+    public List<String> pathTo(int object) {
+        List<String> steps = new ArrayList<>();
+        int v = object;
+        int guard = 0;
+        while (v >= 0 && bfsParent[v] >= 0 && guard++ < 10_000) {
+            int p = bfsParent[v];
+            steps.add(g.slotName(p, g.refSlot[bfsEdge[v]]) + " → " + g.className(v));
+            v = p;
+        }
+        if (v >= 0 && bfsParent[v] == -1) {
+            String kind = HprofReader.ROOT_NAMES[rootKindOf[v] & 0xff];
+            steps.add("GC root (" + (kind == null ? "root" : kind) + "): " + g.className(v));
+        } else {
+            steps.add("(not reachable from a GC root): " + g.className(v));
+        }
+        java.util.Collections.reverse(steps);
+        if (steps.size() > 40) {
+            List<String> cut = new ArrayList<>(steps.subList(0, 15));
+            cut.add("… " + (steps.size() - 30) + " more steps …");
+            cut.addAll(steps.subList(steps.size() - 15, steps.size()));
+            return cut;
+        }
+        return steps;
+    }
+
+    /** For benchmarks and debugging: each instance of the class with its retained size and immediate dominator. */
+    public List<String> describeObjects(String className) {
+        List<String> out = new ArrayList<>();
+        for (int o = 0; o < g.objectCount; o++) {
+            if (g.kind[o] == HeapGraph.INSTANCE && g.classes.get(g.classOf[o]).name.equals(className)) {
+                int dom = idomOf(o);
+                String payload = "";
+                for (int e = g.refStart[o]; e < g.refStart[o + 1]; e++) {
+                    if (g.kind[g.refs[e]] == HeapGraph.PRIMITIVE_ARRAY) {
+                        payload = " payload " + g.shallow[g.refs[e]] + " B";
+                    }
+                }
+                out.add(className + payload + ": retains " + retainedOf(o) + " B, immediate dominator "
+                        + (dom == -1 ? "<GC roots>" : dom < 0 ? "<unreachable>" : g.className(dom)
+                        + (g.kind[dom] == HeapGraph.INSTANCE ? " #" + dom : "")));
+            }
+        }
+        return out;
+    }
+
+    /** Follows the biggest dominated child while it keeps at least {@link #BIG_DROP} of its parent's size. */
+    int accumulationPoint(int p) {
+        for (int depth = 0; depth < 1000; depth++) {
+            int best = -1;
+            for (int k = childStart[p]; k < childStart[p + 1]; k++) {
+                int c = children[k];
+                if (best < 0 || retained[c] > retained[best]) {
+                    best = c;
+                }
+            }
+            if (best < 0 || retained[best] < BIG_DROP * retained[p]) {
+                return p;
+            }
+            p = best;
+        }
+        return p;
+    }
+
+    String describe(int p) {
+        return g.className(d.vertex[p]) + " (retains " + retained[p] + " B in " + retainedCount[p] + " objects)";
+    }
+
+    /** The objects dominated by {@code p}, grouped by class: count, shallow and retained bytes. */
+    List<Heap.ClassRow> dominatedByClass(int p, int limit) {
+        Map<String, long[]> rows = new HashMap<>();
+        for (int k = childStart[p]; k < childStart[p + 1]; k++) {
+            int c = children[k];
+            long[] r = rows.computeIfAbsent(g.className(d.vertex[c]), x -> new long[3]);
+            r[0]++;
+            r[1] += g.shallow[d.vertex[c]];
+            r[2] += retained[c];
+        }
+        return rows.entrySet().stream()
+                .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> -e.getValue()[2]))
+                .limit(limit)
+                .map(e -> new Heap.ClassRow(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]))
+                .toList();
+    }
+
+    // ------------------------------------------------------------------------------------------ summary
+
+    /** Class histogram: count and shallow bytes of every object, exact retained bytes per class. */
+    List<Heap.ClassRow> histogram(int limit) {
+        int classCount = g.classes.size() + 1; // + java.lang.Class for class objects
+        long[] count = new long[classCount];
+        long[] shallow = new long[classCount];
+        long[] ret = new long[classCount];
+        for (int o = 0; o < g.objectCount; o++) {
+            int k = histKey(o);
+            count[k]++;
+            shallow[k] += g.shallow[o];
+        }
+        // a node adds its retained size to its class unless a dominator of it has the same class
+        int[] onPath = new int[classCount];
+        int cnt = d.count;
+        int[] stack = new int[64];
+        int[] cursor = new int[64];
+        int sp = 0;
+        stack[sp] = 0;
+        cursor[sp++] = childStart[0];
+        while (sp > 0) {
+            int p = stack[sp - 1];
+            int k = cursor[sp - 1];
+            if (k == childStart[p + 1]) {
+                sp--;
+                if (p != 0) {
+                    onPath[histKey(d.vertex[p])]--;
+                }
+                continue;
+            }
+            cursor[sp - 1] = k + 1;
+            int c = children[k];
+            int key = histKey(d.vertex[c]);
+            if (onPath[key]++ == 0) {
+                ret[key] += retained[c];
+            }
+            if (sp == stack.length) {
+                stack = Arrays.copyOf(stack, sp * 2);
+                cursor = Arrays.copyOf(cursor, sp * 2);
+            }
+            stack[sp] = c;
+            cursor[sp++] = childStart[c];
+        }
+        assert cnt > 0;
+        Integer[] keys = new Integer[classCount];
+        for (int i = 0; i < classCount; i++) {
+            keys[i] = i;
+        }
+        Arrays.sort(keys, Comparator.comparingLong((Integer i) -> -ret[i]).thenComparingLong(i -> -shallow[i]));
+        List<Heap.ClassRow> rows = new ArrayList<>();
+        for (Integer i : keys) {
+            if (rows.size() >= limit || count[i] == 0) {
+                continue;
+            }
+            String name = i == g.classes.size() ? "java.lang.Class" : g.classes.get(i).name;
+            rows.add(new Heap.ClassRow(name, count[i], shallow[i], ret[i]));
+        }
+        return rows;
+    }
+
+    private int histKey(int o) {
+        return g.kind[o] == HeapGraph.CLASS ? g.classes.size() : g.classOf[o];
+    }
+
+    /** Children of the virtual root, biggest first. */
+    int[] topLevel() {
+        int[] top = Arrays.copyOfRange(children, childStart[0], childStart[1]);
+        return sortByRetainedDesc(top);
+    }
+
+    private int[] sortByRetainedDesc(int[] ps) {
+        Integer[] boxed = new Integer[ps.length];
+        for (int i = 0; i < ps.length; i++) {
+            boxed[i] = ps[i];
+        }
+        Arrays.sort(boxed, Comparator.comparingLong((Integer p) -> -retained[p]));
+        int[] out = new int[ps.length];
+        for (int i = 0; i < ps.length; i++) {
+            out[i] = boxed[i];
+        }
+        return out;
+    }
+
+    public Heap.DumpSummary summary(Long timestampMs) {
+        long shallowTotal = 0;
+        for (int o = 0; o < g.objectCount; o++) {
+            shallowTotal += g.shallow[o];
+        }
+        int[] top = topLevel();
+        List<Heap.Dominator> dominators = new ArrayList<>();
+        for (int i = 0; i < Math.min(20, top.length); i++) {
+            int p = top[i];
+            int v = d.vertex[p];
+            dominators.add(new Heap.Dominator(g.className(v), retained[p], retainedCount[p], g.shallow[v], pathTo(v)));
+        }
+        return new Heap.DumpSummary(g.path, timestampMs, g.objectCount, shallowTotal, reachableObjects(),
+                reachableBytes(), g.refs.length, g.rootObjects.length, g.partial, g.partialReason, g.warnings,
+                histogram(40), dominators);
+    }
+
+    /**
+     * MAT's leak suspects: a top-level dominator retaining more than {@link #SUSPECT_SHARE} of the reachable
+     * heap, or a class whose top-level instances together do.
+     */
+    public List<Heap.LeakSuspect> suspects() {
+        List<Heap.LeakSuspect> out = new ArrayList<>();
+        long total = Math.max(1, reachableBytes());
+        int[] top = topLevel();
+        Map<Integer, List<Integer>> byClass = new LinkedHashMap<>();
+        for (int p : top) {
+            if (retained[p] > SUSPECT_SHARE * total) {
+                int acc = accumulationPoint(p);
+                int v = d.vertex[p];
+                String desc = "One instance of " + g.className(v) + " retains " + share(retained[p], total)
+                        + " of the reachable heap (" + retained[p] + " B)"
+                        + (acc != p ? "; the memory accumulates in " + describe(acc) : "");
+                out.add(new Heap.LeakSuspect(g.path, desc, g.className(v), retained[p], retained[p] / (double) total,
+                        describe(acc), pathTo(d.vertex[acc]), dominatedByClass(acc, 10)));
+            } else {
+                byClass.computeIfAbsent(histKey(d.vertex[p]), k -> new ArrayList<>()).add(p);
+            }
+        }
+        for (List<Integer> group : byClass.values()) {
+            long sum = 0;
+            for (int p : group) {
+                sum += retained[p];
+            }
+            if (group.size() > 1 && sum > SUSPECT_SHARE * total) {
+                int first = group.get(0);
+                int acc = accumulationPoint(first);
+                String cls = g.className(d.vertex[first]);
+                String desc = group.size() + " instances of " + cls + " retain " + share(sum, total)
+                        + " of the reachable heap (" + sum + " B); the biggest accumulates in " + describe(acc);
+                out.add(new Heap.LeakSuspect(g.path, desc, cls, sum, sum / (double) total, describe(acc),
+                        pathTo(d.vertex[acc]), dominatedByClass(acc, 10)));
+            }
+        }
+        out.sort(Comparator.comparingLong(s -> -s.retainedBytes()));
+        return out;
+    }
+
+    private static String share(long part, long total) {
+        return Math.round(1000.0 * part / total) / 10.0 + "%";
+    }
+
+    /**
+     * Credential-shaped values grouped by the dominator holding them: the nearest dominator with several
+     * dominated objects and at least 1% of the heap, else the top-level one.
+     */
+    public List<Heap.SecretHolder> secretHolders() {
+        SecretScanner.Hits hits = g.secretHits;
+        long total = Math.max(1, reachableBytes());
+        Map<String, Object[]> groups = new LinkedHashMap<>();
+        for (int i = 0; i < hits.objects().length; i++) {
+            int p = d.preorder[hits.objects()[i]];
+            String holder;
+            if (p < 0) {
+                holder = "(unreachable, awaiting GC)";
+            } else {
+                int h = p;
+                while (d.idom[h] != 0) {
+                    h = d.idom[h];
+                    if (childStart[h + 1] - childStart[h] > 1 && retained[h] >= 0.01 * total) {
+                        break;
+                    }
+                }
+                List<String> path = pathTo(d.vertex[h]);
+                holder = String.join(" ", path.subList(Math.max(0, path.size() - 3), path.size()));
+            }
+            String kind = SecretScanner.KINDS[hits.kinds()[i]];
+            Object[] grp = groups.computeIfAbsent(holder + "\u0000" + kind,
+                    k -> new Object[]{new long[1], new java.util.LinkedHashSet<String>(), new ArrayList<String>()});
+            ((long[]) grp[0])[0]++;
+            @SuppressWarnings("unchecked") java.util.Set<String> prefixes = (java.util.Set<String>) grp[1];
+            if (prefixes.size() < 5) {
+                prefixes.add(hits.maskedPrefixes().get(i));
+            }
+            if (!hits.values().isEmpty()) {
+                @SuppressWarnings("unchecked") List<String> values = (List<String>) grp[2];
+                if (values.size() < 20) {
+                    values.add(hits.values().get(i));
+                }
+            }
+        }
+        List<Heap.SecretHolder> out = new ArrayList<>();
+        for (Map.Entry<String, Object[]> e : groups.entrySet()) {
+            String[] hk = e.getKey().split("\u0000", 2);
+            @SuppressWarnings("unchecked") java.util.Set<String> prefixes = (java.util.Set<String>) e.getValue()[1];
+            @SuppressWarnings("unchecked") List<String> values = (List<String>) e.getValue()[2];
+            out.add(new Heap.SecretHolder(g.path, hk[0], hk[1], ((long[]) e.getValue()[0])[0], List.copyOf(prefixes),
+                    List.copyOf(values)));
+        }
+        out.sort(Comparator.comparingLong(h -> -h.count()));
+        return out.size() > 50 ? List.copyOf(out.subList(0, 50)) : out;
+    }
+
+    // ------------------------------------------------------------------------------------------ signatures
+
+    /**
+     * Dominator-tree nodes grouped by a signature that survives across dumps: the chain of (field, class)
+     * labels from the virtual root, array indexes collapsed, and runs of the same class (linked lists, trees)
+     * collapsed into one. Per signature: bytes and objects retained by its top-most nodes, how many such
+     * nodes, and the biggest one.
+     */
+    static final class SigTable {
+        final HprofReader.LongIntMap index;
+        int size;
+        long[] sig = new long[256];
+        long[] parent = new long[256];
+        String[] className = new String[256];
+        long[] bytes = new long[256];
+        long[] objects = new long[256];
+        int[] nodes = new int[256];
+        int[] repr = new int[256];
+
+        SigTable(HeapAnalysis a) {
+            HeapGraph g = a.g;
+            Dominators d = a.d;
+            index = new HprofReader.LongIntMap(1024);
+            long[] nodeSig = new long[d.count];
+            // hashes of class names and of each field's "shape" label, once per class, not per node
+            int nc = g.classes.size();
+            long[] classHash = new long[nc];
+            long[][] fieldHash = new long[nc][];
+            long[][] staticHash = new long[nc][];
+            for (int c = 0; c < nc; c++) {
+                HeapGraph.ClassInfo ci = g.classes.get(c);
+                classHash[c] = hash(ci.name);
+                fieldHash[c] = new long[ci.refNames.length];
+                for (int f = 0; f < ci.refNames.length; f++) {
+                    fieldHash[c][f] = hash("." + ci.refNames[f]);
+                }
+                staticHash[c] = new long[ci.staticRefNames.length];
+                for (int f = 0; f < ci.staticRefNames.length; f++) {
+                    staticHash[c][f] = hash("." + ci.staticRefNames[f]);
+                }
+            }
+            long arrayHash = hash("[]");
+            long unknownField = hash(".<field>");
+            long loaderHash = hash(".<classloader>");
+            long classObjectHash = hash("class ");
+            long indirect = hash("~");
+            for (int p = 1; p < d.count; p++) {
+                int v = d.vertex[p];
+                int dp = d.idom[p];
+                int dv = dp == 0 ? -1 : d.vertex[dp];
+                long ch = classHash[g.classOf[v]] ^ (g.kind[v] == HeapGraph.CLASS ? classObjectHash : 0);
+                if (dv >= 0 && g.classOf[v] == g.classOf[dv] && g.kind[v] == g.kind[dv]
+                        && g.kind[v] != HeapGraph.CLASS) {
+                    nodeSig[p] = nodeSig[dp]; // a run of one class: one node
+                    continue;
+                }
+                long fh;
+                if (dv < 0) {
+                    fh = 0;
+                } else if (a.bfsParent[v] == dv) {
+                    int slot = g.refSlot[a.bfsEdge[v]];
+                    int dc = g.classOf[dv];
+                    switch (g.kind[dv]) {
+                        case HeapGraph.OBJECT_ARRAY -> fh = arrayHash;
+                        case HeapGraph.CLASS -> fh = slot == HeapGraph.ClassInfo.LOADER_SLOT ? loaderHash
+                                : slot < staticHash[dc].length ? staticHash[dc][slot] : unknownField;
+                        default -> fh = slot < fieldHash[dc].length ? fieldHash[dc][slot] : unknownField;
+                    }
+                } else {
+                    fh = indirect;
+                }
+                long h = mix(nodeSig[dp] * 0x100000001B3L + ch * 31 + fh);
+                h = h == 0 ? 1 : h;
+                nodeSig[p] = h;
+                int slot = index.get(h);
+                if (slot < 0) {
+                    slot = add(h, dp == 0 ? 0 : nodeSig[dp], g.className(v));
+                }
+                bytes[slot] += a.retained[p];
+                objects[slot] += a.retainedCount[p];
+                nodes[slot]++;
+                if (repr[slot] == 0 || a.retained[p] > a.retained[repr[slot]]) {
+                    repr[slot] = p;
+                }
+            }
+        }
+
+        private int add(long h, long parentSig, String cls) {
+            if (size == sig.length) {
+                int c = size * 2;
+                sig = Arrays.copyOf(sig, c);
+                parent = Arrays.copyOf(parent, c);
+                className = Arrays.copyOf(className, c);
+                bytes = Arrays.copyOf(bytes, c);
+                objects = Arrays.copyOf(objects, c);
+                nodes = Arrays.copyOf(nodes, c);
+                repr = Arrays.copyOf(repr, c);
+            }
+            sig[size] = h;
+            parent[size] = parentSig;
+            className[size] = cls;
+            index.put(h, size);
+            return size++;
+        }
+
+        int slot(long h) {
+            return index.get(h);
+        }
+    }
+
+    /** Readable form of the signature of the node with preorder {@code p}: labels from the root. */
+    String signatureText(int p) {
+        List<String> labels = new ArrayList<>();
+        int guard = 0;
+        while (p != 0 && guard++ < 10_000) {
+            int v = d.vertex[p];
+            int dp = d.idom[p];
+            int dv = dp == 0 ? -1 : d.vertex[dp];
+            if (dv >= 0 && g.classOf[v] == g.classOf[dv] && g.kind[v] == g.kind[dv] && g.kind[v] != HeapGraph.CLASS) {
+                p = dp;
+                continue;
+            }
+            String field = dv < 0 ? "root " : bfsParent[v] == dv ? g.slotShape(dv, g.refSlot[bfsEdge[v]]) + " " : "~ ";
+            labels.add(field + g.className(v));
+            p = dp;
+        }
+        java.util.Collections.reverse(labels);
+        return String.join(" / ", labels);
+    }
+
+    static long hash(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h = (h ^ s.charAt(i)) * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    static long mix(long h) {
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+}

@@ -1,0 +1,156 @@
+package io.leakscope.heap;
+
+import io.leakscope.findings.Heap;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Dominator-tree diff across 2..N dumps of one process. Subtrees are matched by signature (see
+ * {@link HeapAnalysis.SigTable}); a signature grows when its retained bytes and retained objects rise in
+ * every interval, by at least {@link #MIN_GROWTH_BYTES} or {@link #MIN_GROWTH_SHARE} of the heap overall.
+ * Growth that is not repeated in every interval (a cache filling once, churn) is not reported. Of a growing
+ * chain only the top-most growing node is a finding; it is then followed down through single growing
+ * containers that carry most of its growth, to the point where the objects accumulate.
+ */
+public final class HeapDiff {
+    static final long MIN_GROWTH_BYTES = 64 * 1024;
+    static final double MIN_GROWTH_SHARE = 0.002;
+    static final double CARRIES = 0.7;
+
+    private HeapDiff() {
+    }
+
+    /** One dump as the diff needs it; {@code analysis} only for the newest (it names paths). */
+    public record Dump(String path, Long timestampMs, long reachableBytes, HeapAnalysis.SigTable sigs,
+                       HeapAnalysis analysis) {
+    }
+
+    /** @param dumps in time order, the last one with its analysis */
+    public static List<Heap.GrowingPath> growing(List<Dump> dumps) {
+        int k = dumps.size();
+        if (k < 2) {
+            return List.of();
+        }
+        Dump last = dumps.get(k - 1);
+        HeapAnalysis.SigTable lt = last.sigs();
+        long minGrowth = Math.max(MIN_GROWTH_BYTES, (long) (MIN_GROWTH_SHARE * last.reachableBytes()));
+        // slots of each signature in every dump; growing ones flagged
+        Map<Long, int[]> growing = new HashMap<>();
+        for (int s = 0; s < lt.size; s++) {
+            long sig = lt.sig[s];
+            int[] slots = new int[k];
+            boolean ok = true;
+            for (int i = 0; i < k && ok; i++) {
+                slots[i] = dumps.get(i).sigs().slot(sig);
+                ok = slots[i] >= 0;
+            }
+            for (int i = 1; i < k && ok; i++) {
+                HeapAnalysis.SigTable a = dumps.get(i - 1).sigs();
+                HeapAnalysis.SigTable b = dumps.get(i).sigs();
+                ok = b.bytes[slots[i]] > a.bytes[slots[i - 1]] && b.objects[slots[i]] > a.objects[slots[i - 1]];
+            }
+            if (ok && lt.bytes[s] - dumps.get(0).sigs().bytes[slots[0]] >= minGrowth) {
+                growing.put(sig, slots);
+            }
+        }
+        Map<Long, List<Integer>> childrenOf = new HashMap<>();
+        for (int s = 0; s < lt.size; s++) {
+            childrenOf.computeIfAbsent(lt.parent[s], x -> new ArrayList<>()).add(s);
+        }
+        List<Heap.GrowingPath> out = new ArrayList<>();
+        for (Map.Entry<Long, int[]> e : growing.entrySet()) {
+            int s = e.getValue()[k - 1];
+            if (growing.containsKey(lt.parent[s])) {
+                continue; // only the top-most growing node of a chain
+            }
+            // follow single growing containers that carry most of the growth
+            long sig = e.getKey();
+            for (int depth = 0; depth < 1000; depth++) {
+                long g = growth(dumps, growing.get(sig));
+                long bestSig = 0;
+                long best = -1;
+                for (int c : childrenOf.getOrDefault(sig, List.of())) {
+                    int[] cs = growing.get(lt.sig[c]);
+                    if (cs == null || lt.nodes[c] != 1) {
+                        continue;
+                    }
+                    long cg = growth(dumps, cs);
+                    if (cg > best) {
+                        best = cg;
+                        bestSig = lt.sig[c];
+                    }
+                }
+                if (best < CARRIES * g) {
+                    break;
+                }
+                sig = bestSig;
+            }
+            out.add(report(dumps, sig, growing.get(sig), childrenOf));
+        }
+        out.sort(Comparator.comparingDouble(gp -> -gp.bytesPerDump()));
+        return out;
+    }
+
+    private static long growth(List<Dump> dumps, int[] slots) {
+        int k = dumps.size();
+        return dumps.get(k - 1).sigs().bytes[slots[k - 1]] - dumps.get(0).sigs().bytes[slots[0]];
+    }
+
+    private static Heap.GrowingPath report(List<Dump> dumps, long sig, int[] slots, Map<Long, List<Integer>> childrenOf) {
+        int k = dumps.size();
+        Dump last = dumps.get(k - 1);
+        HeapAnalysis a = last.analysis();
+        HeapAnalysis.SigTable lt = last.sigs();
+        int s = slots[k - 1];
+        int p = lt.repr[s];
+        int acc = lt.nodes[s] == 1 ? a.accumulationPoint(p) : p;
+        List<Long> bytes = new ArrayList<>();
+        List<Long> objects = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            bytes.add(dumps.get(i).sigs().bytes[slots[i]]);
+            objects.add(dumps.get(i).sigs().objects[slots[i]]);
+        }
+        double perDump = (bytes.get(k - 1) - bytes.get(0)) / (double) (k - 1);
+        double objectsPerDump = (objects.get(k - 1) - objects.get(0)) / (double) (k - 1);
+        Double perMinute = null;
+        Long t0 = dumps.get(0).timestampMs();
+        Long t1 = last.timestampMs();
+        if (t0 != null && t1 != null && t1 > t0) {
+            perMinute = (bytes.get(k - 1) - bytes.get(0)) * 60_000.0 / (t1 - t0);
+        }
+        // accumulated classes: the signatures right under the reported one, per dump
+        Map<String, long[][]> byClass = new LinkedHashMap<>();
+        for (int c : childrenOf.getOrDefault(sig, List.of())) {
+            long childSig = lt.sig[c];
+            long[][] row = byClass.computeIfAbsent(lt.className[c], x -> new long[2][k]);
+            for (int i = 0; i < k; i++) {
+                HeapAnalysis.SigTable t = dumps.get(i).sigs();
+                int cs = t.slot(childSig);
+                if (cs >= 0) {
+                    row[0][i] += t.nodes[cs];
+                    row[1][i] += t.bytes[cs];
+                }
+            }
+        }
+        List<Heap.Accumulated> accumulated = byClass.entrySet().stream()
+                .sorted(Comparator.comparingLong((Map.Entry<String, long[][]> e) -> -e.getValue()[1][k - 1]))
+                .limit(10)
+                .map(e -> new Heap.Accumulated(e.getKey(), toList(e.getValue()[0]), toList(e.getValue()[1])))
+                .toList();
+        return new Heap.GrowingPath(a.signatureText(p), a.pathTo(a.d.vertex[acc]), a.describe(acc), bytes, objects,
+                perDump, perMinute, objectsPerDump, accumulated);
+    }
+
+    private static List<Long> toList(long[] v) {
+        List<Long> l = new ArrayList<>(v.length);
+        for (long x : v) {
+            l.add(x);
+        }
+        return l;
+    }
+}

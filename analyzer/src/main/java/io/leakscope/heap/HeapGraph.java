@@ -1,0 +1,156 @@
+package io.leakscope.heap;
+
+import java.util.List;
+
+/**
+ * One heap dump as a compact graph: objects are 0..N-1 in file order, every per-object fact is a primitive
+ * array indexed by object, references are in CSR form ({@code refStart[v]..refStart[v+1]} into
+ * {@code refs}). {@code refSlot} says which field (instance: ordinal in {@link ClassInfo#refNames}; class:
+ * ordinal of the static; array: element index) each reference came from, so paths can name fields
+ * without keeping the dump around.
+ */
+public final class HeapGraph {
+    public static final byte INSTANCE = 0;
+    public static final byte OBJECT_ARRAY = 1;
+    public static final byte PRIMITIVE_ARRAY = 2;
+    public static final byte CLASS = 3;
+
+    final String path;
+    final long timestampMs;
+    final int idSize;
+    final boolean compressedOops;
+    final int objectCount;
+    final IdIndex ids;
+    final byte[] kind;
+    final int[] classOf;         // index into classes
+    final int[] shallow;
+    final int[] refStart;
+    final int[] refs;
+    final int[] refSlot;
+    final List<ClassInfo> classes;
+    final int[] rootObjects;     // GC roots, as object indexes (may repeat)
+    final byte[] rootKinds;      // HPROF root sub-tags, parallel to rootObjects
+    final boolean partial;
+    final String partialReason;
+    final long bytesRead;
+    final long danglingRefs;
+    final List<String> warnings;
+    final SecretScanner.Hits secretHits;
+
+    HeapGraph(String path, long timestampMs, int idSize, boolean compressedOops, int objectCount, IdIndex ids, byte[] kind, int[] classOf, int[] shallow, int[] refStart, int[] refs,
+              int[] refSlot, List<ClassInfo> classes, int[] rootObjects, byte[] rootKinds, boolean partial,
+              String partialReason, long bytesRead, long danglingRefs, List<String> warnings,
+              SecretScanner.Hits secretHits) {
+        this.path = path;
+        this.timestampMs = timestampMs;
+        this.idSize = idSize;
+        this.compressedOops = compressedOops;
+        this.objectCount = objectCount;
+        this.ids = ids;
+        this.kind = kind;
+        this.classOf = classOf;
+        this.shallow = shallow;
+        this.refStart = refStart;
+        this.refs = refs;
+        this.refSlot = refSlot;
+        this.classes = classes;
+        this.rootObjects = rootObjects;
+        this.rootKinds = rootKinds;
+        this.partial = partial;
+        this.partialReason = partialReason;
+        this.bytesRead = bytesRead;
+        this.danglingRefs = danglingRefs;
+        this.warnings = warnings;
+        this.secretHits = secretHits;
+    }
+
+    public int objectCount() {
+        return objectCount;
+    }
+
+    public long timestampMs() {
+        return timestampMs;
+    }
+
+    public boolean partial() {
+        return partial;
+    }
+
+    public long referenceCount() {
+        return refs.length;
+    }
+
+    /** The object with this id, or -1. */
+    int indexOf(long id) {
+        return ids.find(id);
+    }
+
+    /** "java.util.ArrayList", "byte[]", "class java.lang.System". */
+    String className(int object) {
+        ClassInfo c = classes.get(classOf[object]);
+        return kind[object] == CLASS ? "class " + c.name : c.name;
+    }
+
+    /** How the reference {@code slot} of {@code from} is called: ".field", "[i]", ".staticField". */
+    String slotName(int from, int slot) {
+        switch (kind[from]) {
+            case OBJECT_ARRAY:
+                return "[" + slot + "]";
+            case CLASS: {
+                ClassInfo c = classes.get(classOf[from]);
+                if (slot == ClassInfo.LOADER_SLOT) {
+                    return ".<classloader>";
+                }
+                return slot < c.staticRefNames.length ? "." + c.staticRefNames[slot] : ".<static>";
+            }
+            default: {
+                ClassInfo c = classes.get(classOf[from]);
+                return slot < c.refNames.length ? "." + c.refNames[slot] : ".<field>";
+            }
+        }
+    }
+
+    /** The same with array indexes collapsed, for signatures that must match across dumps. */
+    String slotShape(int from, int slot) {
+        return kind[from] == OBJECT_ARRAY ? "[]" : slotName(from, slot);
+    }
+
+    /** The slot of the first reference from {@code from} to {@code to}, or -1. */
+    int slotOf(int from, int to) {
+        for (int e = refStart[from], end = refStart[from + 1]; e < end; e++) {
+            if (refs[e] == to) {
+                return refSlot[e];
+            }
+        }
+        return -1;
+    }
+
+    /** A class from the dump's CLASS_DUMP records; also stands for the synthetic primitive array classes. */
+    static final class ClassInfo {
+        static final int LOADER_SLOT = Integer.MAX_VALUE;
+        final long id;
+        final String name;
+        final long superId;
+        final long loaderId;
+        final String[] refNames;        // flattened: this class's reference fields, then its superclass's …
+        final int[] refOffsets;         // byte offset of each reference field in an instance record
+        final int hprofInstanceBytes;   // field bytes per instance in the dump
+        final int shallowSize;          // instance size on the heap
+        final String[] staticRefNames;
+        final int referentSlot;         // slot of java.lang.ref.Reference.referent, or -1
+
+        ClassInfo(long id, String name, long superId, long loaderId, String[] refNames, int[] refOffsets,
+                  int hprofInstanceBytes, int shallowSize, String[] staticRefNames, int referentSlot) {
+            this.id = id;
+            this.name = name;
+            this.superId = superId;
+            this.loaderId = loaderId;
+            this.refNames = refNames;
+            this.refOffsets = refOffsets;
+            this.hprofInstanceBytes = hprofInstanceBytes;
+            this.shallowSize = shallowSize;
+            this.staticRefNames = staticRefNames;
+            this.referentSlot = referentSlot;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.leakscope.heap;
+
+import io.leakscope.analyze.FindingsBuilder;
+import io.leakscope.analyze.InputReader;
+import io.leakscope.analyze.Stage;
+import io.leakscope.bundle.Artifact;
+import io.leakscope.findings.Heap;
+import io.leakscope.findings.Note;
+import io.leakscope.io.InputException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The heap engine in the analyzer: reads each HPROF dump (given alone or found in a bundle) into the
+ * findings' heap section (summary, suspects, secret counts), and, as a {@link Stage}, diffs the dumps once
+ * all inputs were read. Keeps only the signature tables of older dumps and the full analysis of the newest.
+ */
+public final class HeapReader implements InputReader {
+    private final boolean showValues;
+    private final HprofReader.Progress progress;
+    private final List<HeapDiff.Dump> dumps = new ArrayList<>();
+    private long arraysScanned;
+    private long suspected;
+
+    public HeapReader(boolean showValues, HprofReader.Progress progress) {
+        this.showValues = showValues;
+        this.progress = progress == null ? HprofReader.Progress.NONE : progress;
+    }
+
+    @Override
+    public void read(Path file, Artifact artifact, FindingsBuilder out) throws IOException {
+        String name = artifact != null ? artifact.path() : file.toString();
+        try {
+            readDump(file, artifact, out, name);
+        } catch (OutOfMemoryError e) {
+            // the engine's tables live on the Java heap (about 110 B per object + 12 B per reference)
+            long max = Runtime.getRuntime().maxMemory() >> 20;
+            throw new InputException(file + ": not enough memory to analyse this dump with a " + max
+                    + " MB heap; give leakscope about 3x the dump's size (LEAKSCOPE_JAVA_OPTS=-Xmx…)");
+        }
+    }
+
+    private void readDump(Path file, Artifact artifact, FindingsBuilder out, String name) throws IOException {
+        HeapGraph g = HprofReader.read(file, progress, showValues);
+        Long ts = null;
+        if (artifact != null && artifact.createdAt() != null) {
+            try {
+                ts = Instant.parse(artifact.createdAt()).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                out.note(Note.warn(name, "createdAt '" + artifact.createdAt() + "' is not a time; using the dump header"));
+            }
+        }
+        if (ts == null && g.timestampMs > 0) {
+            ts = g.timestampMs;
+        }
+        HeapAnalysis a = HeapAnalysis.of(g);
+        if (g.partial) {
+            out.note(Note.partial(name, "heap dump read only in part (" + g.partialReason + "): "
+                    + g.objectCount + " objects before that point were analysed"));
+        }
+        for (String w : g.warnings) {
+            out.note(Note.warn(name, w));
+        }
+        Heap h = out.heap;
+        List<Heap.DumpSummary> summaries = new ArrayList<>(h.dumps());
+        Heap.DumpSummary summary = a.summary(ts);
+        summaries.add(new Heap.DumpSummary(name, summary.timestampMs(), summary.objects(), summary.shallowBytes(),
+                summary.reachableObjects(), summary.reachableBytes(), summary.references(), summary.gcRoots(),
+                summary.partial(), summary.partialReason(), summary.warnings(), summary.histogram(),
+                summary.topDominators()));
+        List<Heap.LeakSuspect> suspects = new ArrayList<>(h.suspects());
+        for (Heap.LeakSuspect s : a.suspects()) {
+            suspects.add(new Heap.LeakSuspect(name, s.description(), s.className(), s.retainedBytes(), s.shareOfHeap(),
+                    s.accumulationPoint(), s.pathFromRoot(), s.accumulated()));
+        }
+        List<Heap.SecretHolder> holders = new ArrayList<>(h.secrets() == null ? List.of() : h.secrets().holders());
+        for (Heap.SecretHolder s : a.secretHolders()) {
+            holders.add(new Heap.SecretHolder(name, s.retainedBy(), s.kind(), s.count(), s.maskedPrefixes(), s.values()));
+        }
+        arraysScanned += g.secretHits.arraysScanned();
+        suspected += g.secretHits.objects().length;
+        out.heap = new Heap(summaries, suspects, h.growing(),
+                new Heap.SecretScan(arraysScanned, suspected, showValues, holders));
+        // keep the full analysis only of the newest dump: the diff names paths in it
+        HeapDiff.Dump newest = newest();
+        boolean isNewest = newest == null || (ts != null && (newest.timestampMs() == null || ts >= newest.timestampMs()))
+                || (ts == null && newest.timestampMs() == null);
+        if (isNewest && newest != null) {
+            dumps.set(dumps.indexOf(newest), new HeapDiff.Dump(newest.path(), newest.timestampMs(),
+                    newest.reachableBytes(), newest.sigs(), null));
+        }
+        dumps.add(new HeapDiff.Dump(name, ts, a.reachableBytes(), a.sigs, isNewest ? a : null));
+    }
+
+    private HeapDiff.Dump newest() {
+        for (HeapDiff.Dump d : dumps) {
+            if (d.analysis() != null) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** The diff across the dumps read, as a stage that runs after every input. */
+    public Stage diffStage() {
+        return b -> {
+            if (dumps.size() < 2) {
+                return;
+            }
+            List<HeapDiff.Dump> ordered = new ArrayList<>(dumps);
+            boolean timed = ordered.stream().allMatch(d -> d.timestampMs() != null);
+            if (timed) {
+                ordered.sort(Comparator.comparingLong(HeapDiff.Dump::timestampMs));
+            } else {
+                b.note(Note.warn("heap", "not every dump has a time; dumps are compared in the order given"));
+            }
+            if (ordered.get(ordered.size() - 1).analysis() == null) {
+                b.note(Note.warn("heap", "dump order is ambiguous; growth is not computed"));
+                return;
+            }
+            List<Heap.GrowingPath> growing = HeapDiff.growing(ordered);
+            Heap h = b.heap;
+            b.heap = new Heap(h.dumps(), h.suspects(), growing, h.secrets());
+            if (growing.isEmpty()) {
+                b.note(Note.info("heap", "no dominator subtree grew in every one of the " + (ordered.size() - 1)
+                        + " intervals between the " + ordered.size() + " dumps"));
+            }
+        };
+    }
+}

@@ -1,0 +1,1019 @@
+package io.leakscope.heap;
+
+import io.leakscope.io.InputException;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads a HotSpot HPROF heap dump (format 1.0.1/1.0.2, 4- or 8-byte ids, plain or gzip as written by
+ * {@code jcmd GC.heap_dump -gz=N}) into a {@link HeapGraph} in two sequential passes: the first collects
+ * names, classes, GC roots and every object id; the second, once every id has an index, decodes objects into
+ * primitive arrays and CSR references. A dump that ends early or turns corrupt is kept up to its last whole
+ * object and marked partial.
+ */
+public final class HprofReader {
+    /** Told how far a pass got; {@code total} is the file size (compressed size for gzip). */
+    public interface Progress {
+        void update(int pass, long done, long total);
+
+        Progress NONE = (pass, done, total) -> {
+        };
+    }
+
+    private static final int UTF8 = 0x01;
+    private static final int LOAD_CLASS = 0x02;
+    private static final int HEAP_DUMP = 0x0C;
+    private static final int HEAP_DUMP_SEGMENT = 0x1C;
+    private static final int[] KNOWN_SKIPPED = {0x03, 0x04, 0x05, 0x06, 0x07, 0x0A, 0x0B, 0x0D, 0x0E, 0x2C};
+
+    private static final int CLASS_DUMP = 0x20;
+    private static final int INSTANCE_DUMP = 0x21;
+    private static final int OBJ_ARRAY_DUMP = 0x22;
+    private static final int PRIM_ARRAY_DUMP = 0x23;
+    static final String[] ROOT_NAMES = new String[256];
+
+    static {
+        ROOT_NAMES[0xFF] = "unknown root";
+        ROOT_NAMES[0x01] = "JNI global";
+        ROOT_NAMES[0x02] = "JNI local";
+        ROOT_NAMES[0x03] = "Java frame";
+        ROOT_NAMES[0x04] = "native stack";
+        ROOT_NAMES[0x05] = "sticky class";
+        ROOT_NAMES[0x06] = "thread block";
+        ROOT_NAMES[0x07] = "monitor used";
+        ROOT_NAMES[0x08] = "thread object";
+    }
+
+    private static final String[] PRIMITIVE_ARRAY_NAMES = {null, null, null, null, "boolean[]", "char[]", "float[]",
+            "double[]", "byte[]", "short[]", "int[]", "long[]"};
+
+    /** -Dleakscope.heap.timing=true prints phase times on stderr (benchmarks). */
+    static final boolean TIMING = Boolean.getBoolean("leakscope.heap.timing");
+    private final Path file;
+    private final Progress progress;
+    private final long fileSize;
+    private int idSize;
+    private long timestampMs;
+    private boolean gzip;
+
+    // pass 1
+    private final Map<Long, String> strings = new HashMap<>();
+    private final Map<Long, Long> classNameIds = new HashMap<>();
+    private final List<ClassDump> classDumps = new ArrayList<>();
+    private long[] objectIds = new long[1 << 16];
+    private int objectCount;
+    private long[] rootIds = new long[1 << 10];
+    private byte[] rootKinds = new byte[1 << 10];
+    private int rootCount;
+    private final List<String> warnings = new ArrayList<>();
+    private final LongIntMap instancesPerClass = new LongIntMap(4096);
+    private long arrayElements;
+    private String partialReason;
+    private long bytesRead;
+
+    private HprofReader(Path file, Progress progress) throws IOException {
+        this.file = file;
+        this.progress = progress;
+        this.fileSize = Files.size(file);
+    }
+
+    public static HeapGraph read(Path file, Progress progress, boolean keepSecretValues) throws IOException {
+        HprofReader r;
+        try {
+            r = new HprofReader(file, progress);
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": no such file");
+        }
+        return r.readAll(keepSecretValues);
+    }
+
+    public static HeapGraph read(Path file) throws IOException {
+        return read(file, Progress.NONE, false);
+    }
+
+    private HeapGraph readAll(boolean keepSecretValues) throws IOException {
+        if (fileSize == 0) {
+            throw new InputException(file + ": offset 0: empty file, not an HPROF heap dump");
+        }
+        long t0 = System.nanoTime();
+        try (Source src = open()) {
+            pass1(src);
+        }
+        long t1 = System.nanoTime();
+        if (objectCount == 0 && partialReason != null) {
+            throw new InputException(file + ": " + partialReason + "; no object could be read");
+        }
+        List<HeapGraph.ClassInfo> classes = new ArrayList<>();
+        LongIntMap classIndex = buildClasses(classes);
+        IdIndex ids = IdIndex.of(objectIds, objectCount);
+        objectIds = null;
+        long t2 = System.nanoTime();
+        Pass2 p2 = new Pass2(ids, classes, classIndex, keepSecretValues);
+        try (Source src = open()) {
+            p2.run(src);
+        }
+        if (TIMING) {
+            System.err.printf("hprof %s: wall pass1 %.2fs, index %.2fs, pass2 %.2fs; main-thread CPU %.2fs%n", file,
+                    (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9, cpuSeconds());
+        }
+        int[] roots = new int[rootCount];
+        byte[] kinds = new byte[rootCount];
+        int nr = 0;
+        long danglingRoots = 0;
+        for (int i = 0; i < rootCount; i++) {
+            int o = ids.find(rootIds[i]);
+            if (o >= 0) {
+                roots[nr] = o;
+                kinds[nr++] = rootKinds[i];
+            } else {
+                danglingRoots++;
+            }
+        }
+        if (danglingRoots > 0) {
+            warnings.add(danglingRoots + " GC roots point to objects not in the dump");
+        }
+        if (p2.dangling > 0) {
+            warnings.add(p2.dangling + " references point to objects not in the dump (ignored)");
+        }
+        if (p2.badInstances > 0) {
+            warnings.add(p2.badInstances + " instances did not match their class layout (their references were skipped)");
+        }
+        return new HeapGraph(file.toString(), timestampMs, idSize, p2.compressedOops, objectCount, ids, p2.kind,
+                p2.classOf, p2.shallow, p2.refStart, Arrays.copyOf(p2.refs, p2.edgeCount),
+                Arrays.copyOf(p2.slots, p2.edgeCount), classes, Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr),
+                partialReason != null, partialReason, bytesRead, p2.dangling, List.copyOf(warnings), p2.secrets.done());
+    }
+
+    static double cpuSeconds() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9;
+    }
+
+    private Source open() throws IOException {
+        InputStream raw = Files.newInputStream(file);
+        byte[] magic = new byte[2];
+        int n = raw.readNBytes(magic, 0, 2);
+        raw.close();
+        raw = Files.newInputStream(file);
+        CountingStream counting = new CountingStream(raw);
+        InputStream in = counting;
+        gzip = n == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
+        if (gzip) {
+            try {
+                in = new GZIPInputStream(counting, 1 << 16);
+            } catch (ZipException | EOFException e) {
+                raw.close();
+                throw new InputException(file + ": offset 0: gzip header is corrupt (" + e.getMessage() + ")");
+            }
+        }
+        Source s = new Source(in, counting);
+        readHeader(s);
+        return s;
+    }
+
+    private void readHeader(Source s) throws IOException {
+        StringBuilder fmt = new StringBuilder();
+        while (true) {
+            if (!s.ensure(1)) {
+                throw new InputException(file + ": offset " + s.offset() + ": not an HPROF heap dump (header ends early)");
+            }
+            int c = s.u1();
+            if (c == 0) {
+                break;
+            }
+            fmt.append((char) c);
+            if (fmt.length() > 32) {
+                break;
+            }
+        }
+        String f = fmt.toString();
+        if (!f.equals("JAVA PROFILE 1.0.1") && !f.equals("JAVA PROFILE 1.0.2")) {
+            throw new InputException(file + ": offset 0: not an HPROF heap dump (header '"
+                    + f.replaceAll("[^\\x20-\\x7e]", "?").substring(0, Math.min(f.length(), 24)) + "')");
+        }
+        if (!s.ensure(12)) {
+            throw new InputException(file + ": offset " + s.offset() + ": truncated HPROF header");
+        }
+        idSize = s.u4();
+        if (idSize != 4 && idSize != 8) {
+            throw new InputException(file + ": offset " + (s.offset() - 4) + ": unexpected identifier size " + idSize
+                    + " (HotSpot writes 4 or 8)");
+        }
+        timestampMs = s.u8();
+    }
+
+    /** A problem inside a record: the dump is analysed up to the last whole object before it. */
+    private static final class Corrupt extends Exception {
+        Corrupt(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ pass 1
+
+    private void pass1(Source s) throws IOException {
+        long lastReport = 0;
+        try {
+            while (true) {
+                if (!s.ensure(9)) {
+                    if (s.remaining() > 0) {
+                        throw new Corrupt("truncated record header");
+                    }
+                    break;
+                }
+                long recordAt = s.offset();
+                int tag = s.u1();
+                s.u4();
+                long len = s.u4() & 0xffffffffL;
+                if (tag == UTF8) {
+                    if (len < idSize || len - idSize > (1 << 20)) {
+                        throw new Corrupt("string record of impossible length " + len + " at offset " + recordAt);
+                    }
+                    if (!s.ensure((int) len)) {
+                        throw new Corrupt("truncated string record at offset " + recordAt);
+                    }
+                    long id = s.id(idSize);
+                    int n = (int) (len - idSize);
+                    strings.put(id, new String(s.buf, s.pos, n, StandardCharsets.UTF_8));
+                    s.pos += n;
+                } else if (tag == LOAD_CLASS) {
+                    if (len != 8 + 2L * idSize || !s.ensure((int) len)) {
+                        throw new Corrupt("bad LOAD_CLASS record at offset " + recordAt);
+                    }
+                    s.u4();
+                    long classId = s.id(idSize);
+                    s.u4();
+                    classNameIds.put(classId, s.id(idSize));
+                } else if (tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT) {
+                    heapDump(s, s.offset() + len, null);
+                } else {
+                    if (!isKnownSkipped(tag)) {
+                        warnings.add("skipped unknown record tag 0x" + Integer.toHexString(tag) + " at offset " + recordAt);
+                    }
+                    if (!s.skip(len)) {
+                        throw new Corrupt("record at offset " + recordAt + " ends after the end of the file");
+                    }
+                }
+                if (s.offset() - lastReport > (64 << 20)) {
+                    lastReport = s.offset();
+                    progress.update(1, s.counting.count, fileSize);
+                }
+            }
+        } catch (Corrupt e) {
+            partialReason = "offset " + s.offset() + ": " + e.getMessage();
+        } catch (EOFException | ZipException e) {
+            partialReason = "offset " + s.offset() + ": " + (gzip ? "compressed stream ends early or is corrupt: " : "")
+                    + e.getMessage();
+        }
+        bytesRead = s.offset();
+        progress.update(1, fileSize, fileSize);
+    }
+
+    private static boolean isKnownSkipped(int tag) {
+        for (int t : KNOWN_SKIPPED) {
+            if (t == tag) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int typeSize(int type) throws Corrupt {
+        switch (type) {
+            case 2:
+                return idSize;
+            case 4:
+            case 8:
+                return 1;
+            case 5:
+            case 9:
+                return 2;
+            case 6:
+            case 10:
+                return 4;
+            case 7:
+            case 11:
+                return 8;
+            default:
+                throw new Corrupt("unknown basic type " + type);
+        }
+    }
+
+    /**
+     * Walks the sub-records of one HEAP_DUMP(_SEGMENT) ending at {@code end}; in pass 1 ({@code p2 == null})
+     * collects ids, roots and classes, in pass 2 hands each object to {@code p2}.
+     */
+    private void heapDump(Source s, long end, Pass2 p2) throws IOException, Corrupt {
+        final int idSize = this.idSize;
+        while (s.offset() < end) {
+            if (p2 != null && p2.done()) {
+                return;
+            }
+            if (!s.ensure(1)) {
+                throw new EOFException("heap dump record ends after the end of the file");
+            }
+            long at = s.offset();
+            int sub = s.u1();
+            switch (sub) {
+                case 0xFF:
+                case 0x05:
+                case 0x07:
+                    root(s, sub, 0, p2);
+                    break;
+                case 0x01:
+                    root(s, sub, idSize, p2);
+                    break;
+                case 0x04:
+                case 0x06:
+                    root(s, sub, 4, p2);
+                    break;
+                case 0x02:
+                case 0x03:
+                case 0x08:
+                    root(s, sub, 8, p2);
+                    break;
+                case CLASS_DUMP:
+                    classDump(s, at, p2);
+                    break;
+                case INSTANCE_DUMP: {
+                    need(s, 2 * idSize + 8);
+                    long id = s.id(idSize);
+                    s.u4();
+                    long classId = s.id(idSize);
+                    long n = s.u4() & 0xffffffffL;
+                    if (p2 == null) {
+                        if (!s.skip(n)) {
+                            throw new EOFException("instance at offset " + at + " ends after the end of the file");
+                        }
+                        addObject(id);
+                        instancesPerClass.put(classId, Math.max(0, instancesPerClass.get(classId)) + 1);
+                    } else {
+                        p2.instance(s, classId, n);
+                    }
+                    break;
+                }
+                case OBJ_ARRAY_DUMP: {
+                    need(s, 2 * idSize + 8);
+                    long id = s.id(idSize);
+                    s.u4();
+                    long length = s.u4() & 0xffffffffL;
+                    long classId = s.id(idSize);
+                    if (p2 == null) {
+                        if (!s.skip(length * idSize)) {
+                            throw new EOFException("object array at offset " + at + " ends after the end of the file");
+                        }
+                        addObject(id);
+                        arrayElements += length;
+                    } else {
+                        p2.objectArray(s, classId, length);
+                    }
+                    break;
+                }
+                case PRIM_ARRAY_DUMP: {
+                    need(s, idSize + 9);
+                    long id = s.id(idSize);
+                    s.u4();
+                    long length = s.u4() & 0xffffffffL;
+                    int type = s.u1();
+                    if (type == 2 || PRIMITIVE_ARRAY_NAMES.length <= type || PRIMITIVE_ARRAY_NAMES[type] == null) {
+                        throw new Corrupt("primitive array of unknown type " + type + " at offset " + at);
+                    }
+                    if (p2 == null) {
+                        if (!s.skip(length * typeSize(type))) {
+                            throw new EOFException("primitive array at offset " + at + " ends after the end of the file");
+                        }
+                        addObject(id);
+                    } else {
+                        p2.primitiveArray(s, type, length, typeSize(type));
+                    }
+                    break;
+                }
+                default:
+                    // no length to skip by: the rest of this segment cannot be read
+                    throw new Corrupt("unknown heap dump sub-record 0x" + Integer.toHexString(sub) + " at offset " + at);
+            }
+        }
+        if (s.offset() != end) {
+            throw new Corrupt("heap dump segment overruns its length (ends at " + end + ")");
+        }
+    }
+
+    private static void need(Source s, int n) throws IOException {
+        if (!s.ensure(n)) {
+            throw new EOFException("record ends after the end of the file");
+        }
+    }
+
+    private void root(Source s, int kind, int extra, Pass2 p2) throws IOException {
+        need(s, idSize + extra);
+        long id = s.id(idSize);
+        s.pos += extra;
+        if (p2 == null) {
+            if (rootCount == rootIds.length) {
+                rootIds = Arrays.copyOf(rootIds, rootCount * 2);
+                rootKinds = Arrays.copyOf(rootKinds, rootCount * 2);
+            }
+            rootIds[rootCount] = id;
+            rootKinds[rootCount++] = (byte) kind;
+        }
+    }
+
+    private void addObject(long id) {
+        if (objectCount == objectIds.length) {
+            objectIds = Arrays.copyOf(objectIds, objectCount + (objectCount >> 1));
+        }
+        objectIds[objectCount++] = id;
+    }
+
+    private void classDump(Source s, long at, Pass2 p2) throws IOException, Corrupt {
+        need(s, 7 * idSize + 8);
+        long id = s.id(idSize);
+        s.u4();
+        long superId = s.id(idSize);
+        long loaderId = s.id(idSize);
+        s.pos += 4 * idSize;
+        int instanceSize = s.u4();
+        need(s, 2);
+        int cp = s.u2();
+        for (int i = 0; i < cp; i++) {
+            need(s, 3);
+            s.u2();
+            int t = s.u1();
+            skipValue(s, t);
+        }
+        need(s, 2);
+        int statics = s.u2();
+        List<String> staticRefNames = new ArrayList<>();
+        long[] staticRefIds = new long[statics];
+        int staticBytes = 0;
+        int nRef = 0;
+        for (int i = 0; i < statics; i++) {
+            need(s, idSize + 1);
+            long nameId = s.id(idSize);
+            int t = s.u1();
+            if (t == 2) {
+                need(s, idSize);
+                long v = s.id(idSize);
+                if (p2 == null) {
+                    staticRefNames.add(nameString(nameId));
+                    staticRefIds[nRef++] = v;
+                }
+                staticBytes += 4;
+            } else {
+                staticBytes += typeSize(t);
+                skipValue(s, t);
+            }
+        }
+        need(s, 2);
+        int fields = s.u2();
+        long[] fieldNames = new long[fields];
+        byte[] fieldTypes = new byte[fields];
+        for (int i = 0; i < fields; i++) {
+            need(s, idSize + 1);
+            fieldNames[i] = s.id(idSize);
+            fieldTypes[i] = (byte) s.u1();
+            typeSize(fieldTypes[i]);
+        }
+        if (p2 == null) {
+            classDumps.add(new ClassDump(id, superId, loaderId, instanceSize, fieldNames, fieldTypes,
+                    staticRefNames.toArray(new String[0]), Arrays.copyOf(staticRefIds, nRef), staticBytes,
+                    objectCount));
+            addObject(id);
+        } else {
+            p2.classObject();
+        }
+    }
+
+    private void skipValue(Source s, int type) throws IOException, Corrupt {
+        int n = typeSize(type);
+        need(s, n);
+        s.pos += n;
+    }
+
+    private String nameString(long nameId) {
+        String n = strings.get(nameId);
+        return n == null ? "<name 0x" + Long.toHexString(nameId) + ">" : n;
+    }
+
+    /** "java/util/HashMap$Node" → "java.util.HashMap$Node", "[Ljava/lang/Object;" → "java.lang.Object[]". */
+    static String javaName(String hprofName) {
+        int dims = 0;
+        while (dims < hprofName.length() && hprofName.charAt(dims) == '[') {
+            dims++;
+        }
+        String base = hprofName.substring(dims);
+        if (dims > 0) {
+            if (base.startsWith("L") && base.endsWith(";")) {
+                base = base.substring(1, base.length() - 1);
+            } else if (base.length() == 1) {
+                base = switch (base.charAt(0)) {
+                    case 'Z' -> "boolean";
+                    case 'C' -> "char";
+                    case 'F' -> "float";
+                    case 'D' -> "double";
+                    case 'B' -> "byte";
+                    case 'S' -> "short";
+                    case 'I' -> "int";
+                    case 'J' -> "long";
+                    default -> base;
+                };
+            }
+        }
+        return base.replace('/', '.') + "[]".repeat(dims);
+    }
+
+    private record ClassDump(long id, long superId, long loaderId, int hprofInstanceSize, long[] fieldNames,
+                             byte[] fieldTypes, String[] staticRefNames, long[] staticRefIds, int staticBytes,
+                             int objectIndex) {
+    }
+
+    // ------------------------------------------------------------------------------------------ layouts
+
+    private int header;
+    private int arrayHeader;
+    private int oopSize;
+    private boolean compressed;
+
+    private LongIntMap buildClasses(List<HeapGraph.ClassInfo> out) {
+        long maxId = 0;
+        for (int i = 0; i < objectCount; i++) {
+            maxId = Math.max(maxId, objectIds[i]);
+        }
+        if (idSize == 4) {
+            header = 8;
+            arrayHeader = 12;
+            oopSize = 4;
+            compressed = false;
+        } else {
+            // HotSpot turns compressed oops on by default for heaps below 32 GB: addresses tell
+            compressed = maxId < (32L << 30);
+            header = compressed ? 12 : 16;
+            arrayHeader = compressed ? 16 : 20;
+            oopSize = compressed ? 4 : 8;
+        }
+        Map<Long, ClassDump> byId = new HashMap<>();
+        for (ClassDump d : classDumps) {
+            byId.putIfAbsent(d.id, d);
+        }
+        LongIntMap index = new LongIntMap(classDumps.size() * 2 + 16);
+        for (ClassDump d : classDumps) {
+            if (index.get(d.id) >= 0) {
+                continue;
+            }
+            List<String> refNames = new ArrayList<>();
+            List<Integer> refOffsets = new ArrayList<>();
+            int hprofBytes = 0;
+            int jvmBytes = 0;
+            int referentSlot = -1;
+            ClassDump c = d;
+            for (int depth = 0; c != null && depth < 256; depth++) {
+                String cname = javaName(className(c.id));
+                for (int f = 0; f < c.fieldTypes.length; f++) {
+                    int t = c.fieldTypes[f];
+                    int size;
+                    try {
+                        size = typeSize(t);
+                    } catch (Corrupt e) {
+                        size = 0;
+                    }
+                    if (t == 2) {
+                        String fname = nameString(c.fieldNames[f]);
+                        if (cname.equals("java.lang.ref.Reference") && fname.equals("referent")) {
+                            referentSlot = refNames.size();
+                        }
+                        refNames.add(fname);
+                        refOffsets.add(hprofBytes);
+                        jvmBytes += oopSize;
+                    } else {
+                        jvmBytes += size;
+                    }
+                    hprofBytes += size;
+                }
+                c = c.superId == 0 ? null : byId.get(c.superId);
+            }
+            int[] offs = new int[refOffsets.size()];
+            for (int i = 0; i < offs.length; i++) {
+                offs[i] = refOffsets.get(i);
+            }
+            index.put(d.id, out.size());
+            out.add(new HeapGraph.ClassInfo(d.id, javaName(className(d.id)), d.superId, d.loaderId,
+                    refNames.toArray(new String[0]), offs, hprofBytes, align(header + jvmBytes),
+                    d.staticRefNames, referentSlot));
+        }
+        return index;
+    }
+
+    private String className(long classId) {
+        Long nameId = classNameIds.get(classId);
+        return nameId == null ? "<class 0x" + Long.toHexString(classId) + ">" : nameString(nameId);
+    }
+
+    private static int align(long bytes) {
+        return (int) Math.min(Integer.MAX_VALUE, (bytes + 7) & ~7L);
+    }
+
+    // ------------------------------------------------------------------------------------------ pass 2
+
+    private final class Pass2 {
+        final IdIndex ids;
+        final List<HeapGraph.ClassInfo> classes;
+        final LongIntMap classIndex;
+        final int n = objectCount;
+        final byte[] kind = new byte[n];
+        final int[] classOf = new int[n];
+        final int[] shallow = new int[n];
+        final int[] refStart = new int[n + 1];
+        int[] refs;
+        int[] slots;
+        int edgeCount;
+        int object;
+        long dangling;
+        long badInstances;
+        final boolean compressedOops = compressed;
+        final int primitiveBase;
+        final int unknownClass;
+        int classDumpCursor;
+        final SecretScanner secrets;
+
+        Pass2(IdIndex ids, List<HeapGraph.ClassInfo> classes, LongIntMap classIndex, boolean keepSecretValues) {
+            this.ids = ids;
+            this.classes = classes;
+            this.classIndex = classIndex;
+            this.primitiveBase = classes.size();
+            for (String name : PRIMITIVE_ARRAY_NAMES) {
+                classes.add(new HeapGraph.ClassInfo(0, name == null ? "<none>" : name, 0, 0, new String[0],
+                        new int[0], 0, 0, new String[0], -1));
+            }
+            this.unknownClass = classes.size();
+            classes.add(new HeapGraph.ClassInfo(0, "<unknown class>", 0, 0, new String[0], new int[0], 0, header,
+                    new String[0], -1));
+            this.secrets = new SecretScanner(keepSecretValues);
+            // at most this many references: one allocation instead of growing through copies
+            long bound = arrayElements + classDumps.size() * 8L;
+            for (int c = 0; c < primitiveBase; c++) {
+                HeapGraph.ClassInfo ci = classes.get(c);
+                bound += (long) Math.max(0, instancesPerClass.get(ci.id)) * ci.refOffsets.length;
+            }
+            for (ClassDump d : classDumps) {
+                bound += d.staticRefIds.length + 1;
+            }
+            int cap = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, bound));
+            refs = new int[cap];
+            slots = new int[cap];
+        }
+
+        boolean done() {
+            return object >= n;
+        }
+
+        void run(Source s) throws IOException {
+            long lastReport = 0;
+            try {
+                while (!done()) {
+                    if (!s.ensure(9)) {
+                        break;
+                    }
+                    int tag = s.u1();
+                    s.u4();
+                    long len = s.u4() & 0xffffffffL;
+                    if (tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT) {
+                        heapDump(s, s.offset() + len, this);
+                    } else if (!s.skip(len)) {
+                        break;
+                    }
+                    if (s.offset() - lastReport > (64 << 20)) {
+                        lastReport = s.offset();
+                        progress.update(2, s.counting.count, fileSize);
+                    }
+                }
+            } catch (Corrupt | EOFException | ZipException e) {
+                // pass 1 already recorded where and why; objects past that point were not counted
+            }
+            while (object < n) { // only if pass 2 stopped earlier than pass 1 (should not happen)
+                classOf[object] = unknownClass;
+                refStart[++object] = edgeCount;
+            }
+            progress.update(2, fileSize, fileSize);
+        }
+
+        private void addRef(long id, int slot) {
+            if (id == 0) {
+                return;
+            }
+            int t = ids.find(id);
+            if (t < 0) {
+                dangling++;
+                return;
+            }
+            if (edgeCount == refs.length) {
+                if (refs.length >= Integer.MAX_VALUE - 16) {
+                    throw new InputException(file + ": more than 2^31 references; not supported yet");
+                }
+                int cap = (int) Math.min(Integer.MAX_VALUE - 16, refs.length + (refs.length >> 1) + 16L);
+                refs = Arrays.copyOf(refs, cap);
+                slots = Arrays.copyOf(slots, cap);
+            }
+            refs[edgeCount] = t;
+            slots[edgeCount++] = slot;
+        }
+
+        private void finish(byte k, int cls, long size) {
+            kind[object] = k;
+            classOf[object] = cls;
+            shallow[object] = (int) Math.min(Integer.MAX_VALUE, size);
+            refStart[++object] = edgeCount;
+        }
+
+        void instance(Source s, long classId, long nbytes) throws IOException {
+            int ci = classIndex.get(classId);
+            HeapGraph.ClassInfo c = ci >= 0 ? classes.get(ci) : null;
+            if (c != null && c.hprofInstanceBytes == nbytes && nbytes <= s.buf.length && s.ensure((int) nbytes)) {
+                int base = s.pos;
+                int[] offs = c.refOffsets;
+                int referent = c.referentSlot;
+                for (int f = 0; f < offs.length; f++) {
+                    if (f != referent) {
+                        addRef(s.idAt(base + offs[f], idSize), f);
+                    }
+                }
+                s.pos += (int) nbytes;
+                finish(HeapGraph.INSTANCE, ci, c.shallowSize);
+            } else {
+                if (c != null) {
+                    badInstances++;
+                }
+                if (!s.skip(nbytes)) {
+                    throw new EOFException("instance ends after the end of the file");
+                }
+                finish(HeapGraph.INSTANCE, c != null ? ci : unknownClass, c != null ? c.shallowSize : header + nbytes);
+            }
+        }
+
+        void objectArray(Source s, long classId, long length) throws IOException {
+            int ci = classIndex.get(classId);
+            for (long i = 0; i < length; i++) {
+                if (s.lim - s.pos < idSize && !s.ensure(idSize)) {
+                    throw new EOFException("object array ends after the end of the file");
+                }
+                addRef(s.id(idSize), (int) Math.min(i, Integer.MAX_VALUE));
+            }
+            long size = align(arrayHeader + length * oopSize);
+            finish(HeapGraph.OBJECT_ARRAY, ci >= 0 ? ci : unknownClass, size);
+        }
+
+        void primitiveArray(Source s, int type, long length, int elementSize) throws IOException {
+            long bytes = length * elementSize;
+            if ((type == 8 || type == 5) && bytes >= SecretScanner.MIN_LENGTH) {
+                int step = type == 5 ? 2 : 1;
+                long left = bytes;
+                while (left > 0) {
+                    int chunk = (int) Math.min(left, s.buf.length / 2);
+                    if (!s.ensure(chunk)) {
+                        throw new EOFException("primitive array ends after the end of the file");
+                    }
+                    secrets.scan(s.buf, s.pos, chunk, step, object);
+                    s.pos += chunk;
+                    left -= chunk;
+                }
+                secrets.arraysScanned++;
+            } else if (!s.skip(bytes)) {
+                throw new EOFException("primitive array ends after the end of the file");
+            }
+            long base = arrayHeader;
+            if (elementSize == 8 && !compressed && idSize == 8) {
+                base = 24;
+            }
+            finish(HeapGraph.PRIMITIVE_ARRAY, primitiveBase + type, align(base + bytes));
+        }
+
+        void classObject() {
+            ClassDump d = classDumps.get(classDumpCursor++);
+            int ci = classIndex.get(d.id);
+            for (int i = 0; i < d.staticRefIds.length; i++) {
+                addRef(d.staticRefIds[i], i);
+            }
+            addRef(d.loaderId, HeapGraph.ClassInfo.LOADER_SLOT);
+            finish(HeapGraph.CLASS, ci >= 0 ? ci : unknownClass, align(header + d.staticBytes));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ input
+
+    /** Counts raw bytes read, for progress on compressed dumps. */
+    private static final class CountingStream extends java.io.FilterInputStream {
+        long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long k = super.skip(n);
+            count += k;
+            return k;
+        }
+    }
+
+    /** A big-endian reader over a stream with its own buffer; {@link #offset()} is in the uncompressed dump. */
+    static final class Source implements AutoCloseable {
+        final InputStream in;
+        final CountingStream counting;
+        final byte[] buf = new byte[1 << 20];
+        int pos;
+        int lim;
+        long base;
+        boolean eof;
+
+        Source(InputStream in, CountingStream counting) {
+            this.in = in;
+            this.counting = counting;
+        }
+
+        long offset() {
+            return base + pos;
+        }
+
+        int remaining() {
+            return lim - pos;
+        }
+
+        boolean ensure(int n) throws IOException {
+            if (lim - pos >= n) {
+                return true;
+            }
+            if (pos > 0) {
+                System.arraycopy(buf, pos, buf, 0, lim - pos);
+                base += pos;
+                lim -= pos;
+                pos = 0;
+            }
+            while (lim < n && !eof) {
+                int r = in.read(buf, lim, buf.length - lim);
+                if (r < 0) {
+                    eof = true;
+                } else {
+                    lim += r;
+                }
+            }
+            return lim - pos >= n;
+        }
+
+        boolean skip(long n) throws IOException {
+            if (n < 0) {
+                return false;
+            }
+            long have = lim - pos;
+            if (n <= have) {
+                pos += (int) n;
+                return true;
+            }
+            n -= have;
+            base += lim;
+            pos = 0;
+            lim = 0;
+            while (n > 0) {
+                if (!ensure((int) Math.min(n, buf.length))) {
+                    base += lim;
+                    pos = lim = 0;
+                    return false;
+                }
+                int k = (int) Math.min(n, lim);
+                pos += k;
+                n -= k;
+            }
+            return true;
+        }
+
+        int u1() {
+            return buf[pos++] & 0xff;
+        }
+
+        int u2() {
+            int v = ((buf[pos] & 0xff) << 8) | (buf[pos + 1] & 0xff);
+            pos += 2;
+            return v;
+        }
+
+        int u4() {
+            int v = ((buf[pos] & 0xff) << 24) | ((buf[pos + 1] & 0xff) << 16) | ((buf[pos + 2] & 0xff) << 8)
+                    | (buf[pos + 3] & 0xff);
+            pos += 4;
+            return v;
+        }
+
+        long u8() {
+            long hi = u4() & 0xffffffffL;
+            return (hi << 32) | (u4() & 0xffffffffL);
+        }
+
+        long id(int size) {
+            return size == 8 ? u8() : u4() & 0xffffffffL;
+        }
+
+        long idAt(int p, int size) {
+            if (size == 4) {
+                return (((buf[p] & 0xff) << 24) | ((buf[p + 1] & 0xff) << 16) | ((buf[p + 2] & 0xff) << 8)
+                        | (buf[p + 3] & 0xff)) & 0xffffffffL;
+            }
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (buf[p + i] & 0xff);
+            }
+            return v;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** long → int open-addressing map (class id → class index); -1 when absent. */
+    static final class LongIntMap {
+        private long[] keys;
+        private int[] values;
+        private boolean[] used;
+        private int size;
+
+        LongIntMap(int capacity) {
+            int c = Integer.highestOneBit(Math.max(4, capacity) * 2);
+            keys = new long[c];
+            values = new int[c];
+            used = new boolean[c];
+        }
+
+        int get(long key) {
+            int mask = keys.length - 1;
+            for (int i = mix(key) & mask; used[i]; i = (i + 1) & mask) {
+                if (keys[i] == key) {
+                    return values[i];
+                }
+            }
+            return -1;
+        }
+
+        void put(long key, int value) {
+            if ((size + 1) * 2 > keys.length) {
+                long[] k = keys;
+                int[] v = values;
+                boolean[] u = used;
+                keys = new long[k.length * 2];
+                values = new int[k.length * 2];
+                used = new boolean[k.length * 2];
+                size = 0;
+                for (int i = 0; i < k.length; i++) {
+                    if (u[i]) {
+                        put(k[i], v[i]);
+                    }
+                }
+            }
+            int mask = keys.length - 1;
+            int i = mix(key) & mask;
+            while (used[i] && keys[i] != key) {
+                i = (i + 1) & mask;
+            }
+            if (!used[i]) {
+                size++;
+            }
+            used[i] = true;
+            keys[i] = key;
+            values[i] = value;
+        }
+
+        private static int mix(long key) {
+            long h = key * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32));
+        }
+    }
+}
