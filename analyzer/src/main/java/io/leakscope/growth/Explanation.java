@@ -49,6 +49,14 @@ record Explanation(String headline, String text) {
                         label(proc), rate(proc), 100 * Math.min(share, 9.99),
                         share < 0.5 ? ", so native or off-heap memory grows too: look at NMT and smaps" : ""));
             }
+        } else if ((leaks(proc) || leaks(nmt)) && heap != null && heap.verdict() == Verdict.INCONCLUSIVE) {
+            Growth.SignalFit g = leaks(proc) ? proc : nmt;
+            headline.add("Memory leak: " + label(g) + " grows " + rate(g) + "; heap or native is not decided yet");
+            text.add(label(g) + " grows by " + rate(g) + ", but the Java heap after GC could not be decided ("
+                    + heap.reason() + "), so this may be the heap or native memory. A JVM's RSS also grows while its heap"
+                    + " touches pages for the first time, up to -Xms (-XX:+AlwaysPreTouch removes that);"
+                    + " capture longer, until the heap after GC has enough collections."
+                    + topSentence(attribution, "nmt.total.committed", series, "Native Memory Tracking puts the growth in"));
         } else if (leaks(proc) || leaks(nmt)) {
             Growth.SignalFit g = leaks(proc) ? proc : nmt;
             String heapState = heap == null ? "" : heap.verdict() == Verdict.STABLE ? " while the Java heap after GC is flat"

@@ -83,6 +83,20 @@ class GrowthStageTest {
     }
 
     @Test
+    void rssGrowingWhileTheHeapIsUndecidedDoesNotBlameNativeMemory() {
+        FindingsBuilder b = new FindingsBuilder();
+        b.add(series("process.rss", "total", null, 300 * MB, 10 * MB, 1 * MB, 3, 13));
+        Series fewGcs = series("jvm.heap.after_gc", "total", null, 50 * MB, 0, 1 * MB, 1, 14); // 6 collections
+        b.add(fewGcs);
+        new GrowthStage().apply(b);
+        assertEquals(Verdict.LEAK, fit(b, "process.rss").verdict());
+        assertEquals(Verdict.INCONCLUSIVE, fit(b, "jvm.heap.after_gc").verdict());
+        assertTrue(b.headline.contains("heap or native is not decided"), b.headline);
+        assertFalse(b.headline.contains("Native or off-heap"), b.headline);
+        assertTrue(b.growth.explanation().contains("-Xms"), b.growth.explanation());
+    }
+
+    @Test
     void aHeapLeakNamesTheClassThatGrowsAndTheHeapLimit() {
         FindingsBuilder b = new FindingsBuilder();
         b.add(series("jvm.heap.after_gc", "total", null, 200 * MB, 3 * MB, 2 * MB, 20, 5));
