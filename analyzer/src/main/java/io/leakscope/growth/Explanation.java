@@ -17,7 +17,8 @@ import java.util.Map;
  */
 record Explanation(String headline, String text) {
     static final List<String> HEAP_IDS = List.of("jvm.heap.after_gc", "jvm.oldgen.after_gc", "jvm.heap.used", "jvm.oldgen.used");
-    static final List<String> PROCESS_IDS = List.of("process.rss", "process.anon", "memray.rss", "process.pss");
+    static final List<String> PROCESS_IDS = List.of("process.rss", "jvm.rss", "process.anon", "memray.rss",
+            "process.pss", "cgroup.usage");
 
     static Explanation of(List<Growth.SignalFit> fits, List<Growth.Attribution> attribution, Map<String, Series> series) {
         Growth.SignalFit heap = first(fits, HEAP_IDS);
@@ -166,6 +167,8 @@ record Explanation(String headline, String text) {
             case "process.anon" -> "anonymous memory";
             case "process.pss" -> "PSS";
             case "memray.rss" -> "RSS (Memray)";
+            case "jvm.rss" -> "RSS (JFR)";
+            case "cgroup.usage" -> "cgroup memory usage";
             case "nmt.total.committed" -> "NMT committed memory";
             default -> f.seriesId();
         };

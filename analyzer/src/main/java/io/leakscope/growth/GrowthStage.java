@@ -113,7 +113,8 @@ public final class GrowthStage implements Stage {
     /** Process-level memory: what the kernel charges, so what runs into the cgroup or host limit. */
     static boolean isProcessMemory(String id) {
         return id.equals("process.rss") || id.equals("process.anon") || id.equals("process.pss")
-                || id.equals("memray.rss") || id.equals("nmt.total.committed");
+                || id.equals("memray.rss") || id.equals("nmt.total.committed") || id.equals("jvm.rss")
+                || id.equals("cgroup.usage");
     }
 
     static Long limitFor(String id, String unit, Limits limits) {
