@@ -128,6 +128,17 @@ record Explanation(String headline, String text) {
                 headline.add("No leak: no signal grows beyond its practical threshold");
                 text.add("No signal grows significantly by more than its practical threshold (5% of its level a day,"
                         + " at least 1 MiB or one thread an hour).");
+            } else if (GrowthStage.primaryAllStable(fits)) {
+                List<String> undecided = new ArrayList<>();
+                for (Growth.SignalFit f : fits) {
+                    if (f.verdict() == Verdict.INCONCLUSIVE) {
+                        undecided.add(label(f));
+                    }
+                }
+                headline.add("No leak: heap and resident memory are flat");
+                text.add("The heap after GC and the resident memory do not grow beyond their practical thresholds;"
+                        + " " + String.join(", ", undecided) + " could not be decided (each says what capture would be"
+                        + " enough).");
             } else {
                 headline.add("Not enough data to decide" + (longest > 0
                         ? ": capture at least " + Units.formatDuration(longest) : ""));

@@ -106,6 +106,26 @@ public final class GrowthStage implements Stage {
         return 0;
     }
 
+    /** Heap after GC (or its envelope) and resident memory: the signals a leak verdict is mostly about. */
+    public static boolean isPrimary(String id) {
+        return id.equals(HEAP_AFTER_GC) || id.equals(OLDGEN_AFTER_GC) || RAW_HEAP.contains(id) || isProcessMemory(id)
+                || id.equals("memray.heap");
+    }
+
+    /** True when there is at least one primary signal and every primary signal is STABLE. */
+    public static boolean primaryAllStable(List<Growth.SignalFit> fits) {
+        boolean any = false;
+        for (Growth.SignalFit f : fits) {
+            if (isPrimary(f.seriesId())) {
+                if (f.verdict() != Verdict.STABLE) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
     static boolean isHeap(String id) {
         return id.startsWith("jvm.heap.") || id.startsWith("jvm.oldgen.");
     }

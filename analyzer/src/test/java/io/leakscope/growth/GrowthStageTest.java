@@ -162,6 +162,23 @@ class GrowthStageTest {
     }
 
     @Test
+    void aFlatProcessWithAnUndecidedSecondarySignalIsStable() throws Exception {
+        Path csv = tmp.resolve("flat.csv");
+        Series rss = series("process.rss", "total", null, 500 * MB, 0, 0.5 * MB, 30, 15);
+        try (SeriesCsv.Writer w = new SeriesCsv.Writer(csv, List.of(SeriesCsv.Column.total("process.rss", "bytes"),
+                SeriesCsv.Column.total("jvm.metaspace.used", "bytes")))) {
+            for (int i = 0; i < rss.size(); i++) {
+                // metaspace seen only five times: undecided
+                w.append(rss.timeMs()[i], i % 40 == 0 ? new double[] {rss.values()[i], 30 * MB} : new double[] {rss.values()[i], Double.NaN});
+            }
+        }
+        Findings f = Analyzer.standard("test").analyze(List.of(csv));
+        assertEquals(Verdict.INCONCLUSIVE, f.growth().signals().get(1).verdict(), f.growth().signals().get(1).reason());
+        assertEquals(Verdict.STABLE, f.verdict());
+        assertTrue(f.headline().startsWith("No leak: heap and resident memory are flat"), f.headline());
+    }
+
+    @Test
     void nothingButStableSignalsSaysSo() {
         FindingsBuilder b = new FindingsBuilder();
         b.add(series("process.rss", "total", null, 500 * MB, 0, 0.5 * MB, 30, 12));
