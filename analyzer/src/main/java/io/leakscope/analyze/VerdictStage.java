@@ -2,10 +2,13 @@ package io.leakscope.analyze;
 
 import io.leakscope.findings.Growth;
 import io.leakscope.findings.Verdict;
+import io.leakscope.growth.GrowthStage;
 
 /**
  * Combines the per-signal verdicts into the process's verdict: the most severe one wins (a leak in any
- * signal is a leak). With no fitted signal the verdict stays INCONCLUSIVE.
+ * signal is a leak), except that a process whose primary signals (heap after GC, resident memory) are all
+ * STABLE is STABLE even when a secondary one (metaspace, threads, swap) could not be decided. With no
+ * fitted signal the verdict stays INCONCLUSIVE.
  */
 final class VerdictStage implements Stage {
     @Override
@@ -18,6 +21,8 @@ final class VerdictStage implements Stage {
         }
         if (v == null) {
             b.verdict = b.heap.growing().isEmpty() ? Verdict.INCONCLUSIVE : Verdict.LEAK;
+        } else if (v == Verdict.INCONCLUSIVE && GrowthStage.primaryAllStable(b.growth.signals())) {
+            b.verdict = Verdict.STABLE;
         } else {
             b.verdict = v;
         }

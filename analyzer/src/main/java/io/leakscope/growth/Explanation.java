@@ -17,7 +17,8 @@ import java.util.Map;
  */
 record Explanation(String headline, String text) {
     static final List<String> HEAP_IDS = List.of("jvm.heap.after_gc", "jvm.oldgen.after_gc", "jvm.heap.used", "jvm.oldgen.used");
-    static final List<String> PROCESS_IDS = List.of("process.rss", "process.anon", "memray.rss", "process.pss");
+    static final List<String> PROCESS_IDS = List.of("process.rss", "jvm.rss", "process.anon", "memray.rss",
+            "process.pss", "cgroup.usage");
 
     static Explanation of(List<Growth.SignalFit> fits, List<Growth.Attribution> attribution, Map<String, Series> series) {
         Growth.SignalFit heap = first(fits, HEAP_IDS);
@@ -49,6 +50,14 @@ record Explanation(String headline, String text) {
                         label(proc), rate(proc), 100 * Math.min(share, 9.99),
                         share < 0.5 ? ", so native or off-heap memory grows too: look at NMT and smaps" : ""));
             }
+        } else if ((leaks(proc) || leaks(nmt)) && heap != null && heap.verdict() == Verdict.INCONCLUSIVE) {
+            Growth.SignalFit g = leaks(proc) ? proc : nmt;
+            headline.add("Memory leak: " + label(g) + " grows " + rate(g) + "; heap or native is not decided yet");
+            text.add(label(g) + " grows by " + rate(g) + ", but the Java heap after GC could not be decided ("
+                    + heap.reason() + "), so this may be the heap or native memory. A JVM's RSS also grows while its heap"
+                    + " touches pages for the first time, up to -Xms (-XX:+AlwaysPreTouch removes that);"
+                    + " capture longer, until the heap after GC has enough collections."
+                    + topSentence(attribution, "nmt.total.committed", series, "Native Memory Tracking puts the growth in"));
         } else if (leaks(proc) || leaks(nmt)) {
             Growth.SignalFit g = leaks(proc) ? proc : nmt;
             String heapState = heap == null ? "" : heap.verdict() == Verdict.STABLE ? " while the Java heap after GC is flat"
@@ -119,6 +128,17 @@ record Explanation(String headline, String text) {
                 headline.add("No leak: no signal grows beyond its practical threshold");
                 text.add("No signal grows significantly by more than its practical threshold (5% of its level a day,"
                         + " at least 1 MiB or one thread an hour).");
+            } else if (GrowthStage.primaryAllStable(fits)) {
+                List<String> undecided = new ArrayList<>();
+                for (Growth.SignalFit f : fits) {
+                    if (f.verdict() == Verdict.INCONCLUSIVE) {
+                        undecided.add(label(f));
+                    }
+                }
+                headline.add("No leak: heap and resident memory are flat");
+                text.add("The heap after GC and the resident memory do not grow beyond their practical thresholds;"
+                        + " " + String.join(", ", undecided) + " could not be decided (each says what capture would be"
+                        + " enough).");
             } else {
                 headline.add("Not enough data to decide" + (longest > 0
                         ? ": capture at least " + Units.formatDuration(longest) : ""));
@@ -158,6 +178,8 @@ record Explanation(String headline, String text) {
             case "process.anon" -> "anonymous memory";
             case "process.pss" -> "PSS";
             case "memray.rss" -> "RSS (Memray)";
+            case "jvm.rss" -> "RSS (JFR)";
+            case "cgroup.usage" -> "cgroup memory usage";
             case "nmt.total.committed" -> "NMT committed memory";
             default -> f.seriesId();
         };

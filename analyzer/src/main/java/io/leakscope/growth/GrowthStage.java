@@ -106,6 +106,26 @@ public final class GrowthStage implements Stage {
         return 0;
     }
 
+    /** Heap after GC (or its envelope) and resident memory: the signals a leak verdict is mostly about. */
+    public static boolean isPrimary(String id) {
+        return id.equals(HEAP_AFTER_GC) || id.equals(OLDGEN_AFTER_GC) || RAW_HEAP.contains(id) || isProcessMemory(id)
+                || id.equals("memray.heap");
+    }
+
+    /** True when there is at least one primary signal and every primary signal is STABLE. */
+    public static boolean primaryAllStable(List<Growth.SignalFit> fits) {
+        boolean any = false;
+        for (Growth.SignalFit f : fits) {
+            if (isPrimary(f.seriesId())) {
+                if (f.verdict() != Verdict.STABLE) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
     static boolean isHeap(String id) {
         return id.startsWith("jvm.heap.") || id.startsWith("jvm.oldgen.");
     }
@@ -113,7 +133,8 @@ public final class GrowthStage implements Stage {
     /** Process-level memory: what the kernel charges, so what runs into the cgroup or host limit. */
     static boolean isProcessMemory(String id) {
         return id.equals("process.rss") || id.equals("process.anon") || id.equals("process.pss")
-                || id.equals("memray.rss") || id.equals("nmt.total.committed");
+                || id.equals("memray.rss") || id.equals("nmt.total.committed") || id.equals("jvm.rss")
+                || id.equals("cgroup.usage");
     }
 
     static Long limitFor(String id, String unit, Limits limits) {

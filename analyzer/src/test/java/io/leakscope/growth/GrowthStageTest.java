@@ -83,6 +83,20 @@ class GrowthStageTest {
     }
 
     @Test
+    void rssGrowingWhileTheHeapIsUndecidedDoesNotBlameNativeMemory() {
+        FindingsBuilder b = new FindingsBuilder();
+        b.add(series("process.rss", "total", null, 300 * MB, 10 * MB, 1 * MB, 3, 13));
+        Series fewGcs = series("jvm.heap.after_gc", "total", null, 50 * MB, 0, 1 * MB, 1, 14); // 6 collections
+        b.add(fewGcs);
+        new GrowthStage().apply(b);
+        assertEquals(Verdict.LEAK, fit(b, "process.rss").verdict());
+        assertEquals(Verdict.INCONCLUSIVE, fit(b, "jvm.heap.after_gc").verdict());
+        assertTrue(b.headline.contains("heap or native is not decided"), b.headline);
+        assertFalse(b.headline.contains("Native or off-heap"), b.headline);
+        assertTrue(b.growth.explanation().contains("-Xms"), b.growth.explanation());
+    }
+
+    @Test
     void aHeapLeakNamesTheClassThatGrowsAndTheHeapLimit() {
         FindingsBuilder b = new FindingsBuilder();
         b.add(series("jvm.heap.after_gc", "total", null, 200 * MB, 3 * MB, 2 * MB, 20, 5));
@@ -145,6 +159,23 @@ class GrowthStageTest {
         assertTrue(f.headline().contains("RSS grows"), f.headline());
         assertEquals(2, f.growth().signals().size());
         assertEquals(Verdict.STABLE, f.growth().signals().get(1).verdict(), f.growth().signals().get(1).reason());
+    }
+
+    @Test
+    void aFlatProcessWithAnUndecidedSecondarySignalIsStable() throws Exception {
+        Path csv = tmp.resolve("flat.csv");
+        Series rss = series("process.rss", "total", null, 500 * MB, 0, 0.5 * MB, 30, 15);
+        try (SeriesCsv.Writer w = new SeriesCsv.Writer(csv, List.of(SeriesCsv.Column.total("process.rss", "bytes"),
+                SeriesCsv.Column.total("jvm.metaspace.used", "bytes")))) {
+            for (int i = 0; i < rss.size(); i++) {
+                // metaspace seen only five times: undecided
+                w.append(rss.timeMs()[i], i % 40 == 0 ? new double[] {rss.values()[i], 30 * MB} : new double[] {rss.values()[i], Double.NaN});
+            }
+        }
+        Findings f = Analyzer.standard("test").analyze(List.of(csv));
+        assertEquals(Verdict.INCONCLUSIVE, f.growth().signals().get(1).verdict(), f.growth().signals().get(1).reason());
+        assertEquals(Verdict.STABLE, f.verdict());
+        assertTrue(f.headline().startsWith("No leak: heap and resident memory are flat"), f.headline());
     }
 
     @Test

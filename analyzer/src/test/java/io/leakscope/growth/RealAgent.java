@@ -5,6 +5,7 @@ import com.sun.tools.attach.VirtualMachine;
 import io.leakscope.findings.Series;
 
 import javax.management.MBeanServerConnection;
+import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -25,13 +26,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A sample agent run for real in its own JVM, watched from outside: the test attaches by PID, starts the
- * local management agent and records the heap after every collection from the GC notifications, plus
- * its RSS from /proc. Until the JVM collector produces these series in a bundle, this is how the growth
- * tests and the benchmark get real captures.
+ * local management agent and records the heap after each collection it sees (polling the collectors'
+ * last GC), its RSS from /proc, and on request class histograms and NMT summaries (DiagnosticCommand).
+ * Until the JVM collector produces these series in a bundle, this is how the growth tests and the
+ * benchmark get real captures.
  */
 final class RealAgent implements AutoCloseable {
     private final Process process;
@@ -42,8 +47,8 @@ final class RealAgent implements AutoCloseable {
     private final List<long[]> rssRaw = new ArrayList<>();
     private final List<com.sun.management.GarbageCollectorMXBean> collectors = new ArrayList<>();
     private final Set<String> seenGcs = new HashSet<>();
-    private final java.util.Map<String, List<long[]>> classBytes = new java.util.TreeMap<>();
-    private final java.util.Map<String, List<long[]>> nmtCommitted = new java.util.TreeMap<>();
+    private final Map<String, List<long[]>> classBytes = new TreeMap<>();
+    private final Map<String, List<long[]>> nmtCommitted = new TreeMap<>();
     private MBeanServerConnection connection;
 
     private RealAgent(Process process, JMXConnector jmx, long vmStartMs) {
@@ -134,17 +139,17 @@ final class RealAgent implements AutoCloseable {
     }
 
     private static final ObjectName DIAGNOSTIC = name("com.sun.management:type=DiagnosticCommand");
-    private static final java.util.regex.Pattern HISTO_LINE =
-            java.util.regex.Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
-    private static final java.util.regex.Pattern NMT_CATEGORY =
-            java.util.regex.Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB(?: [+-]\\d+KB)?, committed=(\\d+)KB");
-    private static final java.util.regex.Pattern NMT_TOTAL =
-            java.util.regex.Pattern.compile("^Total: reserved=\\d+KB.*committed=(\\d+)KB");
+    private static final Pattern HISTO_LINE =
+            Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+    private static final Pattern NMT_CATEGORY =
+            Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB(?: [+-]\\d+KB)?, committed=(\\d+)KB");
+    private static final Pattern NMT_TOTAL =
+            Pattern.compile("^Total: reserved=\\d+KB.*committed=(\\d+)KB");
 
     private static ObjectName name(String s) {
         try {
             return new ObjectName(s);
-        } catch (javax.management.MalformedObjectNameException e) {
+        } catch (MalformedObjectNameException e) {
             throw new IllegalArgumentException(e);
         }
     }
@@ -162,18 +167,18 @@ final class RealAgent implements AutoCloseable {
         String histo = diagnostic("gcClassHistogram");
         int k = 0;
         for (String line : histo.split("\n")) {
-            java.util.regex.Matcher m = HISTO_LINE.matcher(line);
+            Matcher m = HISTO_LINE.matcher(line);
             if (m.find() && k++ < top) {
                 classBytes.computeIfAbsent(m.group(3), x -> new ArrayList<>()).add(new long[] {now, Long.parseLong(m.group(2))});
             }
         }
         String nmt = diagnostic("vmNativeMemory", "summary");
         for (String line : nmt.split("\n")) {
-            java.util.regex.Matcher m = NMT_CATEGORY.matcher(line.trim().startsWith("-") ? line.trim() : line);
+            Matcher m = NMT_CATEGORY.matcher(line.trim().startsWith("-") ? line.trim() : line);
             if (m.find()) {
                 nmtCommitted.computeIfAbsent(m.group(1).trim(), x -> new ArrayList<>()).add(new long[] {now, Long.parseLong(m.group(2)) * 1024});
             }
-            java.util.regex.Matcher t = NMT_TOTAL.matcher(line.trim());
+            Matcher t = NMT_TOTAL.matcher(line.trim());
             if (t.find()) {
                 nmtCommitted.computeIfAbsent("total", x -> new ArrayList<>()).add(new long[] {now, Long.parseLong(t.group(1)) * 1024});
             }
@@ -183,12 +188,12 @@ final class RealAgent implements AutoCloseable {
     /** Per-class bytes as parts of jvm.heap.after_gc, NMT categories as parts of nmt.total.committed. */
     List<Series> parts() {
         List<Series> out = new ArrayList<>();
-        for (java.util.Map.Entry<String, List<long[]>> e : classBytes.entrySet()) {
+        for (Map.Entry<String, List<long[]>> e : classBytes.entrySet()) {
             if (e.getValue().size() >= 3) {
                 out.add(part("class." + e.getKey() + ".bytes", e.getKey(), "histogram", "jvm.heap.after_gc", e.getValue()));
             }
         }
-        for (java.util.Map.Entry<String, List<long[]>> e : nmtCommitted.entrySet()) {
+        for (Map.Entry<String, List<long[]>> e : nmtCommitted.entrySet()) {
             if (e.getKey().equals("total")) {
                 out.add(toSeries("nmt.total.committed", "NMT committed", "nmt", e.getValue()));
             } else if (e.getValue().size() >= 3) {

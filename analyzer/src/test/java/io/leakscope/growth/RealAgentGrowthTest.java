@@ -48,7 +48,6 @@ class RealAgentGrowthTest {
         b.add(agent.heapAfterGc());
         b.add(agent.rss());
         new GrowthStage().apply(b);
-        System.out.println(b.headline + "\n  " + b.growth.signals());
         return b.growth.signals().stream().filter(f -> f.seriesId().equals("jvm.heap.after_gc")).findFirst().orElseThrow();
     }
 }
