@@ -53,20 +53,37 @@ public final class AdviceStage implements Stage {
      * after the cut, at least 3), peak, and the growth slope with its upper bound when the verdict says it grows.
      */
     record Resident(Series series, double baseline, double peak, Double slope, Double slopeHigh, Verdict verdict,
-                    Growth.TimeToLimit timeToLimit) {
+                    Growth.TimeToLimit timeToLimit, Double plateau, Double nonHeap, Long maxHeap) {
         /**
          * baseline + headroom. A leak's peak is the leak's doing, so a leaking process is sized from its
          * baseline; a stable or saturating process's peak is its real working set, so it is sized from that.
          */
         long memoryHigh() {
             double normal = verdict == Verdict.LEAK ? baseline : Math.max(baseline, peak);
+            if (verdict == Verdict.SATURATING && plateau != null) {
+                normal = Math.max(normal, plateau); // room for the cache to fill up to where it levels off
+            }
+            if (jvmCeiling() != null) {
+                // a JVM may fill its heap to -Xmx without leaking: the heap's own limit (an OutOfMemoryError)
+                // must come before the kernel's
+                return roundUp(Math.max(normal + Math.max(HEADROOM_SHARE * normal, MIN_HEADROOM), jvmCeiling()));
+            }
             return roundUp(normal + Math.max(HEADROOM_SHARE * normal, MIN_HEADROOM));
         }
 
-        /** MemoryHigh + room to run throttled for a while (at the upper growth bound), at least a quarter more. */
+        /** -Xmx + the native memory measured at the baseline + a quarter of it; null when not a JVM or unknown. */
+        Double jvmCeiling() {
+            return maxHeap != null && nonHeap != null ? maxHeap + nonHeap * (1 + HEADROOM_SHARE) : null;
+        }
+
+        /**
+         * MemoryHigh + room to run throttled for a while at the upper growth bound: at least a quarter of
+         * MemoryHigh, at most as much again (a leak so fast that it needs more is stopped, not accommodated).
+         */
         long memoryMax() {
             long high = memoryHigh();
-            return roundUp(high + Math.max(HEADROOM_SHARE * high, slopeHigh != null ? slopeHigh * THROTTLED_MINUTES : 0));
+            double growth = slopeHigh != null ? slopeHigh * THROTTLED_MINUTES : 0;
+            return roundUp(high + Math.min(high, Math.max(HEADROOM_SHARE * high, growth)));
         }
     }
 
@@ -105,7 +122,48 @@ public final class AdviceStage implements Stage {
             slopeHigh = fit.slopeHigh() != null && fit.slopeHigh() > slope ? fit.slopeHigh() : slope;
             v = fit.verdict();
         }
-        return new Resident(s, baseline, peak, slope, slopeHigh, v, fit != null ? fit.timeToLimit() : null);
+        Double plateau = fit != null && fit.verdict() == Verdict.SATURATING && s.id().equals(fit.seriesId()) ? fit.plateau() : null;
+        Long maxHeap = maxHeap(b);
+        Double nonHeap = maxHeap != null ? nonHeapAtBaseline(b, baseline, cut) : null;
+        return new Resident(s, baseline, peak, slope, slopeHigh, v, fit != null ? fit.timeToLimit() : null, plateau,
+                nonHeap, maxHeap);
+    }
+
+    static Long maxHeap(FindingsBuilder b) {
+        JvmInfo jvm = b.target != null ? b.target.jvm() : null;
+        return jvm != null && jvm.maxHeapBytes() != null ? jvm.maxHeapBytes() : b.limits.maxHeapBytes();
+    }
+
+    /**
+     * Native (non-heap) memory of a JVM at the baseline: NMT's committed total minus its Java Heap, or else the
+     * resident baseline minus the heap in use, over the same first tenth after the warm-up cut; at least 32 MiB.
+     */
+    static Double nonHeapAtBaseline(FindingsBuilder b, double baseline, long cut) {
+        Series total = b.series.get("nmt.total.committed");
+        Series heap = b.series.get("nmt.Java_Heap.committed");
+        if (total != null && heap != null && total.size() == heap.size() && total.size() > 0) {
+            double[] d = new double[total.size()];
+            int n = 0;
+            for (int i = 0; i < total.size(); i++) {
+                if (total.timeMs()[i] >= cut && Double.isFinite(total.values()[i]) && Double.isFinite(heap.values()[i])) {
+                    d[n++] = total.values()[i] - heap.values()[i];
+                }
+            }
+            if (n > 0) {
+                return Math.max(32.0 * MIB, median(Arrays.copyOf(d, Math.min(n, Math.max(3, n / 10)))));
+            }
+        }
+        for (String id : List.of("jvm.heap.used", "jvm.heap.after_gc")) {
+            Series h = b.series.get(id);
+            if (h != null) {
+                double[] v = valuesFrom(h, cut);
+                if (v.length > 0) {
+                    double used = median(Arrays.copyOf(v, Math.min(v.length, Math.max(3, v.length / 10))));
+                    return Math.max(32.0 * MIB, baseline - used);
+                }
+            }
+        }
+        return null;
     }
 
     private static void containment(FindingsBuilder b, Resident r, List<Recommendation> out) {
@@ -118,11 +176,16 @@ public final class AdviceStage implements Stage {
                 + (r.slope() != null ? ", growth " + rate(r.slope()) + " (upper bound " + rate(r.slopeHigh()) + ")"
                 : r.verdict() == Verdict.STABLE ? ", no significant growth"
                 : ", growth not established (capture longer to get a rate)");
-        String sized = leaking
-                ? "MemoryHigh = baseline + max(25%, 64 MiB) = " + mib(high) + "M"
+        Double ceiling = r.jvmCeiling();
+        String sized = ceiling != null && roundUp(ceiling) == high
+                ? "MemoryHigh = -Xmx (" + Units.formatBytes(r.maxHeap()) + ") + 1.25 × native memory at the baseline ("
+                        + Units.formatBytes(r.nonHeap()) + ") = " + mib(high) + "M, so that the heap reaches -Xmx (an OutOfMemoryError) before the kernel's limit"
+                : leaking ? "MemoryHigh = baseline + max(25%, 64 MiB) = " + mib(high) + "M"
+                : r.plateau() != null && r.plateau() > r.peak()
+                ? "MemoryHigh = plateau (" + Units.formatBytes(r.plateau()) + ") + max(25%, 64 MiB) = " + mib(high) + "M"
                 : "MemoryHigh = peak + max(25%, 64 MiB) = " + mib(high) + "M";
         String maxWhy = r.slopeHigh() != null
-                ? "MemoryMax = MemoryHigh + max(25%, " + (int) THROTTLED_MINUTES + " min of growth at the upper bound) = " + mib(max) + "M"
+                ? "MemoryMax = MemoryHigh + " + (int) THROTTLED_MINUTES + " min of growth at the upper bound, within 25–100% of MemoryHigh, = " + mib(max) + "M"
                 : "MemoryMax = MemoryHigh + 25% = " + mib(max) + "M";
         String hostWarn = "";
         if (lim.memTotalBytes() != null && max > lim.memTotalBytes()) {
@@ -149,11 +212,12 @@ public final class AdviceStage implements Stage {
             double toThresholdMin = (threshold - r.baseline()) / r.slopeHigh();
             double everyMin = toThresholdMin;
             String ttl = "";
-            if (r.timeToLimit() != null && r.timeToLimit().earliestSecs() != null) {
-                everyMin = Math.min(everyMin, RESTART_SHARE * r.timeToLimit().earliestSecs() / 60);
-                ttl = "; the current limit (" + r.timeToLimit().limitSource() + ", "
-                        + Units.formatBytes(r.timeToLimit().limitBytes()) + ") is reached in "
-                        + Units.formatDuration(r.timeToLimit().earliestSecs()) + " at the earliest";
+            Growth.TimeToLimit first = earliestLimit(b, r);
+            if (first != null) {
+                everyMin = Math.min(everyMin, RESTART_SHARE * first.earliestSecs() / 60);
+                ttl = "; the first limit (" + first.limitSource() + ", "
+                        + Units.formatBytes(first.limitBytes()) + ") is reached in "
+                        + Units.formatDuration(first.earliestSecs()) + " at the earliest";
             }
             long everySec = Math.max(60, (long) Math.floor(everyMin) * 60); // whole minutes
             out.add(new Recommendation("containment", "Restart above " + mib(threshold) + " MiB resident, or every "
@@ -164,6 +228,19 @@ public final class AdviceStage implements Stage {
                     "RuntimeMaxSec=" + everySec + "   # or monit: if totalmem > " + mib(threshold) + " MB for 3 cycles then restart"));
         }
         pressure(b, out);
+    }
+
+    /** The limit any leaking signal reaches first (the heap's -Xmx may come before the resident limit). */
+    private static Growth.TimeToLimit earliestLimit(FindingsBuilder b, Resident r) {
+        Growth.TimeToLimit first = r.timeToLimit() != null && r.timeToLimit().earliestSecs() != null ? r.timeToLimit() : null;
+        for (Growth.SignalFit f : b.growth.signals()) {
+            Growth.TimeToLimit t = f.timeToLimit();
+            if (f.verdict() == Verdict.LEAK && t != null && t.earliestSecs() != null
+                    && (first == null || t.earliestSecs() < first.earliestSecs())) {
+                first = t;
+            }
+        }
+        return first;
     }
 
     /** PSI and memory.events seen during the capture: the process was already stalling or being throttled. */
@@ -195,7 +272,7 @@ public final class AdviceStage implements Stage {
             return;
         }
         List<String> flags = jvm.flags();
-        Long maxHeap = jvm.maxHeapBytes() != null ? jvm.maxHeapBytes() : b.limits.maxHeapBytes();
+        Long maxHeap = maxHeap(b);
         if (r != null && maxHeap != null) {
             long max = r.memoryMax();
             // Keep the heap the process has now, expressed against the new limit, so that the limit change does
@@ -239,16 +316,20 @@ public final class AdviceStage implements Stage {
             Heap.GrowingPath g = b.heap.growing().get(0);
             String rate = g.bytesPerMinute() != null ? rate(g.bytesPerMinute())
                     : Units.formatBytes(g.bytesPerDump()) + " per dump";
-            out.add(new Recommendation("code", "Growing: " + (g.accumulationPoint() != null ? g.accumulationPoint() : g.signature()),
-                    "Retained size grows " + rate + " along " + String.join(" → ", g.pathFromRoot())
+            List<String> path = g.pathFromRoot() == null ? List.of() : g.pathFromRoot();
+            String where = path.size() >= 2 ? String.join(" → ", path.subList(path.size() - 2, path.size()))
+                    : g.accumulationPoint() != null ? g.accumulationPoint() : g.signature();
+            out.add(new Recommendation("code", "Growing: " + where,
+                    "Retained size grows " + rate + " along " + String.join(" → ", path)
+                            + (g.accumulationPoint() != null ? "; it accumulates in " + g.accumulationPoint() : "")
                             + ". Bound or evict what accumulates there.", null));
         }
         if (!b.heap.suspects().isEmpty()) {
             Heap.LeakSuspect s = b.heap.suspects().get(0);
+            // the heap engine's description already names the share and the accumulation point
             out.add(new Recommendation("code", "Leak suspect: " + s.className(),
-                    s.description() + " — retains " + Units.formatBytes(s.retainedBytes()) + " ("
-                            + Math.round(s.shareOfHeap() * 100) + "% of the heap)"
-                            + (s.accumulationPoint() != null ? ", accumulating in " + s.accumulationPoint() : "") + ".", null));
+                    s.description() + (s.pathFromRoot() != null && !s.pathFromRoot().isEmpty()
+                            ? " Path from a GC root: " + String.join(" → ", s.pathFromRoot()) + "." : ""), null));
         }
         NativeMemory n = b.nativeMemory;
         if (!n.leakSites().isEmpty()) {

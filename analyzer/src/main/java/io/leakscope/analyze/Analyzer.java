@@ -98,6 +98,9 @@ public final class Analyzer {
             b.limits = bundle.manifest().limits();
         }
         b.notes.addAll(bundle.manifest().notes());
+        if (b.capture == null) {
+            b.capture = capture(bundle.manifest());
+        }
         if ("target-exited".equals(bundle.manifest().endReason())) {
             b.note(Note.info("capture", "The target exited at " + bundle.manifest().captureEnd()
                     + ", before the capture was due to end."));
@@ -112,6 +115,14 @@ public final class Analyzer {
             }
             r.read(bundle.resolve(a), a, b);
         }
+    }
+
+    private static io.leakscope.findings.Capture capture(io.leakscope.bundle.Manifest m) {
+        List<io.leakscope.findings.Capture.Event> events = new ArrayList<>();
+        for (io.leakscope.bundle.CaptureEvent e : m.events()) {
+            events.add(new io.leakscope.findings.Capture.Event(e.time(), e.kind(), e.durationMs(), e.detail()));
+        }
+        return new io.leakscope.findings.Capture(m.captureStart(), m.captureEnd(), m.endReason(), m.settings(), events);
     }
 
     private InputReader readerFor(String kind, Path in) {

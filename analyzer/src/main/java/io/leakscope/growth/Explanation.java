@@ -3,6 +3,7 @@ package io.leakscope.growth;
 import io.leakscope.findings.Growth;
 import io.leakscope.findings.Series;
 import io.leakscope.findings.Verdict;
+import io.leakscope.io.Units;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,17 @@ record Explanation(String headline, String text) {
 
         if (leaks(heap)) {
             headline.add("Java heap leak: heap after GC grows " + rate(heap) + top(attribution, heap.seriesId(), series));
+            Growth.Attribution app = firstApplicationClass(attribution, heap.seriesId());
+            if (app != null && app.rank() > 1) {
+                headline.set(headline.size() - 1, headline.get(headline.size() - 1)
+                        + String.format(Locale.ROOT, "; of the application's classes, %s (%.0f%%)", partLabel(app, series),
+                        100 * app.share()));
+            }
             text.add("The Java heap after GC grows by " + rate(heap) + ": objects are kept reachable."
                     + topSentence(attribution, heap.seriesId(), series, "Growing most")
+                    + (app != null && app.rank() > 1 ? String.format(Locale.ROOT, " The application class growing most is %s"
+                    + " (%.0f%%): JDK classes such as byte[] and String usually hold the memory an application object"
+                    + " retains.", partLabel(app, series), 100 * app.share()) : "")
                     + " Take two heap dumps a few minutes apart and compare what they retain.");
             if (leaks(proc) && proc.slopePerMinute() > 0) {
                 double share = heap.slopePerMinute() / proc.slopePerMinute();
@@ -50,6 +60,9 @@ record Explanation(String headline, String text) {
                 text.add(label(g) + " grows by " + rate(g) + heapState + ": memory outside the Java heap is leaking"
                         + " (direct or mapped buffers, JNI or malloc, thread stacks, metaspace)."
                         + topSentence(attribution, "nmt.total.committed", series, "Native Memory Tracking puts it in")
+                        + (nmt != null && !leaks(nmt) && g != nmt ? " NMT's committed total does not grow, so the growth is"
+                        + " outside the JVM's own accounting (native libraries, malloc arenas and fragmentation), or"
+                        + " a warm-up that a longer capture would show levelling off." : "")
                         + topSentence(attribution, g.seriesId(), series, "Of the resident memory, growing most:")
                         + (nmt == null ? " Run with -XX:NativeMemoryTracking=summary to see which JVM category grows." : "")
                         + " Compare smaps mappings and take a native allocation profile.");
@@ -108,7 +121,7 @@ record Explanation(String headline, String text) {
                         + " at least 1 MiB or one thread an hour).");
             } else {
                 headline.add("Not enough data to decide" + (longest > 0
-                        ? ": capture at least " + io.leakscope.io.Units.formatDuration(longest) : ""));
+                        ? ": capture at least " + Units.formatDuration(longest) : ""));
                 text.add("Some signals could not be decided; each says what capture would be enough.");
             }
         }
@@ -152,6 +165,22 @@ record Explanation(String headline, String text) {
 
     private static String rate(Growth.SignalFit f) {
         return SignalFitter.amount(f.slopePerMinute(), f.unit()) + "/min";
+    }
+
+    /** The top-ranked growing class part that is not a JDK class or an array. */
+    static Growth.Attribution firstApplicationClass(List<Growth.Attribution> attribution, String total) {
+        for (Growth.Attribution a : attribution) {
+            if (a.total().equals(total) && a.rank() > 0 && a.slopePerMinute() > 0 && a.part().startsWith("class.")
+                    && isApplicationClass(a.label())) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    static boolean isApplicationClass(String name) {
+        return !(name.startsWith("[") || name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
+                || name.startsWith("sun.") || name.startsWith("com.sun."));
     }
 
     private static Growth.Attribution rankOne(List<Growth.Attribution> attribution, String total) {

@@ -9,6 +9,7 @@ import io.leakscope.findings.Verdict;
 import io.leakscope.io.Units;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,8 +217,8 @@ public final class GrowthStage implements Stage {
             if (p.size() - from < 2) {
                 continue;
             }
-            double[] t = minutes(java.util.Arrays.copyOfRange(p.timeMs(), from, p.size()), p.timeMs()[from]);
-            double[] y = java.util.Arrays.copyOfRange(p.values(), from, p.size());
+            double[] t = minutes(Arrays.copyOfRange(p.timeMs(), from, p.size()), p.timeMs()[from]);
+            double[] y = Arrays.copyOfRange(p.values(), from, p.size());
             double[][] c = SignalFitter.dropNaN(t, y);
             if (c[1].length < 2) {
                 continue;

@@ -23,7 +23,7 @@ final class Shapes {
 
     /**
      * Where the warm-up ends: the index of the first point of the steady regime, or 0 when there is none.
-     * A cut in the first half is accepted when two separate lines beat one by {@link #BIC_MARGIN} and the
+     * A cut in the first three quarters is accepted when two separate lines beat one by {@link #BIC_MARGIN} and the
      * part before the cut rose more than twice as fast as the rest (a ramp or a jump early on).
      */
     static int warmupCut(double[] t, double[] y) {
@@ -32,18 +32,9 @@ final class Shapes {
             return 0;
         }
         double sseOne = lineSse(t, y, 0, n);
-        int best = 0;
-        double bestSse = Double.MAX_VALUE;
-        int lo = 4;
-        int hi = n / 2;
-        int step = Math.max(1, (hi - lo) / MAX_CANDIDATES);
-        for (int k = lo; k <= hi; k += step) {
-            double sse = lineSse(t, y, 0, k) + lineSse(t, y, k, n);
-            if (sse < bestSse) {
-                bestSse = sse;
-                best = k;
-            }
-        }
+        double[] two = twoLines(t, y);
+        int best = (int) two[0];
+        double bestSse = two[1];
         double floor = sseFloor(y);
         if (best == 0 || bic(bestSse + floor, n, 5) > bic(sseOne + floor, n, 2) - BIC_MARGIN) {
             return 0;
@@ -59,6 +50,44 @@ final class Shapes {
         double prefixRate = (startAfter - startBefore) / span;
         double steadyRate = Math.max(0, after.getSlope());
         return prefixRate > 0 && prefixRate > 2 * steadyRate ? best : 0;
+    }
+
+    /**
+     * The best split of the series into two separate lines, the break in the first three quarters with at
+     * least 4 points on the left and 8 on the right: {index of the break, total SSE}.
+     */
+    static double[] twoLines(double[] t, double[] y) {
+        int n = y.length;
+        int best = 0;
+        double bestSse = Double.MAX_VALUE;
+        int lo = 4;
+        int hi = Math.min(n * 3 / 4, n - 8);
+        int step = Math.max(1, (hi - lo) / MAX_CANDIDATES);
+        for (int k = lo; k <= hi; k += step) {
+            double sse = lineSse(t, y, 0, k) + lineSse(t, y, k, n);
+            if (sse < bestSse) {
+                bestSse = sse;
+                best = k;
+            }
+        }
+        return new double[] {best, best == 0 ? lineSse(t, y, 0, n) : bestSse};
+    }
+
+    /**
+     * Whether the saturating curve explains the whole window better than both one line (AIC margin) and a
+     * warm-up followed by a line (the two-line fit, which has two parameters more): a cache filling up
+     * rather than a warm-up followed by steady growth.
+     */
+    static boolean saturatesOverall(double[] t, double[] y, Saturation sat) {
+        int n = y.length;
+        if (sat == null || n < 16 || sat.aicAdvantage() <= AIC_MARGIN) {
+            return false;
+        }
+        double floor = sseFloor(y);
+        double aicLine = aic(lineSse(t, y, 0, n) + floor, n, 2);
+        double aicCurve = aicLine - sat.aicAdvantage();
+        double aicTwo = aic(twoLines(t, y)[1] + floor, n, 5);
+        return aicCurve < aicTwo;
     }
 
     /**

@@ -41,6 +41,11 @@ final class SignalFitter {
      * can rule out fast ones, and saying so is more useful than "inconclusive".
      */
     static final double STABLE_BOUND_FACTOR = 4;
+    /**
+     * SATURATING needs the capture to span this many time constants of the fitted curve: by then the
+     * growth rate has halved (e^-0.7), a slowdown noise does not fake once the curve also beats the line.
+     */
+    static final double MIN_TIME_CONSTANTS = 0.7;
     /** SATURATING needs the second half of the window to grow at most this fraction as fast as the first. */
     static final double SATURATION_SLOWDOWN = 0.5;
 
@@ -84,10 +89,28 @@ final class SignalFitter {
                     null, need, "only " + n + " samples; at least " + MIN_POINTS + " are needed"
                     + (need == null ? "" : " (a capture of at least " + minutes(need) + " at this sampling)"));
         }
-        int cut = Shapes.warmupCut(t, y);
-        while (cut < n && t[cut] < notBeforeMinutes) {
-            cut++;
+        int first = 0;
+        while (first < n && t[first] < notBeforeMinutes) {
+            first++;
         }
+        if (n - first >= MIN_POINTS) {
+            // a single step up, flat before and after: decided on the whole window, before any warm-up cut
+            // could take the step for the end of a warm-up
+            double[] tw = Arrays.copyOfRange(t, first, n);
+            double[] yw = Arrays.copyOfRange(y, first, n);
+            int step = Shapes.step(tw, yw);
+            if (step > 0 && flat(tw, yw, 0, step, unit) && flat(tw, yw, step, yw.length, unit)) {
+                Trend.Result tr = Trend.of(tw, yw, CONFIDENCE);
+                double jump = Trend.median(Arrays.copyOfRange(yw, step, yw.length)) - Trend.median(Arrays.copyOfRange(yw, 0, step));
+                if (jump > 0) {
+                    return new Fit(Verdict.STABLE, yw.length, first, tw[0], tw[tw.length - 1], tr,
+                            minPractical(unit, tr.levelAt(tw[tw.length - 1])), null, null, "one step of " + amount(jump, unit)
+                            + " at " + minutes(tw[step] - t[0]) + ", flat before and after: a one-off allocation, not"
+                            + " steady growth");
+                }
+            }
+        }
+        int cut = first + (n - first >= MIN_POINTS ? Shapes.warmupCut(Arrays.copyOfRange(t, first, n), Arrays.copyOfRange(y, first, n)) : 0);
         int used = n - cut;
         if (used < MIN_POINTS) {
             double need = (cut + MIN_POINTS) * interval;
@@ -110,15 +133,6 @@ final class SignalFitter {
         String cutText = cut > 0 ? " after a warm-up of " + minutes(tt[0] - t[0]) : "";
 
         double bound = STABLE_BOUND_FACTOR * practical;
-        if ((significant && practicalSlope) || (!significant && tr.slopeHigh() >= bound)) {
-            int step = Shapes.step(tt, yy);
-            if (step > 0 && flat(tt, yy, 0, step, unit) && flat(tt, yy, step, used, unit)) {
-                double jump = Trend.median(Arrays.copyOfRange(yy, step, used)) - Trend.median(Arrays.copyOfRange(yy, 0, step));
-                return new Fit(Verdict.STABLE, used, cut, tt[0], end, tr, practical, null, null,
-                        "one step of " + amount(jump, unit) + " at " + minutes(tt[step] - t[0])
-                        + ", flat before and after: a one-off allocation, not steady growth (" + stats + ")");
-            }
-        }
         double rise = tr.slope() * span;
         double minRise = minRise(unit, level);
         if (significant && practicalSlope && rise < minRise) {
@@ -133,12 +147,21 @@ final class SignalFitter {
             int half = used / 2;
             double firstHalf = Trend.median(Trend.pairwiseSlopes(Arrays.copyOfRange(tt, 0, half), Arrays.copyOfRange(yy, 0, half)));
             double secondHalf = Trend.median(Trend.pairwiseSlopes(Arrays.copyOfRange(tt, half, used), Arrays.copyOfRange(yy, half, used)));
-            if (sat != null && sat.aicAdvantage() > Shapes.AIC_MARGIN && sat.rate() * span >= 1
+            if (sat != null && sat.aicAdvantage() > Shapes.AIC_MARGIN && sat.rate() * span >= MIN_TIME_CONSTANTS
                     && secondHalf < SATURATION_SLOWDOWN * firstHalf) {
                 return new Fit(Verdict.SATURATING, used, cut, tt[0], end, tr, practical, sat.plateau(), null,
                         "grows but levels off towards " + amount(sat.plateau(), unit) + ": the second half grew "
                         + amount(secondHalf, unit) + "/min against " + amount(firstHalf, unit) + "/min in the first ("
                         + stats + ")" + cutText);
+            }
+            // the cut may have taken the fast start of a filling cache for a warm-up: judge the whole window
+            double[] tw = Arrays.copyOfRange(t, first, n);
+            double[] yw = Arrays.copyOfRange(y, first, n);
+            Shapes.Saturation whole = Shapes.saturation(tw, yw);
+            if (whole != null && whole.rate() * (tw[tw.length - 1] - tw[0]) >= MIN_TIME_CONSTANTS && Shapes.saturatesOverall(tw, yw, whole)) {
+                return new Fit(Verdict.SATURATING, used, cut, tt[0], end, tr, practical, whole.plateau(), null,
+                        "grows but levels off towards " + amount(whole.plateau(), unit) + " (a saturating curve fits the"
+                        + " whole capture better than a line or a warm-up followed by a line; " + stats + ")");
             }
             return new Fit(Verdict.LEAK, used, cut, tt[0], end, tr, practical, null, null,
                     "grows steadily by " + stats + ", R²=" + String.format(Locale.ROOT, "%.2f", tr.r2()) + cutText);

@@ -45,7 +45,9 @@ public final class HeapAnalysis {
                 rootKindOf[g.rootObjects[i]] = g.rootKinds[i];
             }
         }
+        long t0 = System.nanoTime();
         d = Dominators.compute(n, g.refStart, g.refs, g.rootObjects);
+        long t1 = System.nanoTime();
         int cnt = d.count;
         retained = new long[cnt];
         retainedCount = new int[cnt];
@@ -71,38 +73,58 @@ public final class HeapAnalysis {
         }
         bfsParent = new int[n];
         bfsEdge = new int[n];
+        long t2 = System.nanoTime();
         bfs();
+        long t3 = System.nanoTime();
         sigs = new SigTable(this);
+        if (HprofReader.TIMING) {
+            System.err.printf("analysis: wall dominators %.2fs, retained %.2fs, bfs %.2fs, signatures %.2fs;"
+                            + " main-thread CPU so far %.2fs%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
+                    (System.nanoTime() - t3) / 1e9, HprofReader.cpuSeconds());
+        }
     }
 
     public static HeapAnalysis of(HeapGraph g) {
         return new HeapAnalysis(g);
     }
 
+    /**
+     * Breadth-first from the GC roots, long-lived roots (classes, JNI globals, threads, monitors) first and
+     * stack roots (Java frames, JNI locals, native stacks) only for what the former do not reach: a leak is
+     * what outlives the frames, so its path should name the static or thread that keeps it.
+     */
     private void bfs() {
         int n = g.objectCount;
         Arrays.fill(bfsParent, -2);
         int[] queue = new int[n];
-        int head = 0;
         int tail = 0;
-        for (int r : g.rootObjects) {
-            if (bfsParent[r] == -2) {
-                bfsParent[r] = -1;
-                bfsEdge[r] = -1;
-                queue[tail++] = r;
+        int head = 0;
+        for (int phase = 0; phase < 2; phase++) {
+            for (int i = 0; i < g.rootObjects.length; i++) {
+                int r = g.rootObjects[i];
+                if (bfsParent[r] == -2 && isStackRoot(g.rootKinds[i]) == (phase == 1)) {
+                    bfsParent[r] = -1;
+                    bfsEdge[r] = -1;
+                    rootKindOf[r] = g.rootKinds[i];
+                    queue[tail++] = r;
+                }
             }
-        }
-        while (head < tail) {
-            int v = queue[head++];
-            for (int e = g.refStart[v], end = g.refStart[v + 1]; e < end; e++) {
-                int w = g.refs[e];
-                if (bfsParent[w] == -2) {
-                    bfsParent[w] = v;
-                    bfsEdge[w] = e;
-                    queue[tail++] = w;
+            while (head < tail) {
+                int v = queue[head++];
+                for (int e = g.refStart[v], end = g.refStart[v + 1]; e < end; e++) {
+                    int w = g.refs[e];
+                    if (bfsParent[w] == -2) {
+                        bfsParent[w] = v;
+                        bfsEdge[w] = e;
+                        queue[tail++] = w;
+                    }
                 }
             }
         }
+    }
+
+    private static boolean isStackRoot(byte kind) {
+        return kind == 0x02 || kind == 0x03 || kind == 0x04 || kind == 0x06;
     }
 
     public long reachableBytes() {
@@ -151,6 +173,26 @@ public final class HeapAnalysis {
             return cut;
         }
         return steps;
+    }
+
+    /** For benchmarks and debugging: each instance of the class with its retained size and immediate dominator. */
+    public List<String> describeObjects(String className) {
+        List<String> out = new ArrayList<>();
+        for (int o = 0; o < g.objectCount; o++) {
+            if (g.kind[o] == HeapGraph.INSTANCE && g.classes.get(g.classOf[o]).name.equals(className)) {
+                int dom = idomOf(o);
+                String payload = "";
+                for (int e = g.refStart[o]; e < g.refStart[o + 1]; e++) {
+                    if (g.kind[g.refs[e]] == HeapGraph.PRIMITIVE_ARRAY) {
+                        payload = " payload " + g.shallow[g.refs[e]] + " B";
+                    }
+                }
+                out.add(className + payload + ": retains " + retainedOf(o) + " B, immediate dominator "
+                        + (dom == -1 ? "<GC roots>" : dom < 0 ? "<unreachable>" : g.className(dom)
+                        + (g.kind[dom] == HeapGraph.INSTANCE ? " #" + dom : "")));
+            }
+        }
+        return out;
     }
 
     /** Follows the biggest dominated child while it keeps at least {@link #BIG_DROP} of its parent's size. */
@@ -386,7 +428,7 @@ public final class HeapAnalysis {
                     List.copyOf(values)));
         }
         out.sort(Comparator.comparingLong(h -> -h.count()));
-        return out;
+        return out.size() > 50 ? List.copyOf(out.subList(0, 50)) : out;
     }
 
     // ------------------------------------------------------------------------------------------ signatures
@@ -413,11 +455,26 @@ public final class HeapAnalysis {
             Dominators d = a.d;
             index = new HprofReader.LongIntMap(1024);
             long[] nodeSig = new long[d.count];
-            Map<String, Long> textHash = new HashMap<>();
-            long[] classHash = new long[g.classes.size()];
-            for (int c = 0; c < classHash.length; c++) {
-                classHash[c] = hash(g.classes.get(c).name);
+            // hashes of class names and of each field's "shape" label, once per class, not per node
+            int nc = g.classes.size();
+            long[] classHash = new long[nc];
+            long[][] fieldHash = new long[nc][];
+            long[][] staticHash = new long[nc][];
+            for (int c = 0; c < nc; c++) {
+                HeapGraph.ClassInfo ci = g.classes.get(c);
+                classHash[c] = hash(ci.name);
+                fieldHash[c] = new long[ci.refNames.length];
+                for (int f = 0; f < ci.refNames.length; f++) {
+                    fieldHash[c][f] = hash("." + ci.refNames[f]);
+                }
+                staticHash[c] = new long[ci.staticRefNames.length];
+                for (int f = 0; f < ci.staticRefNames.length; f++) {
+                    staticHash[c][f] = hash("." + ci.staticRefNames[f]);
+                }
             }
+            long arrayHash = hash("[]");
+            long unknownField = hash(".<field>");
+            long loaderHash = hash(".<classloader>");
             long classObjectHash = hash("class ");
             long indirect = hash("~");
             for (int p = 1; p < d.count; p++) {
@@ -434,8 +491,14 @@ public final class HeapAnalysis {
                 if (dv < 0) {
                     fh = 0;
                 } else if (a.bfsParent[v] == dv) {
-                    String shape = g.slotShape(dv, g.refSlot[a.bfsEdge[v]]);
-                    fh = textHash.computeIfAbsent(shape, HeapAnalysis::hash);
+                    int slot = g.refSlot[a.bfsEdge[v]];
+                    int dc = g.classOf[dv];
+                    switch (g.kind[dv]) {
+                        case HeapGraph.OBJECT_ARRAY -> fh = arrayHash;
+                        case HeapGraph.CLASS -> fh = slot == HeapGraph.ClassInfo.LOADER_SLOT ? loaderHash
+                                : slot < staticHash[dc].length ? staticHash[dc][slot] : unknownField;
+                        default -> fh = slot < fieldHash[dc].length ? fieldHash[dc][slot] : unknownField;
+                    }
                 } else {
                     fh = indirect;
                 }

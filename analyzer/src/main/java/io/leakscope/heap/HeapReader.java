@@ -6,6 +6,7 @@ import io.leakscope.analyze.Stage;
 import io.leakscope.bundle.Artifact;
 import io.leakscope.findings.Heap;
 import io.leakscope.findings.Note;
+import io.leakscope.io.InputException;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,6 +36,17 @@ public final class HeapReader implements InputReader {
     @Override
     public void read(Path file, Artifact artifact, FindingsBuilder out) throws IOException {
         String name = artifact != null ? artifact.path() : file.toString();
+        try {
+            readDump(file, artifact, out, name);
+        } catch (OutOfMemoryError e) {
+            // the engine's tables live on the Java heap (about 110 B per object + 12 B per reference)
+            long max = Runtime.getRuntime().maxMemory() >> 20;
+            throw new InputException(file + ": not enough memory to analyse this dump with a " + max
+                    + " MB heap; give leakscope about 3x the dump's size (LEAKSCOPE_JAVA_OPTS=-Xmx…)");
+        }
+    }
+
+    private void readDump(Path file, Artifact artifact, FindingsBuilder out, String name) throws IOException {
         HeapGraph g = HprofReader.read(file, progress, showValues);
         Long ts = null;
         if (artifact != null && artifact.createdAt() != null) {

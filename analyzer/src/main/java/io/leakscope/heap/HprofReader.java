@@ -60,6 +60,8 @@ public final class HprofReader {
     private static final String[] PRIMITIVE_ARRAY_NAMES = {null, null, null, null, "boolean[]", "char[]", "float[]",
             "double[]", "byte[]", "short[]", "int[]", "long[]"};
 
+    /** -Dleakscope.heap.timing=true prints phase times on stderr (benchmarks). */
+    static final boolean TIMING = Boolean.getBoolean("leakscope.heap.timing");
     private final Path file;
     private final Progress progress;
     private final long fileSize;
@@ -77,6 +79,8 @@ public final class HprofReader {
     private byte[] rootKinds = new byte[1 << 10];
     private int rootCount;
     private final List<String> warnings = new ArrayList<>();
+    private final LongIntMap instancesPerClass = new LongIntMap(4096);
+    private long arrayElements;
     private String partialReason;
     private long bytesRead;
 
@@ -104,9 +108,11 @@ public final class HprofReader {
         if (fileSize == 0) {
             throw new InputException(file + ": offset 0: empty file, not an HPROF heap dump");
         }
+        long t0 = System.nanoTime();
         try (Source src = open()) {
             pass1(src);
         }
+        long t1 = System.nanoTime();
         if (objectCount == 0 && partialReason != null) {
             throw new InputException(file + ": " + partialReason + "; no object could be read");
         }
@@ -114,9 +120,14 @@ public final class HprofReader {
         LongIntMap classIndex = buildClasses(classes);
         IdIndex ids = IdIndex.of(objectIds, objectCount);
         objectIds = null;
+        long t2 = System.nanoTime();
         Pass2 p2 = new Pass2(ids, classes, classIndex, keepSecretValues);
         try (Source src = open()) {
             p2.run(src);
+        }
+        if (TIMING) {
+            System.err.printf("hprof %s: wall pass1 %.2fs, index %.2fs, pass2 %.2fs; main-thread CPU %.2fs%n", file,
+                    (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9, cpuSeconds());
         }
         int[] roots = new int[rootCount];
         byte[] kinds = new byte[rootCount];
@@ -144,6 +155,10 @@ public final class HprofReader {
                 p2.classOf, p2.shallow, p2.refStart, Arrays.copyOf(p2.refs, p2.edgeCount),
                 Arrays.copyOf(p2.slots, p2.edgeCount), classes, Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr),
                 partialReason != null, partialReason, bytesRead, p2.dangling, List.copyOf(warnings), p2.secrets.done());
+    }
+
+    static double cpuSeconds() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9;
     }
 
     private Source open() throws IOException {
@@ -343,6 +358,7 @@ public final class HprofReader {
                             throw new EOFException("instance at offset " + at + " ends after the end of the file");
                         }
                         addObject(id);
+                        instancesPerClass.put(classId, Math.max(0, instancesPerClass.get(classId)) + 1);
                     } else {
                         p2.instance(s, classId, n);
                     }
@@ -359,6 +375,7 @@ public final class HprofReader {
                             throw new EOFException("object array at offset " + at + " ends after the end of the file");
                         }
                         addObject(id);
+                        arrayElements += length;
                     } else {
                         p2.objectArray(s, classId, length);
                     }
@@ -618,8 +635,8 @@ public final class HprofReader {
         final int[] classOf = new int[n];
         final int[] shallow = new int[n];
         final int[] refStart = new int[n + 1];
-        int[] refs = new int[Math.max(16, n)];
-        int[] slots = new int[Math.max(16, n)];
+        int[] refs;
+        int[] slots;
         int edgeCount;
         int object;
         long dangling;
@@ -643,6 +660,18 @@ public final class HprofReader {
             classes.add(new HeapGraph.ClassInfo(0, "<unknown class>", 0, 0, new String[0], new int[0], 0, header,
                     new String[0], -1));
             this.secrets = new SecretScanner(keepSecretValues);
+            // at most this many references: one allocation instead of growing through copies
+            long bound = arrayElements + classDumps.size() * 8L;
+            for (int c = 0; c < primitiveBase; c++) {
+                HeapGraph.ClassInfo ci = classes.get(c);
+                bound += (long) Math.max(0, instancesPerClass.get(ci.id)) * ci.refOffsets.length;
+            }
+            for (ClassDump d : classDumps) {
+                bound += d.staticRefIds.length + 1;
+            }
+            int cap = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, bound));
+            refs = new int[cap];
+            slots = new int[cap];
         }
 
         boolean done() {
@@ -689,7 +718,10 @@ public final class HprofReader {
                 return;
             }
             if (edgeCount == refs.length) {
-                int cap = refs.length + (refs.length >> 1) + 16;
+                if (refs.length >= Integer.MAX_VALUE - 16) {
+                    throw new InputException(file + ": more than 2^31 references; not supported yet");
+                }
+                int cap = (int) Math.min(Integer.MAX_VALUE - 16, refs.length + (refs.length >> 1) + 16L);
                 refs = Arrays.copyOf(refs, cap);
                 slots = Arrays.copyOf(slots, cap);
             }

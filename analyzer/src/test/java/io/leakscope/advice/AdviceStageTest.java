@@ -32,9 +32,9 @@ class AdviceStageTest {
         b.add(new Series("process.rss", "RSS", "bytes", "proc", "total", null, t, v));
         b.limits = Limits.withEffective(4096 * MIB, 0L, 2, "/agent", 2048 * MIB, null, 512 * MIB);
         Growth.TimeToLimit ttl = new Growth.TimeToLimit(2048 * MIB, "cgroup memory limit", 500 * 60.0, 900 * 60.0,
-                null, null, null, "between 8 h 20 m and 15 h");
-        b.growth = new Growth(List.of(new Growth.SignalFit("process.rss", "bytes", "proc", Verdict.LEAK,
-                2.0 * MIB, 1.0 * MIB, 3.0 * MIB, null, 1e-9, 0.99, 170, t[10], v[n - 1], null, null, ttl, "grows")), List.of(), null);
+                null, null, null, "between 8 h 20 m and 15 h 0 m");
+        b.growth = new Growth(List.of(new Growth.SignalFit("process.rss", "bytes", "values", Verdict.LEAK,
+                2.0 * MIB, 1.0 * MIB, 3.0 * MIB, 0.1 * MIB, 1e-9, 0.99, 170, t[10], 460.0 * MIB, null, null, ttl, "grows")), List.of(), null);
         b.verdict = Verdict.LEAK;
         b.target = new Target(42L, "jvm", "java -Xmx512m -jar agent.jar", null, "app",
                 new JvmInfo("v", "17", "vm", List.of("-Xmx512m"), 512 * MIB, "off"));
@@ -80,8 +80,8 @@ class AdviceStageTest {
             flat[i] = 300 * MIB + (i % 7) * MIB; // peak 306 MiB
         }
         b.add(new Series("process.rss", "RSS", "bytes", "proc", "total", null, rss.timeMs(), flat));
-        b.growth = new Growth(List.of(new Growth.SignalFit("process.rss", "bytes", "proc", Verdict.STABLE,
-                0.0, -0.1, 0.1, null, 0.6, 0.0, 180, null, null, null, null, null, "flat")), List.of(), null);
+        b.growth = new Growth(List.of(new Growth.SignalFit("process.rss", "bytes", "values", Verdict.STABLE,
+                0.0, -0.1, 0.1, 0.1 * MIB, 0.6, 0.0, 180, null, 303.0 * MIB, null, null, null, "flat")), List.of(), null);
         b.verdict = Verdict.STABLE;
         b.target = new Target(42L, "jvm", "java", null, "app", new JvmInfo("v", "17", "vm",
                 List.of("-XX:+ExitOnOutOfMemoryError", "-XX:+HeapDumpOnOutOfMemoryError"), 128 * MIB, "summary"));
@@ -93,6 +93,42 @@ class AdviceStageTest {
         assertFalse(rs.stream().anyMatch(r -> r.title().contains("ExitOnOutOfMemoryError")), "already set");
         assertFalse(rs.stream().anyMatch(r -> r.title().contains("NativeMemoryTracking")), "NMT was on");
         assertEquals("-XX:MaxRAMPercentage=26", find(rs, "-XX:MaxRAMPercentage").command()); // 128/480
+    }
+
+    @Test
+    void aJvmGetsRoomForItsWholeHeapPlusMeasuredNativeMemory() {
+        FindingsBuilder b = leaking();
+        long[] t = b.series.get("process.rss").timeMs();
+        double[] total = new double[t.length];
+        double[] heap = new double[t.length];
+        for (int i = 0; i < t.length; i++) {
+            heap[i] = 300 * MIB + i * MIB;
+            total[i] = heap[i] + 88 * MIB; // native: 88 MiB
+        }
+        b.add(new Series("nmt.total.committed", "NMT", "bytes", "nmt", "total", null, t, total));
+        b.add(new Series("nmt.Java_Heap.committed", "NMT heap", "bytes", "nmt", "part", "nmt.total.committed", t, heap));
+        new AdviceStage().apply(b);
+        List<Recommendation> rs = b.recommendations;
+        // MemoryHigh = max(baseline-based 512 MiB, -Xmx 512 + 1.25 × 88 = 622) → 624 MiB; MemoryMax = 624 + 156 = 784
+        Recommendation sd = find(rs, "systemd:");
+        assertEquals("systemd: MemoryHigh=624M, MemoryMax=784M", sd.title());
+        assertTrue(sd.detail().contains("-Xmx (512.0 MiB) + 1.25 × native memory at the baseline (88.0 MiB)"), sd.detail());
+        assertEquals("-XX:MaxRAMPercentage=65", find(rs, "-XX:MaxRAMPercentage").command()); // 512/784
+    }
+
+    @Test
+    void restartComesBeforeTheHeapReachesXmx() {
+        FindingsBuilder b = leaking();
+        Growth.SignalFit rss = b.growth.signals().get(0);
+        Growth.TimeToLimit xmx = new Growth.TimeToLimit(512 * MIB, "-Xmx", 600.0, 900.0, null, null, null, "10 to 15 min");
+        Growth.SignalFit heap = new Growth.SignalFit("jvm.heap.after_gc", "bytes", "values", Verdict.LEAK, 2.0 * MIB,
+                1.5 * MIB, 2.5 * MIB, 0.1 * MIB, 1e-9, 0.98, 170, rss.warmupEndMs(), 490.0 * MIB, null, null, xmx, "heap grows");
+        b.growth = new Growth(List.of(rss, heap), List.of(), null);
+        new AdviceStage().apply(b);
+        Recommendation restart = find(b.recommendations, "Restart above");
+        // 80% of the 10 minutes until -Xmx: every 8 minutes, not the 31 the resident size alone would allow
+        assertTrue(restart.command().startsWith("RuntimeMaxSec=480"), restart.command());
+        assertTrue(restart.detail().contains("the first limit (-Xmx, 512.0 MiB) is reached in 10 m 0 s"), restart.detail());
     }
 
     @Test

@@ -42,6 +42,9 @@ final class RealAgent implements AutoCloseable {
     private final List<long[]> rssRaw = new ArrayList<>();
     private final List<com.sun.management.GarbageCollectorMXBean> collectors = new ArrayList<>();
     private final Set<String> seenGcs = new HashSet<>();
+    private final java.util.Map<String, List<long[]>> classBytes = new java.util.TreeMap<>();
+    private final java.util.Map<String, List<long[]>> nmtCommitted = new java.util.TreeMap<>();
+    private MBeanServerConnection connection;
 
     private RealAgent(Process process, JMXConnector jmx, long vmStartMs) {
         this.process = process;
@@ -76,6 +79,7 @@ final class RealAgent implements AutoCloseable {
             MBeanServerConnection conn = c.getMBeanServerConnection();
             RuntimeMXBean rt = ManagementFactory.newPlatformMXBeanProxy(conn, ManagementFactory.RUNTIME_MXBEAN_NAME, RuntimeMXBean.class);
             RealAgent a = new RealAgent(p, c, rt.getStartTime());
+            a.connection = conn;
             for (MemoryPoolMXBean pool : ManagementFactory.getPlatformMXBeans(conn, MemoryPoolMXBean.class)) {
                 if (pool.getType() == MemoryType.HEAP) {
                     a.heapPools.add(pool.getName());
@@ -127,6 +131,76 @@ final class RealAgent implements AutoCloseable {
             }
             Thread.sleep(periodMs);
         }
+    }
+
+    private static final ObjectName DIAGNOSTIC = name("com.sun.management:type=DiagnosticCommand");
+    private static final java.util.regex.Pattern HISTO_LINE =
+            java.util.regex.Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+    private static final java.util.regex.Pattern NMT_CATEGORY =
+            java.util.regex.Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB(?: [+-]\\d+KB)?, committed=(\\d+)KB");
+    private static final java.util.regex.Pattern NMT_TOTAL =
+            java.util.regex.Pattern.compile("^Total: reserved=\\d+KB.*committed=(\\d+)KB");
+
+    private static ObjectName name(String s) {
+        try {
+            return new ObjectName(s);
+        } catch (javax.management.MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private String diagnostic(String op, String... args) throws Exception {
+        return (String) connection.invoke(DIAGNOSTIC, op, new Object[] {args}, new String[] {String[].class.getName()});
+    }
+
+    /**
+     * A class histogram (GC.class_histogram: forces a full collection, as JFR's ObjectCount does) of the
+     * {@code top} classes by bytes, and the NMT summary when the agent runs with NMT.
+     */
+    void sampleHistogramAndNmt(int top) throws Exception {
+        long now = System.currentTimeMillis();
+        String histo = diagnostic("gcClassHistogram");
+        int k = 0;
+        for (String line : histo.split("\n")) {
+            java.util.regex.Matcher m = HISTO_LINE.matcher(line);
+            if (m.find() && k++ < top) {
+                classBytes.computeIfAbsent(m.group(3), x -> new ArrayList<>()).add(new long[] {now, Long.parseLong(m.group(2))});
+            }
+        }
+        String nmt = diagnostic("vmNativeMemory", "summary");
+        for (String line : nmt.split("\n")) {
+            java.util.regex.Matcher m = NMT_CATEGORY.matcher(line.trim().startsWith("-") ? line.trim() : line);
+            if (m.find()) {
+                nmtCommitted.computeIfAbsent(m.group(1).trim(), x -> new ArrayList<>()).add(new long[] {now, Long.parseLong(m.group(2)) * 1024});
+            }
+            java.util.regex.Matcher t = NMT_TOTAL.matcher(line.trim());
+            if (t.find()) {
+                nmtCommitted.computeIfAbsent("total", x -> new ArrayList<>()).add(new long[] {now, Long.parseLong(t.group(1)) * 1024});
+            }
+        }
+    }
+
+    /** Per-class bytes as parts of jvm.heap.after_gc, NMT categories as parts of nmt.total.committed. */
+    List<Series> parts() {
+        List<Series> out = new ArrayList<>();
+        for (java.util.Map.Entry<String, List<long[]>> e : classBytes.entrySet()) {
+            if (e.getValue().size() >= 3) {
+                out.add(part("class." + e.getKey() + ".bytes", e.getKey(), "histogram", "jvm.heap.after_gc", e.getValue()));
+            }
+        }
+        for (java.util.Map.Entry<String, List<long[]>> e : nmtCommitted.entrySet()) {
+            if (e.getKey().equals("total")) {
+                out.add(toSeries("nmt.total.committed", "NMT committed", "nmt", e.getValue()));
+            } else if (e.getValue().size() >= 3) {
+                out.add(part("nmt." + e.getKey() + ".committed", e.getKey(), "nmt", "nmt.total.committed", e.getValue()));
+            }
+        }
+        return out;
+    }
+
+    private static Series part(String id, String label, String source, String parent, List<long[]> points) {
+        Series s = toSeries(id, label, source, points);
+        return new Series(id, label, "bytes", source, "part", parent, s.timeMs(), s.values());
     }
 
     boolean alive() {

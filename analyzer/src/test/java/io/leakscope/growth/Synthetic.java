@@ -93,6 +93,11 @@ final class Synthetic {
         return t -> t < at ? level : level + jump;
     }
 
+    /** Batches that hold {@code extra} for {@code minutes} every {@code every} minutes, then release it. */
+    static DoubleUnaryOperator bursty(double level, double extra, double every, double minutes, double phase) {
+        return t -> ((t + phase) % every) < minutes ? level + extra : level;
+    }
+
     /** A warm-up ramp of {@code rise} over the first {@code minutes}, then {@code after}. */
     static DoubleUnaryOperator warmup(double rise, double minutes, DoubleUnaryOperator after) {
         return t -> t < minutes ? after.applyAsDouble(0) - rise + rise * t / minutes : after.applyAsDouble(t - minutes);

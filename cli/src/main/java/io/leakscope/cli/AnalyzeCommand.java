@@ -1,6 +1,5 @@
 package io.leakscope.cli;
 
-import io.leakscope.analyze.Analyzer;
 import io.leakscope.findings.Findings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,12 +21,15 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    HeapOptions heap;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Findings f = Analyzer.standard("leakscope " + LeakscopeCommand.version()).analyze(inputs);
+        Findings f = heap.analyzer(spec.commandLine()).analyze(inputs);
         OutputOptions.write(f, output.dir("analyze"), spec.commandLine().getOut());
         return ExitCode.forAnalysis(f.verdict());
     }

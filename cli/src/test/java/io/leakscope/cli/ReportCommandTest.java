@@ -27,6 +27,8 @@ class ReportCommandTest {
         BundleWriter w = BundleWriter.create(tmp, "self", "test");
         long pid = ProcessHandle.current().pid();
         w.target(new Target(pid, "process", "java (this test)", null, "me", null));
+        w.setting("interval", "20ms");
+        w.event("histogram", 7L, "class histogram (a full GC)");
         Path csv = w.file("series", "process.csv");
         try (SeriesCsv.Writer sw = new SeriesCsv.Writer(csv, List.of(SeriesCsv.Column.total("process.rss", "bytes")))) {
             for (int i = 0; i < 10; i++) {
@@ -60,8 +62,14 @@ class ReportCommandTest {
             assertTrue(r.out().contains("report: " + out.toAbsolutePath()), r.out());
             String s = Files.readString(out);
             switch (fmt) {
-                case "html" -> assertTrue(s.contains("<!DOCTYPE html>") && s.contains("id=\"chart-rss\""), s);
-                case "json" -> assertEquals(FindingsJson.read(f).verdict(), FindingsJson.read(out).verdict());
+                case "html" -> {
+                    assertTrue(s.contains("<!DOCTYPE html>") && s.contains("id=\"chart-rss\""), s);
+                    assertTrue(s.contains("interval=20ms") && s.contains("class histogram (a full GC)"), "capture settings and events");
+                }
+                case "json" -> {
+                    assertEquals(FindingsJson.read(f).verdict(), FindingsJson.read(out).verdict());
+                    assertEquals("20ms", FindingsJson.read(out).capture().settings().get("interval"));
+                }
                 case "md" -> assertTrue(s.startsWith("### ") && s.contains("leakscope: **"), s);
                 default -> throw new AssertionError(fmt);
             }

@@ -65,6 +65,12 @@ public final class Attach {
             } catch (IOException ex) {
                 owner = "another user";
             }
+            if (owner.equals(System.getProperty("user.name"))) {
+                // Same user and still refused: the kernel's ptrace access check said no, not file permissions.
+                throw new InputException("PID " + pid + ": not permitted to read its memory although it runs as "
+                        + owner + " like leakscope (the kernel's ptrace check refused: the process is not dumpable,"
+                        + " or leakscope lacks CAP_SYS_PTRACE, or kernel.yama.ptrace_scope forbids it)");
+            }
             throw new InputException("PID " + pid + ": not permitted to read its memory (it runs as " + owner
                     + "; run leakscope as that user or as root)");
         } catch (IOException e) {

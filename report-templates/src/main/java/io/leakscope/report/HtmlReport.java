@@ -49,7 +49,7 @@ public final class HtmlReport {
         // The template draws series only through the view's chart geometry: leave the (large) arrays out of the tree.
         Findings withoutSeries = new Findings(f.schema(), f.schemaVersion(), f.generatedAt(), f.generator(), f.verdict(),
                 f.headline(), f.inputs(), f.target(), f.limits(), List.of(), f.growth(), f.heap(), f.nativeMemory(),
-                f.recommendations(), f.notes());
+                f.recommendations(), f.notes(), f.capture());
         Map<String, Object> tree = FindingsJson.MAPPER.convertValue(withoutSeries, new TypeReference<Map<String, Object>>() { });
         return Map.of("f", tree, "v", ReportView.of(f, baseDir));
     }

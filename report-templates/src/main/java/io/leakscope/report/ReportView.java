@@ -1,5 +1,6 @@
 package io.leakscope.report;
 
+import io.leakscope.findings.Capture;
 import io.leakscope.findings.Findings;
 import io.leakscope.findings.Growth;
 import io.leakscope.findings.Heap;
@@ -27,6 +28,7 @@ import java.util.Map;
  * What the template shows beyond the raw findings tree, derived from the findings alone: the first-screen
  * answers, chart geometry, the capped tables and the dominator tree. Strings here are plain text; the
  * template escapes them. Caps keep a report of a large heap diff small; the full data stays in findings.json.
+ * The heap sections are built by {@link HeapView}.
  */
 final class ReportView {
     /** Series that measure the whole target's resident size, most direct first (as AdviceStage reads them). */
@@ -49,14 +51,15 @@ final class ReportView {
         v.put("answers", answers(f, lead));
         v.put("charts", charts(f));
         v.put("grows", grows(f));
-        v.put("tree", tree(f));
-        v.put("suspects", suspects(f));
-        v.put("dumps", dumps(f));
+        v.put("tree", HeapView.tree(f));
+        v.put("suspects", HeapView.suspects(f));
+        v.put("dumps", HeapView.dumps(f));
         v.put("nativeSites", nativeSites(f));
         v.put("flame", flame(f, baseDir));
-        v.put("secrets", secrets(f));
+        v.put("secrets", HeapView.secrets(f));
         v.put("recommendations", recommendations(f));
         v.put("capture", capture(f));
+        v.put("captureDetails", captureDetails(f));
         v.put("limits", limits(f));
         v.put("reproduce", reproduce(f));
         return v;
@@ -100,23 +103,36 @@ final class ReportView {
         }
         Series s = lead != null ? f.series(lead.seriesId()) : null;
         if (lead != null) {
-            a.put("signal", s != null && s.label() != null ? s.label() + " (" + s.id() + ")" : lead.seriesId());
+            a.put("signal", s != null && s.label() != null && !s.label().equals(s.id()) ? s.label() + " (" + s.id() + ")"
+                    : lead.seriesId());
         }
         if (lead != null && lead.slopePerMinute() != null && (f.verdict() == Verdict.LEAK || f.verdict() == Verdict.SATURATING)) {
-            boolean bytes = s == null || "bytes".equals(s.unit());
+            boolean bytes = lead.unit() != null ? "bytes".equals(lead.unit()) : s == null || "bytes".equals(s.unit());
             a.put("howFast", rate(lead.slopePerMinute(), bytes) + " ("
                     + rate(lead.slopePerMinute() * 60, bytes).replace("/min", "/h") + ")"
                     + (lead.slopeLow() != null && lead.slopeHigh() != null
                     ? ", interval " + rate(lead.slopeLow(), bytes) + " to " + rate(lead.slopeHigh(), bytes) : ""));
         }
         Growth.TimeToLimit ttl = lead != null ? lead.timeToLimit() : null;
-        if (ttl != null && ttl.earliestSecs() != null) {
-            a.put("whenLimit", "in " + Units.formatDuration(ttl.earliestSecs())
-                    + (ttl.latestSecs() != null ? " to " + Units.formatDuration(ttl.latestSecs()) : " or later")
-                    + " (" + ttl.limitSource() + ", " + Units.formatBytes(ttl.limitBytes()) + ")");
+        Growth.SignalFit firstFit = firstToALimit(f);
+        if (firstFit != null && (ttl == null || ttl.earliestSecs() == null
+                || firstFit.timeToLimit().earliestSecs() < ttl.earliestSecs())) {
+            // another signal reaches its own limit first (the heap its -Xmx): that is the answer
+            Series fs = f.series(firstFit.seriesId());
+            String what = fs != null && fs.label() != null ? fs.label() : firstFit.seriesId();
+            a.put("whenLimit", what + ": " + limitText(firstFit.timeToLimit())
+                    + (ttl != null && ttl.earliestSecs() != null ? "; resident size: " + limitText(ttl) : ""));
+        } else if (ttl != null && ttl.earliestSecs() != null) {
+            a.put("whenLimit", limitText(ttl));
         } else if (f.verdict() == Verdict.LEAK || f.verdict() == Verdict.SATURATING) {
             a.put("whenLimit", f.limits().effectiveLimitBytes() == null ? "unknown: no limit was found"
                     : "not within the projection horizon");
+        }
+        if (lead != null && lead.plateau() != null && f.verdict() == Verdict.SATURATING && a.containsKey("howFast")) {
+            a.put("howFast", a.get("howFast") + "; levels off near " + Units.formatBytes(lead.plateau()));
+        }
+        if (lead != null && lead.minCaptureSecs() != null && f.verdict() == Verdict.INCONCLUSIVE) {
+            a.put("howFast", "not established: capture for " + Units.formatDuration(lead.minCaptureSecs()) + " to decide");
         }
         if (!a.containsKey("howFast")) {
             a.put("howFast", f.verdict() == Verdict.STABLE ? "no significant growth" : "not established");
@@ -124,9 +140,50 @@ final class ReportView {
         if (!a.containsKey("whenLimit")) {
             a.put("whenLimit", f.verdict() == Verdict.STABLE ? "not on the current trend" : "unknown");
         }
-        a.put("responsible", culprit(f));
+        a.put("responsible", shortCulprit(f));
+        a.put("responsibleFull", culprit(f));
         a.put("doNow", doNow(f));
         return a;
+    }
+
+    private static String limitText(Growth.TimeToLimit ttl) {
+        return "in " + Units.formatDuration(ttl.earliestSecs())
+                + (ttl.latestSecs() != null ? " to " + Units.formatDuration(ttl.latestSecs()) : " or later")
+                + " (" + ttl.limitSource() + ", " + Units.formatBytes(ttl.limitBytes()) + ")"
+                + (ttl.swapEarliestSecs() != null && ttl.swapAtBytes() != null
+                ? "; the host starts swapping in " + Units.formatDuration(ttl.swapEarliestSecs()) + " at the earliest" : "");
+    }
+
+    /** The leaking signal that reaches its limit first, if any has a time to its limit. */
+    static Growth.SignalFit firstToALimit(Findings f) {
+        Growth.SignalFit first = null;
+        for (Growth.SignalFit s : f.growth().signals()) {
+            Growth.TimeToLimit t = s.timeToLimit();
+            if (s.verdict() == Verdict.LEAK && t != null && t.earliestSecs() != null
+                    && (first == null || t.earliestSecs() < first.timeToLimit().earliestSecs())) {
+                first = s;
+            }
+        }
+        return first;
+    }
+
+    /**
+     * The culprit for the first screen: the last steps of the growing path with class names without their
+     * packages (the full path is in the heap section).
+     */
+    static String shortCulprit(Findings f) {
+        if (f.heap().growing().isEmpty() || f.heap().growing().get(0).pathFromRoot() == null
+                || f.heap().growing().get(0).pathFromRoot().isEmpty()) {
+            return culprit(f);
+        }
+        Heap.GrowingPath g = f.heap().growing().get(0);
+        List<String> p = g.pathFromRoot();
+        List<String> steps = new ArrayList<>();
+        for (String step : p.subList(Math.max(0, p.size() - 3), p.size())) {
+            steps.add(step.replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+(?=[A-Z])", ""));
+        }
+        String r = g.bytesPerMinute() != null ? rate(g.bytesPerMinute(), true) : Units.formatBytes(g.bytesPerDump()) + " per dump";
+        return (p.size() > 3 ? "… → " : "") + String.join(" → ", steps) + " grows " + r;
     }
 
     /** The first limit to set, the planned restart if the leak needs one, and the first code lead. */
@@ -188,7 +245,11 @@ final class ReportView {
     static String culprit(Findings f) {
         if (!f.heap().growing().isEmpty()) {
             Heap.GrowingPath g = f.heap().growing().get(0);
-            String where = g.accumulationPoint() != null ? g.accumulationPoint() : g.signature();
+            // the last steps of the path name the field that holds on; the accumulation point alone is often
+            // just an array
+            List<String> p = g.pathFromRoot() == null ? List.of() : g.pathFromRoot();
+            String where = !p.isEmpty() ? (p.size() > 4 ? "… → " : "") + String.join(" → ", p.subList(Math.max(0, p.size() - 4), p.size()))
+                    : g.accumulationPoint() != null ? g.accumulationPoint() : g.signature();
             String r = g.bytesPerMinute() != null ? rate(g.bytesPerMinute(), true)
                     : Units.formatBytes(g.bytesPerDump()) + " per dump";
             return where + " grows " + r;
@@ -322,6 +383,18 @@ final class ReportView {
                 }
             }
         }
+        if (f.capture() != null) {
+            for (Capture.Event e : f.capture().events()) {
+                if (("heap-dump".equals(e.kind()) || "histogram".equals(e.kind())) && e.time() != null) {
+                    try {
+                        out.add(new TimelineChart.Mark(Instant.parse(e.time()).toEpochMilli(), "capture",
+                                e.kind() + (e.durationMs() != null ? " (pause " + e.durationMs() + " ms)" : "")));
+                    } catch (java.time.format.DateTimeParseException ignored) {
+                        // an event without a readable time is listed in the environment section only
+                    }
+                }
+            }
+        }
         out.sort(Comparator.comparingLong(TimelineChart.Mark::timeMs));
         return out;
     }
@@ -375,14 +448,18 @@ final class ReportView {
         g.put("total", fits.size());
         g.put("explanation", f.growth().explanation());
         List<Map<String, Object>> attr = new ArrayList<>();
+        int negligible = 0;
         for (Growth.Attribution a : f.growth().attribution()) {
-            if (attr.size() < MAX_TABLE_ROWS) {
+            if (Math.abs(a.share()) < 0.005 && !"unexplained".equals(a.part())) {
+                negligible++; // parts that did not move: listed in findings.json
+            } else if (attr.size() < MAX_TABLE_ROWS) {
                 attr.add(Map.of("total", a.total(), "part", a.label() != null ? a.label() : a.part(),
                         "slope", rate(a.slopePerMinute(), true), "share", Math.round(a.share() * 100) + "%",
                         "shareV", a.share()));
             }
         }
         g.put("attribution", attr);
+        g.put("negligible", negligible);
         return g;
     }
 
@@ -403,155 +480,6 @@ final class ReportView {
             return "JVM";
         }
         return s != null && s.source() != null ? s.source() : "";
-    }
-
-    /**
-     * The growing dominator paths merged into one tree by their common prefixes (from the GC root down),
-     * so shared roots show once. Each node carries the retained bytes and counts per dump where a path ends.
-     */
-    static Map<String, Object> tree(Findings f) {
-        List<Heap.GrowingPath> paths = f.heap().growing();
-        Node root = new Node("GC roots");
-        int shown = Math.min(MAX_TREE_PATHS, paths.size());
-        for (Heap.GrowingPath g : paths.subList(0, shown)) {
-            List<String> steps = g.pathFromRoot().isEmpty() ? List.of(g.signature()) : g.pathFromRoot();
-            Node n = root;
-            for (String step : steps.subList(0, Math.min(MAX_PATH_DEPTH, steps.size()))) {
-                n = n.child(step);
-            }
-            n.paths.add(g);
-        }
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("root", root.model());
-        t.put("shown", shown);
-        t.put("total", paths.size());
-        int dumps = 0;
-        for (Heap.GrowingPath g : paths) {
-            dumps = Math.max(dumps, g.retainedBytes().size());
-        }
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i < dumps; i++) {
-            labels.add("dump " + (i + 1));
-        }
-        t.put("dumpLabels", labels);
-        return t;
-    }
-
-    private static final class Node {
-        final String label;
-        final Map<String, Node> children = new LinkedHashMap<>();
-        final List<Heap.GrowingPath> paths = new ArrayList<>();
-
-        Node(String label) {
-            this.label = label;
-        }
-
-        Node child(String step) {
-            return children.computeIfAbsent(step, Node::new);
-        }
-
-        /** A chain of single children with nothing growing in between is shown as one node of several steps. */
-        Map<String, Object> model() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            List<String> steps = new ArrayList<>();
-            steps.add(label);
-            Node n = this;
-            while (n.paths.isEmpty() && n.children.size() == 1) {
-                n = n.children.values().iterator().next();
-                steps.add(n.label);
-            }
-            m.put("steps", steps);
-            m.put("paths", countPaths(n));
-            List<Map<String, Object>> growing = new ArrayList<>();
-            for (Heap.GrowingPath g : n.paths) {
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put("signature", g.signature());
-                p.put("accumulationPoint", g.accumulationPoint());
-                p.put("bytes", g.retainedBytes().stream().map(Units::formatBytes).toList());
-                p.put("counts", g.objectCount().stream().map(String::valueOf).toList());
-                p.put("rate", g.bytesPerMinute() != null ? rate(g.bytesPerMinute(), true)
-                        : Units.formatBytes(g.bytesPerDump()) + " per dump");
-                p.put("accumulated", accumulatedRows(g.accumulated()));
-                growing.add(p);
-            }
-            m.put("growing", growing);
-            List<Map<String, Object>> cs = new ArrayList<>();
-            for (Node c : n.children.values()) {
-                cs.add(c.model());
-            }
-            m.put("children", cs);
-            return m;
-        }
-    }
-
-    private static int countPaths(Node n) {
-        int c = n.paths.size();
-        for (Node k : n.children.values()) {
-            c += countPaths(k);
-        }
-        return c;
-    }
-
-    /** Accumulated classes of a growing path: the count at the last dump, bytes per dump. */
-    private static List<Map<String, Object>> accumulatedRows(List<Heap.Accumulated> rows) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        if (rows == null) {
-            return out;
-        }
-        for (Heap.Accumulated a : rows.subList(0, Math.min(MAX_LIST, rows.size()))) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("className", a.className());
-            m.put("count", a.count().isEmpty() ? 0L : a.count().get(a.count().size() - 1));
-            m.put("shallow", String.join(" → ", a.bytes().stream().map(Units::formatBytes).toList()));
-            m.put("retained", "");
-            out.add(m);
-        }
-        return out;
-    }
-
-    private static List<Map<String, Object>> classRows(List<Heap.ClassRow> rows) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        if (rows == null) {
-            return out;
-        }
-        for (Heap.ClassRow r : rows.subList(0, Math.min(MAX_LIST, rows.size()))) {
-            out.add(Map.of("className", r.className(), "count", r.count(), "shallow", Units.formatBytes(r.shallowBytes()),
-                    "retained", r.retainedBytes() > 0 ? Units.formatBytes(r.retainedBytes()) : ""));
-        }
-        return out;
-    }
-
-    private static List<Map<String, Object>> suspects(Findings f) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        List<Heap.LeakSuspect> ss = f.heap().suspects();
-        for (Heap.LeakSuspect s : ss.subList(0, Math.min(MAX_SUSPECTS, ss.size()))) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("description", s.description());
-            m.put("className", s.className());
-            m.put("retained", Units.formatBytes(s.retainedBytes()));
-            m.put("share", Math.round(s.shareOfHeap() * 100) + "%");
-            m.put("accumulationPoint", s.accumulationPoint());
-            List<String> path = s.pathFromRoot() == null ? List.of() : s.pathFromRoot();
-            m.put("path", path.subList(0, Math.min(MAX_PATH_DEPTH, path.size())));
-            m.put("accumulated", classRows(s.accumulated()));
-            out.add(m);
-        }
-        return out;
-    }
-
-    private static List<Map<String, Object>> dumps(Findings f) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Heap.DumpSummary d : f.heap().dumps()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("path", d.path());
-            m.put("time", d.timestampMs() != null ? Instant.ofEpochMilli(d.timestampMs()).toString() : "");
-            m.put("objects", d.objects());
-            m.put("shallow", Units.formatBytes(d.shallowBytes()));
-            m.put("partial", d.partial());
-            m.put("histogram", classRows(d.histogram()));
-            out.add(m);
-        }
-        return out;
     }
 
     private static List<Map<String, Object>> nativeSites(Findings f) {
@@ -621,24 +549,6 @@ final class ReportView {
         return null;
     }
 
-    private static Map<String, Object> secrets(Findings f) {
-        Heap.SecretScan s = f.heap().secrets();
-        if (s == null) {
-            return null;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("scanned", s.arraysScanned());
-        m.put("suspected", s.suspected());
-        List<Map<String, Object>> holders = new ArrayList<>();
-        if (s.holders() != null) {
-            for (Heap.SecretHolder h : s.holders().subList(0, Math.min(MAX_LIST, s.holders().size()))) {
-                holders.add(Map.of("retainedBy", h.retainedBy(), "kind", h.kind(), "count", h.count()));
-            }
-        }
-        m.put("holders", holders);
-        return m;
-    }
-
     private static Map<String, Object> recommendations(Findings f) {
         Map<String, Object> byKind = new LinkedHashMap<>();
         for (String k : List.of("containment", "jvm-flag", "code")) {
@@ -684,6 +594,15 @@ final class ReportView {
                 interval = s.timeMs();
             }
         }
+        for (String id : RESIDENT_IDS) {
+            Series r = f.series(id);
+            if (r != null && r.size() > 0) {
+                // the sampler's own series: others (JFR events, merged snapshots) have their own clocks
+                samples = r.size();
+                interval = r.timeMs();
+                break;
+            }
+        }
         if (interval == null) {
             return null;
         }
@@ -701,6 +620,31 @@ final class ReportView {
             m.put("interval", String.format(Locale.ROOT, "%.1f s", d[d.length / 2] / 1000.0));
         }
         m.put("series", f.series().size());
+        return m;
+    }
+
+    /** The bundle's capture: settings as given, why it ended, and what it did to the target (capped). */
+    private static Map<String, Object> captureDetails(Findings f) {
+        Capture c = f.capture();
+        if (c == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("start", c.start() != null ? c.start() : "");
+        m.put("end", c.end() != null ? c.end() : "not finished");
+        m.put("endReason", c.endReason() != null ? c.endReason() : "");
+        List<String> settings = new ArrayList<>();
+        c.settings().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> settings.add(e.getKey() + "=" + e.getValue()));
+        m.put("settings", String.join(" ", settings));
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (Capture.Event e : c.events().subList(0, Math.min(MAX_LIST, c.events().size()))) {
+            events.add(Map.of("time", e.time() != null ? e.time() : "", "kind", e.kind() != null ? e.kind() : "",
+                    "duration", e.durationMs() != null ? e.durationMs() + " ms" : "",
+                    "detail", e.detail() != null ? e.detail() : ""));
+        }
+        m.put("events", events);
+        m.put("moreEvents", Math.max(0, c.events().size() - MAX_LIST));
         return m;
     }
 

@@ -2,6 +2,7 @@ package io.leakscope.report;
 
 import io.leakscope.findings.Growth;
 import io.leakscope.findings.Series;
+import io.leakscope.findings.Verdict;
 import io.leakscope.io.Units;
 
 import java.util.ArrayList;
@@ -100,7 +101,9 @@ final class TimelineChart {
         long captureEnd = t1;
         Trend trend = trend();
         Long hitMs = null;
-        if (trend != null) {
+        // only growth is projected: a flat or undecided fit is drawn over the capture and stops there
+        boolean project = trend != null && (fit.verdict() == Verdict.LEAK || fit.verdict() == Verdict.SATURATING);
+        if (project) {
             long projEnd = t1 + (long) ((t1 - t0) * PROJECTION_SPAN);
             if (limitBytes != null && trend.slopePerMs > 0) {
                 double hit = trend.anchorT + (limitBytes - trend.anchorY) / trend.slopePerMs;
@@ -147,7 +150,9 @@ final class TimelineChart {
         if (trend != null) {
             Map<String, Object> tr = new LinkedHashMap<>();
             tr.put("measured", line(sc, trend, trend.fromT, captureEnd, trend.slopePerMs));
-            tr.put("projected", line(sc, trend, captureEnd, t1, trend.slopePerMs));
+            if (project) {
+                tr.put("projected", line(sc, trend, captureEnd, t1, trend.slopePerMs));
+            }
             tr.put("band", band(sc, trend, trend.fromT, t1));
             tr.put("warmupX", fmt(sc.x(trend.fromT)));
             tr.put("warmup", fit.warmupEndMs() != null && fit.warmupEndMs() > t0);
@@ -170,6 +175,11 @@ final class TimelineChart {
             }
         }
         m.put("marks", mk);
+        java.util.Set<String> kinds = new java.util.TreeSet<>();
+        for (Map<String, Object> k : mk) {
+            kinds.add((String) k.get("kind"));
+        }
+        m.put("markKinds", new ArrayList<>(kinds));
         m.put("moreMarks", Math.max(0, marks.size() - MAX_MARKS));
         return m;
     }

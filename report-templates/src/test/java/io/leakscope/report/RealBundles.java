@@ -27,7 +27,7 @@ final class RealBundles {
             keep = []
             print("ready", flush=True)
             while True:
-                keep.append(bytearray(b"x" * (192 * 1024)))
+                keep.append(bytearray(b"x" * (64 * 1024)))
                 time.sleep(0.02)
             """;
     static final String STEADY = """

@@ -54,12 +54,12 @@ final class TestFindings {
         series.add(new Series("psi.memory.full.avg10", "PSI", "percent", "psi", "context", null, t, psi));
         series.add(new Series("cgroup.events.high", "high", "count", "cgroup", "context", null, t, high));
         List<Growth.SignalFit> fits = new ArrayList<>();
-        Growth.TimeToLimit ttl = new Growth.TimeToLimit(512 * MIB, "cgroup memory limit", 1500.0, 2400.0, null, null, null,
-                "between 25 m and 40 m");
-        fits.add(new Growth.SignalFit("process.rss", "bytes", "proc", Verdict.LEAK, 6.0 * MIB, 5.5 * MIB, 6.5 * MIB,
-                null, 1e-12, 0.97, 220, t[20], rss[n - 1], null, null, ttl, "grows steadily " + name));
-        fits.add(new Growth.SignalFit("jvm.heap.after_gc", "bytes", "jfr", Verdict.LEAK, 4.8 * MIB, 4.5 * MIB,
-                5.1 * MIB, null, 1e-11, 0.95, 220, t[20], heap[n - 1], null, null, null, "heap grows"));
+        Growth.TimeToLimit ttl = new Growth.TimeToLimit(512 * MIB, "cgroup memory limit", 1500.0, 2400.0, null, null,
+                null, "between 25 m and 40 m");
+        fits.add(new Growth.SignalFit("process.rss", "bytes", "values", Verdict.LEAK, 6.0 * MIB, 5.5 * MIB, 6.5 * MIB,
+                0.5 * MIB, 1e-12, 0.97, 220, t[20], rss[n - 1], null, null, ttl, "grows steadily " + name));
+        fits.add(new Growth.SignalFit("jvm.heap.after_gc", "bytes", "values", Verdict.LEAK, 4.8 * MIB, 4.5 * MIB,
+                5.1 * MIB, 0.5 * MIB, 1e-11, 0.95, 220, t[20], heap[n - 1], null, null, null, "heap grows"));
         for (int k = 0; k < signals; k++) {
             String id = "class." + name + k + ".bytes";
             double[] v = new double[n];
@@ -67,8 +67,8 @@ final class TestFindings {
                 v[i] = k * 1000 + i * (k % 7) * 100.0;
             }
             series.add(new Series(id, name + k, "bytes", "histogram", "part", "jvm.heap.after_gc", t, v));
-            fits.add(new Growth.SignalFit(id, "bytes", "histogram", k % 7 == 0 ? Verdict.STABLE : Verdict.LEAK,
-                    (k % 7) * 1200.0, (k % 7) * 1000.0, (k % 7) * 1400.0, null, 0.001 / (k + 1), 0.9, 200, t[20],
+            fits.add(new Growth.SignalFit(id, "bytes", "values", k % 7 == 0 ? Verdict.STABLE : Verdict.LEAK,
+                    (k % 7) * 1200.0, (k % 7) * 1000.0, (k % 7) * 1400.0, 500.0, 0.001 / (k + 1), 0.9, 200, t[20],
                     v[n - 1], null, null, null, name));
         }
         List<Growth.Attribution> attr = List.of(new Growth.Attribution("jvm.heap.after_gc", "class." + name + "1.bytes",
@@ -77,7 +77,8 @@ final class TestFindings {
         for (int p = 0; p < paths; p++) {
             List<Heap.Accumulated> acc = new ArrayList<>();
             for (int c = 0; c < classesPer; c++) {
-                acc.add(new Heap.Accumulated(name + ".Class" + c, List.of(500L + c, 1000L + c), List.of(48_000L + c, 96_000L + c)));
+                acc.add(new Heap.Accumulated(name + ".Class" + c, List.of(1000L + c, 2000L + c, 3000L + c),
+                        List.of(48_000L + c, 96_000L + c, 144_000L + c)));
             }
             growing.add(new Heap.GrowingPath("sig-" + p + "-" + name,
                     List.of("Thread main " + name, name + ".Agent.conversations", "java.util.ArrayList.elementData",
@@ -87,9 +88,9 @@ final class TestFindings {
         }
         List<Heap.DumpSummary> dumps = List.of(
                 new Heap.DumpSummary("heap/dump-1-" + name + ".hprof", t[60], 1_000_000, 100 * MIB, 900_000, 90 * MIB,
-                        3_000_000, 2_000, false, null, List.of(), List.of(), List.of()),
-                new Heap.DumpSummary("heap/dump-2.hprof", t[200], 2_000_000, 200 * MIB, 1_900_000, 190 * MIB,
-                        6_000_000, 2_000, true, "truncated at offset 123", List.of(), List.of(), List.of()));
+                        3_000_000, 1200, false, null, List.of(), List.of(), List.of()),
+                new Heap.DumpSummary("heap/dump-2.hprof", t[200], 2_000_000, 200 * MIB, 1_800_000, 180 * MIB, 6_000_000,
+                        1200, true, "truncated at byte 123456 " + name, List.of(), List.of(), List.of()));
         List<Heap.LeakSuspect> suspects = List.of(new Heap.LeakSuspect("heap/dump-2.hprof", "One " + name + " instance retains 60% of the heap",
                 name + ".Agent", 120 * MIB, 0.6, name + ".Agent.conversations",
                 List.of("Thread main", name + ".Agent.conversations", "[" + name + "]"),

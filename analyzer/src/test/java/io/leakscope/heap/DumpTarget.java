@@ -1,0 +1,113 @@
+package io.leakscope.heap;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small program the tests run in its own JVM: it builds a heap of known shape and dumps itself on
+ * command (stdin: "grow N", "dump FILE", "dumpgz FILE", "exit"), answering "ok" on stdout.
+ */
+public final class DumpTarget {
+    static final class Node {
+        Node next;
+        byte[] payload;
+
+        Node(Node next, int size) {
+            this.next = next;
+            this.payload = new byte[size];
+        }
+    }
+
+    static final class Shared {
+        final long[] data = new long[30]; // 16 + 240 = 256 bytes
+    }
+
+    static final class Owner {
+        final String name;
+        Shared shared;
+        Node chain;
+
+        Owner(String name) {
+            this.name = name;
+        }
+    }
+
+    /** 1000 nodes of 100 bytes each, in a presized list: retained size known to the byte. */
+    static final List<Node> KEEP = new ArrayList<>(1000);
+    /** Two owners share one object: it is dominated by neither. */
+    static final Owner[] OWNERS = {new Owner("left"), new Owner("right")};
+    /** A linked chain of 500 nodes. */
+    static Node CHAIN;
+    /** Grows on "grow N": the leak of the diff tests. */
+    static final Map<Integer, Node> GROWING = new HashMap<>();
+    /** Fills once, then is replaced in place: no growth across dumps. */
+    static final Map<Integer, Node> STEADY = new HashMap<>();
+    static final String SECRET_A = "Authorization: Bearer abcdefghijklmnopqrstuvwxyz0123456789";
+    static final String SECRET_B = "key=sk-proj-ABCDEFGHIJKLMNOPQRSTUVWX0123";
+    static final String SECRET_C = "AKIAIOSFODNN7EXAMPLE";
+
+    private static void build() {
+        for (int i = 0; i < 1000; i++) {
+            KEEP.add(new Node(null, 100));
+        }
+        Shared s = new Shared();
+        OWNERS[0].shared = s;
+        OWNERS[1].shared = s;
+        OWNERS[0].chain = new Node(null, 10);
+        Node c = null;
+        for (int i = 0; i < 500; i++) {
+            c = new Node(c, 8);
+        }
+        CHAIN = c;
+        for (int i = 0; i < 200; i++) {
+            STEADY.put(i, new Node(null, 64));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        build(); // in a method of its own: no local of main holds any of it
+        System.out.println("ready");
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        int next = 0;
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] cmd = line.trim().split(" ", 2);
+            switch (cmd[0]) {
+                case "grow" -> {
+                    int n = Integer.parseInt(cmd[1]);
+                    for (int i = 0; i < n; i++) {
+                        GROWING.put(next++, new Node(null, 512));
+                    }
+                    for (int i = 0; i < 200; i++) {
+                        STEADY.put(i, new Node(null, 64));
+                    }
+                }
+                case "dump" -> ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(cmd[1], true);
+                case "dumpgz" -> {
+                    // GC.heap_dump is not on the DiagnosticCommand MBean: ask jcmd, as a user would
+                    String jcmd = java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString();
+                    Process p = new ProcessBuilder(jcmd, Long.toString(ProcessHandle.current().pid()), "GC.heap_dump",
+                            "-gz=1", cmd[1]).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start();
+                    if (p.waitFor() != 0) {
+                        throw new IllegalStateException("jcmd failed");
+                    }
+                }
+                case "exit" -> {
+                    return;
+                }
+                default -> throw new IllegalArgumentException(line);
+            }
+            System.out.println("ok");
+            System.out.flush();
+        }
+    }
+}

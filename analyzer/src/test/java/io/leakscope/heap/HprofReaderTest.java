@@ -1,0 +1,301 @@
+package io.leakscope.heap;
+
+import io.leakscope.analyze.Analyzer;
+import io.leakscope.findings.Findings;
+import io.leakscope.findings.FindingsJson;
+import io.leakscope.findings.Heap;
+import io.leakscope.io.InputException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Real dumps of a JVM started by the test, read back and checked against the heap it built. */
+class HprofReaderTest {
+    @TempDir
+    static Path dir;
+    static Path plain;
+    static Path gz;
+    static Path[] growing = new Path[3];
+    static Path[] steady = new Path[3];
+
+    @BeforeAll
+    static void dumpTarget() throws Exception {
+        try (DumpTargetProcess t = new DumpTargetProcess()) {
+            plain = t.dump(dir.resolve("plain.hprof"));
+            gz = t.dumpGz(dir.resolve("plain.hprof.gz"));
+            for (int i = 0; i < 3; i++) {
+                t.command("grow 0");
+                steady[i] = t.dump(dir.resolve("steady-" + i + ".hprof"));
+            }
+            for (int i = 0; i < 3; i++) {
+                t.command("grow 3000");
+                growing[i] = t.dump(dir.resolve("growing-" + i + ".hprof"));
+            }
+        }
+    }
+
+    @AfterAll
+    static void clean() {
+        plain = gz = null;
+    }
+
+    static int classObject(HeapGraph g, String name) {
+        for (int o = 0; o < g.objectCount; o++) {
+            if (g.kind[o] == HeapGraph.CLASS && g.classes.get(g.classOf[o]).name.equals(name)) {
+                return o;
+            }
+        }
+        throw new AssertionError("no class " + name);
+    }
+
+    static int staticField(HeapGraph g, int classObject, String field) {
+        for (int e = g.refStart[classObject]; e < g.refStart[classObject + 1]; e++) {
+            if (g.slotName(classObject, g.refSlot[e]).equals("." + field)) {
+                return g.refs[e];
+            }
+        }
+        throw new AssertionError("no static " + field);
+    }
+
+    static long count(HeapGraph g, String className) {
+        long n = 0;
+        for (int o = 0; o < g.objectCount; o++) {
+            if (g.kind[o] == HeapGraph.INSTANCE && g.classes.get(g.classOf[o]).name.equals(className)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void readsTheHeapTheTargetBuilt() throws IOException {
+        HeapGraph g = HprofReader.read(plain);
+        assertFalse(g.partial, g.partialReason);
+        assertEquals(8, g.idSize);
+        assertTrue(g.compressedOops);
+        assertTrue(g.timestampMs > 1_600_000_000_000L);
+        assertEquals(1000 + 1 + 500 + 200, count(g, "io.leakscope.heap.DumpTarget$Node"));
+        HeapAnalysis a = HeapAnalysis.of(g);
+        int target = classObject(g, "io.leakscope.heap.DumpTarget");
+        // ArrayList 24 + Object[1000] 4016 + 1000 × (Node 24 + byte[100] 120)
+        int keep = staticField(g, target, "KEEP");
+        assertEquals("java.util.ArrayList", g.className(keep));
+        assertEquals(24 + 4016 + 1000 * (24 + 120), a.retainedOf(keep));
+        // 500 nodes × (Node 24 + byte[8] 24)
+        assertEquals(500 * 48, a.retainedOf(staticField(g, target, "CHAIN")));
+        // one Shared object held by two owners: dominated by the array holding both
+        int owners = staticField(g, target, "OWNERS");
+        int left = g.refs[g.refStart[owners]];
+        int shared = -1;
+        for (int e = g.refStart[left]; e < g.refStart[left + 1]; e++) {
+            if (g.slotName(left, g.refSlot[e]).equals(".shared")) {
+                shared = g.refs[e];
+            }
+        }
+        assertEquals("io.leakscope.heap.DumpTarget$Shared", g.className(shared));
+        assertEquals(owners, a.idomOf(shared));
+        assertEquals(16 + (16 + 240), a.retainedOf(shared)); // Shared + its long[30]
+        // the path names fields and array indexes
+        List<String> path = a.pathTo(shared);
+        assertTrue(path.get(0).startsWith("GC root"), path.toString());
+        assertTrue(String.join(" ", path).contains(".OWNERS → io.leakscope.heap.DumpTarget$Owner[]"), path.toString());
+        assertTrue(String.join(" ", path).contains("[0] → io.leakscope.heap.DumpTarget$Owner"), path.toString());
+        assertTrue(String.join(" ", path).endsWith(".shared → io.leakscope.heap.DumpTarget$Shared"), path.toString());
+    }
+
+    @Test
+    void gzipDumpReadsWhole() throws IOException {
+        byte[] head = Arrays.copyOf(Files.readAllBytes(gz), 2);
+        assertEquals(0x1f, head[0] & 0xff);
+        HeapGraph g = HprofReader.read(gz);
+        assertFalse(g.partial, g.partialReason);
+        assertEquals(1701, count(g, "io.leakscope.heap.DumpTarget$Node"));
+        HeapAnalysis a = HeapAnalysis.of(g);
+        assertEquals(148040, a.retainedOf(staticField(g, classObject(g, "io.leakscope.heap.DumpTarget"), "KEEP")));
+    }
+
+    @Test
+    void analyzerSummarisesADumpAndMasksSecrets() throws IOException {
+        Findings f = Analyzer.standard("test").analyze(List.of(plain));
+        Heap.DumpSummary s = f.heap().dumps().get(0);
+        assertTrue(s.reachableBytes() > 148040 && s.reachableBytes() <= s.shallowBytes());
+        assertTrue(s.histogram().stream().anyMatch(r -> r.className().equals("io.leakscope.heap.DumpTarget$Node")
+                && r.count() == 1701));
+        Heap.SecretScan secrets = f.heap().secrets();
+        assertTrue(secrets.suspected() >= 3, secrets.toString());
+        String json = FindingsJson.toJson(f);
+        assertFalse(json.contains("abcdefghijklmnopqrstuvwxyz0123456789"));
+        assertFalse(json.contains("sk-proj-ABCDEFGHIJKLMNOPQRSTUVWX0123"));
+        assertFalse(json.contains("AKIAIOSFODNN7EXAMPLE"));
+        assertTrue(secrets.holders().stream().anyMatch(h -> h.maskedPrefixes().contains("sk-p…")), json);
+        assertTrue(secrets.holders().stream().anyMatch(h -> h.maskedPrefixes().contains("AKIA…")), json);
+        Findings shown = Analyzer.standard("test", true, null).analyze(List.of(plain));
+        assertTrue(FindingsJson.toJson(shown).contains("AKIAIOSFODNN7EXAMPLE"));
+    }
+
+    @Test
+    void diffFindsTheGrowingMapAndNotTheSteadyOne() throws IOException {
+        Findings f = Analyzer.standard("test").analyze(List.of(growing[2], growing[0], growing[1]));
+        assertFalse(f.heap().growing().isEmpty());
+        Heap.GrowingPath top = f.heap().growing().get(0);
+        assertTrue(top.signature().contains(".GROWING java.util.HashMap"), top.toString());
+        assertTrue(String.join(" ", top.pathFromRoot()).contains(".GROWING → java.util.HashMap"), top.toString());
+        for (int i = 1; i < 3; i++) {
+            assertTrue(top.retainedBytes().get(i) > top.retainedBytes().get(i - 1));
+            assertTrue(top.retainedBytes().get(i) - top.retainedBytes().get(i - 1) >= 3000 * 528);
+        }
+        assertTrue(top.accumulated().stream().anyMatch(c -> c.className().equals("java.util.HashMap$Node")),
+                top.toString());
+        assertTrue(top.bytesPerMinute() != null && top.bytesPerMinute() > 0);
+        assertTrue(f.heap().growing().stream().noneMatch(gp -> gp.signature().contains("STEADY")));
+        assertEquals("LEAK", f.verdict().name());
+    }
+
+    @Test
+    void dumpsInsideABundleAreDiffed(@TempDir Path tmp) throws IOException {
+        io.leakscope.bundle.BundleWriter w = io.leakscope.bundle.BundleWriter.create(tmp, "b", "test");
+        for (int i = 0; i < 3; i++) {
+            Path f = w.file("heap", "dump-" + i + ".hprof");
+            Files.copy(growing[i], f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            w.add(f, io.leakscope.bundle.ArtifactKind.HPROF, java.util.Map.of());
+        }
+        Path bundle = w.finish("completed");
+        Findings f = Analyzer.standard("test").analyze(List.of(bundle));
+        assertEquals(3, f.heap().dumps().size());
+        assertTrue(f.heap().dumps().get(0).path().startsWith("heap/"), f.heap().dumps().get(0).path());
+        assertFalse(f.heap().growing().isEmpty());
+        assertTrue(f.heap().growing().get(0).signature().contains(".GROWING java.util.HashMap"));
+    }
+
+    @Test
+    void diffOfASteadyHeapFindsNothing() throws IOException {
+        Findings f = Analyzer.standard("test").analyze(List.of(steady));
+        assertTrue(f.heap().growing().isEmpty(), f.heap().growing().toString());
+    }
+
+    // ------------------------------------------------------------------------------ bad input
+
+    @Test
+    void refusesWhatIsNotAHeapDump(@TempDir Path tmp) throws IOException {
+        Path empty = Files.write(tmp.resolve("empty.hprof"), new byte[0]);
+        assertOneLine(assertThrows(InputException.class, () -> HprofReader.read(empty)), "empty");
+        Path text = Files.writeString(tmp.resolve("text.hprof"), "hello, this is not a heap dump\n");
+        assertOneLine(assertThrows(InputException.class, () -> HprofReader.read(text)), "not an HPROF");
+        byte[] bytes = Files.readAllBytes(plain);
+        byte[] badId = bytes.clone();
+        ByteBuffer.wrap(badId).putInt(19, 6);
+        Path bad = Files.write(tmp.resolve("badid.hprof"), badId);
+        assertOneLine(assertThrows(InputException.class, () -> HprofReader.read(bad)), "identifier size 6");
+        Path headerOnly = Files.write(tmp.resolve("header.hprof"), Arrays.copyOf(bytes, 20));
+        assertOneLine(assertThrows(InputException.class, () -> HprofReader.read(headerOnly)), "truncated");
+    }
+
+    private static void assertOneLine(InputException e, String contains) {
+        assertTrue(e.getMessage().contains(contains), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertTrue(e.getMessage().contains(".hprof"), e.getMessage());
+    }
+
+    @Test
+    void truncatedDumpIsAnalysedAsFarAsReadableAndMarkedPartial(@TempDir Path tmp) throws IOException {
+        byte[] bytes = Files.readAllBytes(plain);
+        long full = HprofReader.read(plain).objectCount;
+        long previous = -1;
+        Path early = Files.write(tmp.resolve("early.hprof"), Arrays.copyOf(bytes, bytes.length / 20));
+        assertOneLine(assertThrows(InputException.class, () -> HprofReader.read(early)), "no object could be read");
+        int heapStart = firstHeapSegment(bytes);
+        for (double cut : new double[]{0.2, 0.5, 0.9, 0.999}) {
+            int at = heapStart + (int) ((bytes.length - heapStart) * cut);
+            Path p = Files.write(tmp.resolve("cut.hprof"), Arrays.copyOf(bytes, at));
+            HeapGraph g = HprofReader.read(p);
+            assertTrue(g.partial, "cut at " + cut);
+            assertTrue(g.partialReason.contains("offset"), g.partialReason);
+            assertTrue(g.objectCount <= full && g.objectCount >= previous);
+            previous = g.objectCount;
+            HeapAnalysis.of(g).summary(null);
+            Findings f = Analyzer.standard("test").analyze(List.of(p));
+            assertTrue(f.heap().dumps().get(0).partial());
+            assertTrue(f.notes().stream().anyMatch(n -> n.level().equals("PARTIAL")));
+        }
+        byte[] gzBytes = Files.readAllBytes(gz);
+        Path cutGz = Files.write(tmp.resolve("cut.hprof.gz"), Arrays.copyOf(gzBytes, gzBytes.length * 9 / 10));
+        HeapGraph g = HprofReader.read(cutGz);
+        assertTrue(g.partial);
+        assertTrue(g.objectCount > 0 && g.objectCount < full);
+    }
+
+    /** Offset of the first HEAP_DUMP(_SEGMENT) record, walking records from the 31-byte header. */
+    static int firstHeapSegment(byte[] b) {
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        int pos = 31;
+        while (b[pos] != 0x1C && b[pos] != 0x0C) {
+            pos += 9 + buf.getInt(pos + 5);
+        }
+        return pos;
+    }
+
+    @Test
+    void corruptLengthIsPartialNotACrash(@TempDir Path tmp) throws IOException {
+        byte[] bytes = Files.readAllBytes(plain);
+        // the first record after the 31-byte header (a string): an absurd length, nothing readable after it
+        byte[] b = bytes.clone();
+        ByteBuffer.wrap(b).putInt(31 + 5, 0xFFFFFFF0);
+        Path first = Files.write(tmp.resolve("len.hprof"), b);
+        assertOneLine(assertThrows(InputException.class, () -> HprofReader.read(first)), "impossible length");
+        // the first heap dump segment claims more than the file has: read to the end, marked partial
+        b = bytes.clone();
+        ByteBuffer.wrap(b).putInt(firstHeapSegment(b) + 5, 0x7FFFFFF0);
+        HeapGraph g = HprofReader.read(Files.write(tmp.resolve("seg.hprof"), b));
+        assertTrue(g.partial);
+        assertTrue(g.objectCount > 1000);
+    }
+
+    @Test
+    void fuzzedDumpsGiveAnAnalysisOrOneLineNeverACrash(@TempDir Path tmp) throws IOException {
+        byte[] bytes = Files.readAllBytes(plain);
+        Random rnd = new Random(42);
+        Path p = tmp.resolve("fuzz.hprof");
+        int analysed = 0;
+        for (int iter = 0; iter < 40; iter++) {
+            byte[] b = bytes.clone();
+            int mutations = 1 + rnd.nextInt(32);
+            for (int m = 0; m < mutations; m++) {
+                int at = 31 + rnd.nextInt(b.length - 31);
+                switch (rnd.nextInt(3)) {
+                    case 0 -> b[at] = (byte) rnd.nextInt(256);
+                    case 1 -> b[at] ^= (byte) (1 << rnd.nextInt(8));
+                    default -> b[at] = (byte) 0xFF;
+                }
+            }
+            if (rnd.nextInt(4) == 0) {
+                b = Arrays.copyOf(b, 31 + rnd.nextInt(b.length - 31));
+            }
+            Files.write(p, b);
+            try {
+                HeapGraph g = HprofReader.read(p);
+                HeapAnalysis a = HeapAnalysis.of(g);
+                a.summary(null);
+                a.suspects();
+                a.secretHolders();
+                analysed++;
+            } catch (InputException e) {
+                assertFalse(e.getMessage().contains("\n"));
+            }
+        }
+        assertTrue(analysed > 0);
+    }
+}

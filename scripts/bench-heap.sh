@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Heap engine vs Shark 2.14, side by side on the same dumps, each run in a fresh JVM under /usr/bin/time.
+# Usage: scripts/bench-heap.sh [SIZES_MB...]   (default: 100 1024 4096)
+# Dumps go to bench/heap/target/dumps (not in git). Shark runs only on dumps up to 1 GB (it needs ~11.5 GB
+# RSS for 1 GB). Results: bench/heap/target/results.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("${@:-100 1024 4096}")
+[ $# -eq 0 ] && sizes=(100 1024 4096)
+mvn -B -q -o -Pbench -pl bench/heap -am -DskipTests package
+cp="bench/heap/target/leakscope-bench-heap-0.1.0-SNAPSHOT.jar:$(cat bench/heap/target/classpath.txt)"
+dumps=bench/heap/target/dumps
+mkdir -p "$dumps"
+out=bench/heap/target/results.md
+echo "| dump | size | tool | -Xmx | wall s | CPU s (user+sys) | peak RSS MB | phases |" > "$out"
+echo "|---|---|---|---|---|---|---|---|" >> "$out"
+
+run() { # tool xmx dump
+  local tool=$1 xmx=$2 dump=$3 tlog
+  tlog=$(mktemp)
+  local line
+  line=$(/usr/bin/time -v -o "$tlog" java -Xmx"$xmx" -XX:+UseParallelGC -cp "$cp" io.leakscope.bench.BenchRun "$tool" "$dump" | tail -1) || line="FAILED (exit $?)"
+  local wall user sys rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tlog" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  user=$(awk -F': ' '/User time/ {print $2}' "$tlog")
+  sys=$(awk -F': ' '/System time/ {print $2}' "$tlog")
+  rss=$(awk -F': ' '/Maximum resident/ {print int($2/1024)}' "$tlog")
+  rm -f "$tlog"
+  echo "| $(basename "$dump") | $(( $(stat -c %s "$dump") / 1048576 )) MB | $tool | $xmx | $wall | $(echo "$user + $sys" | bc) | $rss | $line |" | tee -a "$out"
+}
+
+for mb in "${sizes[@]}"; do
+  dump="$dumps/gen-$mb.hprof"
+  if [ ! -f "$dump" ]; then
+    java -Xmx$(( mb * 2 + 512 ))m -XX:+UseParallelGC -cp "$cp" io.leakscope.bench.HeapGen "$mb" "$dump"
+  fi
+  xmx=$(( mb * 3 + 512 ))m
+  [ "$mb" -ge 4096 ] && xmx=${LEAKSCOPE_BENCH_XMX_4G:-12g}
+  run leakscope "$xmx" "$dump"
+  if [ "$mb" -le 1024 ]; then
+    run shark 12g "$dump"
+  fi
+done
+echo "results: $out"
