@@ -93,7 +93,10 @@ public class AttachOverhead {
             ops++;
             long now = System.nanoTime();
             if (now >= nextReport) {
-                System.out.println("ops " + ops);
+                // the process's CPU time (all threads: GC, JFR, agents) beside the count, so the cost in the
+                // target can be told from time lost to other processes on a shared machine
+                System.out.println("ops " + ops + " cpu " + ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime());
                 ops = 0;
                 nextReport += 1_000_000_000L;
             }
@@ -112,7 +115,19 @@ public class AttachOverhead {
     }
 
     /** A running worker and the per-second counts it printed. */
-    record Worker(Process process, List<Long> perSecond) {
+    record Worker(Process process, List<Long> perSecond, List<Long> cpuNanos) {
+        /** Operations per CPU-second of the whole worker process over seconds [from, to). */
+        double opsPerCpuSecond(int from, int to) {
+            synchronized (perSecond) {
+                int end = Math.min(to, perSecond.size()) - 1;
+                long ops = 0;
+                for (int i = from + 1; i <= end; i++) {
+                    ops += perSecond.get(i);
+                }
+                return ops / ((cpuNanos.get(end) - cpuNanos.get(from)) / 1e9);
+            }
+        }
+
         double meanOver(int from, int to) {
             synchronized (perSecond) {
                 return perSecond.subList(from, Math.min(to, perSecond.size())).stream().mapToLong(Long::longValue)
@@ -131,12 +146,15 @@ public class AttachOverhead {
             // compiler chatter of the source launcher
         }
         List<Long> counts = new ArrayList<>();
+        List<Long> cpu = new ArrayList<>();
         Thread t = new Thread(() -> {
             try {
                 for (String l; (l = in.readLine()) != null; ) {
                     if (l.startsWith("ops ")) {
+                        String[] f = l.split(" ");
                         synchronized (counts) {
-                            counts.add(Long.parseLong(l.substring(4)));
+                            counts.add(Long.parseLong(f[1]));
+                            cpu.add(Long.parseLong(f[3]));
                         }
                     }
                 }
@@ -146,7 +164,7 @@ public class AttachOverhead {
         });
         t.setDaemon(true);
         t.start();
-        return new Worker(p, counts);
+        return new Worker(p, counts, cpu);
     }
 
     static int run(List<String> cmd) throws Exception {
@@ -164,6 +182,7 @@ public class AttachOverhead {
         Path out = Files.createTempDirectory("leakscope-bench");
         double sumWhole = 0;
         double sumSteady = 0;
+        double sumCpu = 0;
         List<String> rows = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
             Worker[] w = {start("java", WARMUP_S + window + 2, 0, "-Xmx256m"), start("java", WARMUP_S + window + 2, 0, "-Xmx256m")};
@@ -194,16 +213,20 @@ public class AttachOverhead {
             Worker off = w[1 - attached];
             double whole = on.meanOver(WARMUP_S, WARMUP_S + window) / off.meanOver(WARMUP_S, WARMUP_S + window);
             double steady = on.meanOver(WARMUP_S + 10, WARMUP_S + window) / off.meanOver(WARMUP_S + 10, WARMUP_S + window);
+            double perCpu = on.opsPerCpuSecond(WARMUP_S, WARMUP_S + window) / off.opsPerCpuSecond(WARMUP_S, WARMUP_S + window);
             sumWhole += whole;
             sumSteady += steady;
-            rows.add(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.4f | %.4f | %.1f |", i + 1,
-                    off.meanOver(WARMUP_S, WARMUP_S + window), on.meanOver(WARMUP_S, WARMUP_S + window), whole, steady, cpu));
+            sumCpu += perCpu;
+            rows.add(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.4f | %.4f | %.4f | %.1f |", i + 1,
+                    off.meanOver(WARMUP_S, WARMUP_S + window), on.meanOver(WARMUP_S, WARMUP_S + window), whole, steady,
+                    perCpu, cpu));
         }
-        System.out.println("| pair | alone ops/s | attached ops/s | ratio (window) | ratio (steady, after 10 s) | leakscope CPU s |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| pair | alone ops/s | attached ops/s | ratio (window) | ratio (steady, after 10 s) | ratio of ops per target CPU-s (window) | leakscope CPU s |");
+        System.out.println("|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
-        System.out.printf(Locale.ROOT, "mean ratio: window %.4f (%.2f%% slower), steady %.4f (%.2f%% slower)%n",
-                sumWhole / pairs, (1 - sumWhole / pairs) * 100, sumSteady / pairs, (1 - sumSteady / pairs) * 100);
+        System.out.printf(Locale.ROOT, "mean ratio: window %.4f (%.2f%% slower), steady %.4f (%.2f%% slower),"
+                        + " ops per target CPU-s %.4f (%.2f%% more CPU per op)%n", sumWhole / pairs, (1 - sumWhole / pairs) * 100,
+                sumSteady / pairs, (1 - sumSteady / pairs) * 100, sumCpu / pairs, (pairs / sumCpu - 1) * 100);
     }
 
     static void nativeOverhead(int pairs, int window, String lib) throws Exception {

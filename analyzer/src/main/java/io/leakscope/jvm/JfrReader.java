@@ -24,7 +24,7 @@ import java.util.Map;
  * {@code jvm.heap.after_gc} (GCHeapSummary "After GC"), {@code jvm.heap.used} (every summary, context),
  * {@code jvm.oldgen.after_gc} (G1: heap minus eden and survivors; Parallel: old space), {@code jvm.metaspace.used},
  * {@code class.<name>.bytes}/{@code .count} (ObjectCount and ObjectCountAfterGC, the largest classes),
- * and {@code jvm.rss} (ResidentSetSize, JDK 21+). Native-memory events of async-profiler recordings are
+ * {@code jvm.rss} (ResidentSetSize, JDK 21+) and {@code jvm.classes.loaded} (context: the warm-up marker). Native-memory events of async-profiler recordings are
  * the {@link NativeLeakReader}'s, not read here.
  */
 public final class JfrReader implements InputReader {
@@ -82,6 +82,7 @@ public final class JfrReader implements InputReader {
         Points old = new Points();
         Points metaspace = new Points();
         Points rss = new Points();
+        Points classesLoaded = new Points();
         Map<Long, long[]> g1YoungByGc = new HashMap<>(); // gcId -> {eden, survivor}
         Map<Long, long[]> afterGcByGc = new HashMap<>(); // gcId -> {time, heapUsed}
         Map<String, Points> classBytes = new HashMap<>();
@@ -141,6 +142,8 @@ public final class JfrReader implements InputReader {
                         }
                     }
                     case "jdk.ResidentSetSize" -> rss.add(t, e.getLong("size"));
+                    case "jdk.ClassLoadingStatistics" ->
+                            classesLoaded.add(t, e.getLong("loadedClassCount") - e.getLong("unloadedClassCount"));
                     case "jdk.OldObjectSample" -> oldObjectSamples++;
                     case "profiler.Malloc" -> mallocs++;
                     default -> {
@@ -180,6 +183,10 @@ public final class JfrReader implements InputReader {
         }
         if (rss.n > 0) {
             SeriesMerge.add(out, rss.series("jvm.rss", "Resident set size (JVM's view)", "bytes", "total", null));
+        }
+        if (classesLoaded.n > 0) {
+            // when this levels off the JVM has warmed up; growth before that is not a leak
+            SeriesMerge.add(out, classesLoaded.series("jvm.classes.loaded", "Classes loaded", "count", "context", null));
         }
         List<String> classes = new ArrayList<>(classBytes.keySet());
         classes.sort((a, b) -> Double.compare(classBytes.get(b).max(), classBytes.get(a).max()));

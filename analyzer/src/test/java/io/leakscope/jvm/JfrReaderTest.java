@@ -37,6 +37,7 @@ class JfrReaderTest {
             r.enable("jdk.MetaspaceSummary");
             r.enable("jdk.ObjectCountAfterGC");
             r.enable("jdk.ObjectCount").withPeriod(Duration.ofMillis(200));
+            r.enable("jdk.ClassLoadingStatistics").withPeriod(Duration.ofMillis(200));
             r.start();
             for (int i = 0; i < 6; i++) {
                 for (int k = 0; k < 200; k++) {
@@ -57,6 +58,7 @@ class JfrReaderTest {
         assertTrue(heap.last() > heap.values()[0] + 5e6, "the retained arrays show: " + heap.values()[0] + " -> " + heap.last());
         assertEquals("context", out.series.get("jvm.heap.used").role());
         assertNotNull(out.series.get("jvm.metaspace.used"));
+        assertTrue(out.series.get("jvm.classes.loaded").last() > 500, "a JVM running JUnit has loaded classes");
         Series longs = out.series.get("class.long[].bytes");
         assertNotNull(longs, "per-class series from ObjectCount: " + out.series.keySet());
         assertEquals("jvm.heap.after_gc", longs.parent());
