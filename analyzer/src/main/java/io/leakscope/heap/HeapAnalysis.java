@@ -331,7 +331,7 @@ public final class HeapAnalysis {
             dominators.add(new Heap.Dominator(g.className(v), retained[p], retainedCount[p], g.shallow[v], pathTo(v)));
         }
         return new Heap.DumpSummary(g.path, timestampMs, g.objectCount, shallowTotal, reachableObjects(),
-                reachableBytes(), g.refs.length, g.rootObjects.length, g.partial, g.partialReason, g.warnings,
+                reachableBytes(), g.referenceCount(), g.rootObjects.length, g.partial, g.partialReason, g.warnings,
                 histogram(40), dominators);
     }
 

@@ -20,7 +20,6 @@ public final class HeapGraph {
     final int idSize;
     final boolean compressedOops;
     final int objectCount;
-    final IdIndex ids;
     final byte[] kind;
     final int[] classOf;         // index into classes
     final int[] shallow;
@@ -37,7 +36,7 @@ public final class HeapGraph {
     final List<String> warnings;
     final SecretScanner.Hits secretHits;
 
-    HeapGraph(String path, long timestampMs, int idSize, boolean compressedOops, int objectCount, IdIndex ids, byte[] kind, int[] classOf, int[] shallow, int[] refStart, int[] refs,
+    HeapGraph(String path, long timestampMs, int idSize, boolean compressedOops, int objectCount, byte[] kind, int[] classOf, int[] shallow, int[] refStart, int[] refs,
               int[] refSlot, List<ClassInfo> classes, int[] rootObjects, byte[] rootKinds, boolean partial,
               String partialReason, long bytesRead, long danglingRefs, List<String> warnings,
               SecretScanner.Hits secretHits) {
@@ -46,7 +45,6 @@ public final class HeapGraph {
         this.idSize = idSize;
         this.compressedOops = compressedOops;
         this.objectCount = objectCount;
-        this.ids = ids;
         this.kind = kind;
         this.classOf = classOf;
         this.shallow = shallow;
@@ -77,12 +75,7 @@ public final class HeapGraph {
     }
 
     public long referenceCount() {
-        return refs.length;
-    }
-
-    /** The object with this id, or -1. */
-    int indexOf(long id) {
-        return ids.find(id);
+        return refStart[objectCount];
     }
 
     /** "java.util.ArrayList", "byte[]", "class java.lang.System". */
