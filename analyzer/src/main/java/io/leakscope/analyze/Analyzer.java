@@ -10,6 +10,7 @@ import io.leakscope.findings.Note;
 import io.leakscope.findings.Target;
 import io.leakscope.heap.HeapReader;
 import io.leakscope.heap.HprofReader;
+import io.leakscope.growth.GrowthStage;
 import io.leakscope.io.InputException;
 
 import java.io.IOException;
@@ -47,11 +48,18 @@ public final class Analyzer {
     public static Analyzer standard(String generator, boolean showValues, HprofReader.Progress heapProgress) {
         Map<String, InputReader> r = new LinkedHashMap<>();
         r.put(InputKind.SERIES, new SeriesReader());
+        r.put(InputKind.JFR, new io.leakscope.jvm.JfrReader());
+        r.put(InputKind.NMT, new io.leakscope.jvm.NmtReader());
+        r.put(InputKind.HISTOGRAM, new io.leakscope.jvm.HistogramReader());
+        r.put(ArtifactKind.NATIVE_JFR, new io.leakscope.jvm.NativeLeakReader());
         HeapReader heap = new HeapReader(showValues, heapProgress);
         r.put(InputKind.HPROF, heap);
         List<Stage> s = new ArrayList<>();
         s.add(heap.diffStage());
+        s.add(new io.leakscope.jvm.NativeMemoryStage());
+        s.add(new GrowthStage());
         s.add(new VerdictStage());
+        s.add(new io.leakscope.advice.AdviceStage()); // after the verdict: advice depends on it
         return new Analyzer(r, s, generator);
     }
 
@@ -90,6 +98,9 @@ public final class Analyzer {
             b.limits = bundle.manifest().limits();
         }
         b.notes.addAll(bundle.manifest().notes());
+        if (b.capture == null) {
+            b.capture = capture(bundle.manifest());
+        }
         if ("target-exited".equals(bundle.manifest().endReason())) {
             b.note(Note.info("capture", "The target exited at " + bundle.manifest().captureEnd()
                     + ", before the capture was due to end."));
@@ -97,13 +108,21 @@ public final class Analyzer {
         for (Artifact a : bundle.manifest().artifacts()) {
             InputReader r = readers.get(a.kind());
             if (r == null) {
-                if (!a.kind().equals(ArtifactKind.LOG)) {
+                if (!a.kind().equals(ArtifactKind.LOG) && !a.kind().equals(ArtifactKind.FLAMEGRAPH)) {
                     b.note(Note.info(a.path(), "not analysed: no reader for kind '" + a.kind() + "' yet"));
                 }
                 continue;
             }
             r.read(bundle.resolve(a), a, b);
         }
+    }
+
+    private static io.leakscope.findings.Capture capture(io.leakscope.bundle.Manifest m) {
+        List<io.leakscope.findings.Capture.Event> events = new ArrayList<>();
+        for (io.leakscope.bundle.CaptureEvent e : m.events()) {
+            events.add(new io.leakscope.findings.Capture.Event(e.time(), e.kind(), e.durationMs(), e.detail()));
+        }
+        return new io.leakscope.findings.Capture(m.captureStart(), m.captureEnd(), m.endReason(), m.settings(), events);
     }
 
     private InputReader readerFor(String kind, Path in) {

@@ -1,5 +1,6 @@
 package io.leakscope.analyze;
 
+import io.leakscope.findings.Capture;
 import io.leakscope.findings.Findings;
 import io.leakscope.findings.Growth;
 import io.leakscope.findings.Heap;
@@ -35,6 +36,8 @@ public final class FindingsBuilder {
     public NativeMemory nativeMemory = NativeMemory.EMPTY;
     public Verdict verdict = Verdict.INCONCLUSIVE;
     public String headline;
+    /** From the first bundle read; null for loose files. */
+    public Capture capture;
 
     /** Adds a series; a later one with the same id replaces the earlier. */
     public FindingsBuilder add(Series s) {
@@ -50,6 +53,6 @@ public final class FindingsBuilder {
     public Findings build(String generator) {
         return new Findings(Findings.SCHEMA, Findings.SCHEMA_VERSION, Instant.now().toString(), generator, verdict,
                 headline, inputs, target, limits, new ArrayList<>(series.values()), growth, heap, nativeMemory,
-                recommendations, notes);
+                recommendations, notes, capture);
     }
 }

@@ -17,6 +17,8 @@ public final class ArtifactKind {
     public static final String HPROF = "hprof";
     /** async-profiler nativemem/alloc recording (JFR format); folder native/. */
     public static final String NATIVE_JFR = "native-jfr";
+    /** A flame graph rendered during the capture (HTML, or collapsed stacks); folder native/. */
+    public static final String FLAMEGRAPH = "flamegraph";
     /** A full /proc/PID/smaps snapshot; folder series/smaps/. */
     public static final String SMAPS = "smaps";
     /** A file imported as is (Memray output, a user's smaps capture); folder imports/. */

@@ -24,7 +24,8 @@ public record Findings(
         Heap heap,
         @JsonProperty("native") NativeMemory nativeMemory,
         List<Recommendation> recommendations,
-        List<Note> notes) {
+        List<Note> notes,
+        Capture capture) {
 
     public static final String SCHEMA = "leakscope.findings";
     public static final String SCHEMA_VERSION = "1.0";
@@ -39,6 +40,15 @@ public record Findings(
         notes = notes == null ? List.of() : List.copyOf(notes);
         limits = limits == null ? Limits.UNKNOWN : limits;
         verdict = verdict == null ? Verdict.INCONCLUSIVE : verdict;
+    }
+
+    /** Findings without capture details (loose offline files). */
+    public Findings(String schema, String schemaVersion, String generatedAt, String generator, Verdict verdict,
+                    String headline, List<Input> inputs, Target target, Limits limits, List<Series> series,
+                    Growth growth, Heap heap, NativeMemory nativeMemory, List<Recommendation> recommendations,
+                    List<Note> notes) {
+        this(schema, schemaVersion, generatedAt, generator, verdict, headline, inputs, target, limits, series, growth,
+                heap, nativeMemory, recommendations, notes, null);
     }
 
     public Series series(String id) {

@@ -20,8 +20,10 @@ class FindingsJsonTest {
     static Findings sample() {
         Series rss = new Series("process.rss", "RSS", "bytes", "proc", "total", null, new long[] {1, 2, 3},
                 new double[] {10, 20, 30});
-        Growth g = new Growth(List.of(new Growth.SignalFit("process.rss", Verdict.LEAK, 600.0, 500.0, 700.0, 0.001, 0.99,
-                3, 1L, new Growth.TimeToLimit(1000, "cgroup memory limit", 60.0, 120.0), "steady")), List.of(), null);
+        Growth g = new Growth(List.of(new Growth.SignalFit("process.rss", "bytes", "values", Verdict.LEAK, 600.0,
+                500.0, 700.0, 1.0, 0.001, 0.99, 3, 1L, 30.0, null, null,
+                new Growth.TimeToLimit(1000, "cgroup memory limit", 60.0, 120.0, null, null, null, "between 1 m and 2 m"),
+                "steady")), List.of(new Growth.Attribution("process.rss", "process.anon", "anon", 600.0, 1.0, 1)), null);
         return new Findings(Findings.SCHEMA, Findings.SCHEMA_VERSION, "2026-11-24T00:00:00Z", "test", Verdict.LEAK,
                 "grows", List.of(new Input("x", "bundle", 0)), Target.offline("x"), Limits.UNKNOWN, List.of(rss), g,
                 null, null, List.of(new Recommendation("containment", "t", "d", "c")), List.of(Note.info("a", "b")));

@@ -1,6 +1,8 @@
 package io.leakscope.collect;
 
 import io.leakscope.bundle.BundleWriter;
+import io.leakscope.collect.jvm.JvmCapture;
+import io.leakscope.collect.jvm.JvmConnection;
 import io.leakscope.findings.Limits;
 import io.leakscope.findings.Target;
 import io.leakscope.io.InputException;
@@ -63,6 +65,12 @@ public final class Attach {
             } catch (IOException ex) {
                 owner = "another user";
             }
+            if (owner.equals(System.getProperty("user.name"))) {
+                // Same user and still refused: the kernel's ptrace access check said no, not file permissions.
+                throw new InputException("PID " + pid + ": not permitted to read its memory although it runs as "
+                        + owner + " like leakscope (the kernel's ptrace check refused: the process is not dumpable,"
+                        + " or leakscope lacks CAP_SYS_PTRACE, or kernel.yama.ptrace_scope forbids it)");
+            }
             throw new InputException("PID " + pid + ": not permitted to read its memory (it runs as " + owner
                     + "; run leakscope as that user or as root)");
         } catch (IOException e) {
@@ -94,11 +102,40 @@ public final class Attach {
     public static CaptureSession prepare(long pid, Path outDir, Options opt, PrintWriter log) throws IOException {
         ProcFs fs = ProcFs.system();
         checkPid(fs, pid);
-        BundleWriter bundle = BundleWriter.create(outDir, BundleWriter.defaultName(pid), "leakscope");
+        long t0 = System.nanoTime();
+        JvmConnection jvm = JvmConnection.isJvm(Path.of("/proc"), pid) ? JvmConnection.open(pid) : null;
+        long attachMs = (System.nanoTime() - t0) / 1_000_000;
+        BundleWriter bundle;
+        try {
+            bundle = BundleWriter.create(outDir, BundleWriter.defaultName(pid), "leakscope");
+        } catch (IOException | RuntimeException e) {
+            if (jvm != null) {
+                jvm.close();
+            }
+            throw e;
+        }
         Target target = processTarget(fs, pid);
-        Limits limits = fs.limits(pid, null);
         List<Collector> collectors = new ArrayList<>();
         collectors.add(new ProcessSampler());
+        Long maxHeap = null;
+        if (jvm != null) {
+            JvmCapture capture;
+            try {
+                capture = JvmCapture.prepare(jvm, bundle, opt.heapDumps(), opt.nativeMem(), opt.alloc());
+            } catch (IOException | RuntimeException e) {
+                bundle.note(io.leakscope.findings.Note.warn("attach", "JVM capture not prepared: " + e.getMessage()));
+                bundle.finish("error");
+                throw e;
+            }
+            target = new Target(target.pid(), "jvm", target.commandLine(), target.startTime(), target.user(), capture.info());
+            maxHeap = capture.info().maxHeapBytes();
+            collectors.addAll(capture.collectors());
+            bundle.event("attach", attachMs, "attached to " + capture.info().vmName() + " " + capture.info().version());
+        } else if (opt.heapDumps() > 0 || opt.nativeMem() || opt.alloc()) {
+            bundle.note(io.leakscope.findings.Note.info("attach", "PID " + pid + " is not a JVM:"
+                    + " --heap-dumps, --native and --alloc do not apply; capturing its /proc view"));
+        }
+        Limits limits = fs.limits(pid, maxHeap);
         bundle.target(target).limits(limits);
         bundle.setting("heapDumps", Integer.toString(opt.heapDumps()));
         bundle.setting("native", Boolean.toString(opt.nativeMem()));

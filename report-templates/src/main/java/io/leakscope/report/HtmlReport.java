@@ -15,12 +15,14 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Renders findings as one self-contained HTML file. The template sees the findings only as their JSON tree
- * (maps, lists, numbers), never the analyzer's objects, so the report depends on nothing but the findings
- * format. Output escaping is HTML auto-escaping (.ftlh), so class names and paths from a dump cannot inject.
+ * Renders findings as one self-contained HTML file. The template sees the findings as their JSON tree
+ * ({@code f}) and a view derived from the findings alone ({@code v}: chart geometry, capped tables, the
+ * first-screen answers), so the report depends on nothing but the findings format. Output escaping is HTML
+ * auto-escaping (.ftlh), so class names and paths from a dump cannot inject; the page's CSP allows no network.
  */
 public final class HtmlReport {
     private static final Configuration CONFIG = configure();
@@ -43,29 +45,45 @@ public final class HtmlReport {
     }
 
     /** The data model: the findings as their JSON tree. */
-    static Map<String, Object> model(Findings f) {
-        Map<String, Object> tree = FindingsJson.MAPPER.convertValue(f, new TypeReference<Map<String, Object>>() { });
-        return Map.of("f", tree);
+    static Map<String, Object> model(Findings f, Path baseDir) {
+        // The template draws series only through the view's chart geometry: leave the (large) arrays out of the tree.
+        Findings withoutSeries = new Findings(f.schema(), f.schemaVersion(), f.generatedAt(), f.generator(), f.verdict(),
+                f.headline(), f.inputs(), f.target(), f.limits(), List.of(), f.growth(), f.heap(), f.nativeMemory(),
+                f.recommendations(), f.notes(), f.capture());
+        Map<String, Object> tree = FindingsJson.MAPPER.convertValue(withoutSeries, new TypeReference<Map<String, Object>>() { });
+        return Map.of("f", tree, "v", ReportView.of(f, baseDir));
     }
 
-    public static String render(Findings f) {
+    /** The report as a string; files the findings name (the flame graph) are looked up in {@code baseDir}. */
+    public static String render(Findings f, Path baseDir) {
         StringWriter w = new StringWriter(1 << 16);
-        render(f, w);
+        render(f, baseDir, w);
         return w.toString();
     }
 
+    public static String render(Findings f) {
+        return render(f, null);
+    }
+
+    /** Writes the report atomically; the findings' own files (the flame graph) are looked up next to it. */
     public static void write(Findings f, Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        write(f, file, dir);
+    }
+
+    /** Writes the report atomically; {@code findingsDir} is where findings.json and the files it names are. */
+    public static void write(Findings f, Path file, Path findingsDir) throws IOException {
         AtomicFiles.write(file, out -> {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            render(f, w);
+            render(f, findingsDir, w);
             w.flush();
         });
     }
 
-    private static void render(Findings f, Writer w) {
+    private static void render(Findings f, Path baseDir, Writer w) {
         try {
             Template t = CONFIG.getTemplate("report.ftlh");
-            t.process(model(f), w);
+            t.process(model(f, baseDir == null ? null : baseDir.toAbsolutePath()), w);
         } catch (IOException | TemplateException e) {
             throw new IllegalStateException("rendering the report failed: " + e.getMessage(), e);
         }

@@ -27,14 +27,16 @@ public final class SampleAgent {
             case "slowleak" -> new SlowLeakUnderChurn();
             case "churn" -> new Churn();
             case "cache" -> new BoundedCache();
+            case "bursty" -> new BurstyBatches();
+            case "warmup" -> new LongWarmup();
             default -> throw new IllegalArgumentException("unknown scenario " + name
-                    + " (history, spans, listeners, offheap, slowleak, churn, cache)");
+                    + " (history, spans, listeners, offheap, slowleak, churn, cache, bursty, warmup)");
         };
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: SampleAgent history|spans|listeners|offheap|slowleak|churn|cache [--rate N] [--seconds N]");
+            System.err.println("usage: SampleAgent history|spans|listeners|offheap|slowleak|churn|cache|bursty|warmup [--rate N] [--seconds N]");
             System.exit(2);
         }
         Scenario s = scenario(args[0].toLowerCase(Locale.ROOT));

@@ -1,0 +1,25 @@
+package io.leakscope.findings;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the data was captured, from the bundle's manifest: when, why it ended, the settings as given, and what
+ * the capture did to the target (heap dumps and histograms pause it). Null for loose offline files.
+ *
+ * @param start     ISO-8601
+ * @param end       ISO-8601, null if the capture did not finish
+ * @param endReason completed, interrupted, target-exited, error
+ * @param settings  as given (duration, interval, heapDumps, ...)
+ * @param events    attach, histograms, heap dumps, target exit, with their cost
+ */
+public record Capture(String start, String end, String endReason, Map<String, String> settings, List<Event> events) {
+    public Capture {
+        settings = settings == null ? Map.of() : Map.copyOf(settings);
+        events = events == null ? List.of() : List.copyOf(events);
+    }
+
+    /** @param durationMs the pause or time it took, where known */
+    public record Event(String time, String kind, Long durationMs, String detail) {
+    }
+}

@@ -1,0 +1,77 @@
+package io.leakscope.jvm;
+
+import io.leakscope.analyze.FindingsBuilder;
+import io.leakscope.findings.Series;
+import io.leakscope.io.InputException;
+import jdk.jfr.Recording;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Records this JVM with JFR while it retains memory, then reads the recording. */
+class JfrReaderTest {
+    @TempDir
+    Path tmp;
+
+    /** Retained on purpose: the recording must see it grow. */
+    static final List<long[]> RETAINED = new ArrayList<>();
+
+    @Test
+    void heapAfterGcAndClassSeriesFromARealRecording() throws Exception {
+        Path file = tmp.resolve("r.jfr");
+        try (Recording r = new Recording()) {
+            r.enable("jdk.GCHeapSummary");
+            r.enable("jdk.G1HeapSummary");
+            r.enable("jdk.PSHeapSummary");
+            r.enable("jdk.MetaspaceSummary");
+            r.enable("jdk.ObjectCountAfterGC");
+            r.enable("jdk.ObjectCount").withPeriod(Duration.ofMillis(200));
+            r.start();
+            for (int i = 0; i < 6; i++) {
+                for (int k = 0; k < 200; k++) {
+                    RETAINED.add(new long[1024]); // 8 KB each, 1.6 MB a round
+                }
+                System.gc();
+                Thread.sleep(250);
+            }
+            r.stop();
+            r.dump(file);
+        }
+        FindingsBuilder out = new FindingsBuilder();
+        new JfrReader().read(file, null, out);
+        Series heap = out.series.get("jvm.heap.after_gc");
+        assertNotNull(heap);
+        assertEquals("total", heap.role());
+        assertTrue(heap.size() >= 6, "one point per GC: " + heap.size());
+        assertTrue(heap.last() > heap.values()[0] + 5e6, "the retained arrays show: " + heap.values()[0] + " -> " + heap.last());
+        assertEquals("context", out.series.get("jvm.heap.used").role());
+        assertNotNull(out.series.get("jvm.metaspace.used"));
+        Series longs = out.series.get("class.long[].bytes");
+        assertNotNull(longs, "per-class series from ObjectCount: " + out.series.keySet());
+        assertEquals("jvm.heap.after_gc", longs.parent());
+        assertTrue(longs.last() > 5e6);
+        for (int i = 1; i < longs.size(); i++) {
+            assertTrue(longs.timeMs()[i] > longs.timeMs()[i - 1], "times strictly increase");
+        }
+        RETAINED.clear();
+    }
+
+    @Test
+    void truncatedRecordingIsOneLineErrorOrPartial() throws IOException {
+        Path f = tmp.resolve("cut.jfr");
+        Files.write(f, new byte[]{'F', 'L', 'R', 0, 0, 2, 0, 1, 0, 0});
+        InputException e = assertThrows(InputException.class, () -> new JfrReader().read(f, null, new FindingsBuilder()));
+        assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+    }
+}

@@ -1,0 +1,266 @@
+package io.leakscope.collect.jvm;
+
+import io.leakscope.analyze.Analyzer;
+import io.leakscope.bundle.Artifact;
+import io.leakscope.bundle.ArtifactKind;
+import io.leakscope.bundle.Bundle;
+import io.leakscope.collect.Attach;
+import io.leakscope.collect.CaptureSession;
+import io.leakscope.findings.Findings;
+import io.leakscope.findings.NativeMemory;
+import io.leakscope.findings.Series;
+import io.leakscope.io.InputException;
+import io.leakscope.samples.SampleAgent;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Attaches to real sample JVMs started by the test (JDK 17, the test's own JDK, and Temurin 25) and checks
+ * the bundle, the findings, and that nothing of ours is left running or open in the target afterwards.
+ */
+class JvmAttachTest {
+    static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+
+    @TempDir
+    Path tmp;
+    private final List<Process> targets = new ArrayList<>();
+
+    @AfterEach
+    void kill() {
+        for (Process p : targets) {
+            p.destroyForcibly();
+        }
+    }
+
+    private Process start(String java, String scenario, String... jvmArgs) throws Exception {
+        String cp = Path.of(SampleAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m"));
+        cmd.addAll(List.of(jvmArgs));
+        cmd.addAll(List.of("-cp", cp, SampleAgent.class.getName()));
+        cmd.addAll(List.of(scenario.split(" ")));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        targets.add(p);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertTrue(line != null && line.startsWith("ready"), "sample started: " + line);
+        // keep draining its output so it never blocks on a full pipe
+        Thread drain = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // discard
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return p;
+    }
+
+    private static String java17() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private Path capture(Process p, int seconds, double intervalSeconds, int heapDumps, boolean nativeMem) throws IOException {
+        CaptureSession s = Attach.prepare(p.pid(), tmp, new Attach.Options(Duration.ofSeconds(seconds),
+                Duration.ofMillis((long) (intervalSeconds * 1000)), heapDumps, nativeMem, false, false),
+                new PrintWriter(new StringWriter()));
+        return s.run();
+    }
+
+    private static Map<String, Integer> eventCounts(Path jfr) throws IOException {
+        Map<String, Integer> n = new HashMap<>();
+        try (RecordingFile rf = new RecordingFile(jfr)) {
+            while (rf.hasMoreEvents()) {
+                RecordedEvent e = rf.readEvent();
+                n.merge(e.getEventType().getName(), 1, Integer::sum);
+            }
+        }
+        return n;
+    }
+
+    /** The target still runs, has no recording of ours, and no file of ours open. */
+    private void assertNothingLeftIn(Process p, Path bundle) throws IOException {
+        assertTrue(p.isAlive(), "the target keeps running");
+        try (JvmConnection c = JvmConnection.open(p.pid())) {
+            String check = c.dcmd("jfrCheck");
+            assertFalse(check.contains("leakscope-"), "no recording of ours: " + check);
+        }
+        List<String> open = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/" + p.pid() + "/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    open.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException ignored) {
+                    // closed meanwhile
+                }
+            }
+        }
+        String dir = bundle.getParent().toString();
+        assertTrue(open.stream().noneMatch(f -> f.startsWith(dir) || f.contains("leakscope-lib")),
+                "no file of ours open in the target: " + open);
+    }
+
+    @Test
+    void leakingJdk17TargetGivesJfrNmtHistogramsDumpsAndProcessSeries() throws Exception {
+        Process p = start(java17(), "history --rate 100", "-XX:NativeMemoryTracking=summary");
+        Path dir = capture(p, 8, 1, 1, false);
+        Bundle b = Bundle.open(dir);
+        assertEquals("completed", b.manifest().endReason());
+        assertEquals("jvm", b.manifest().target().kind());
+        assertEquals("summary", b.manifest().target().jvm().nmtMode());
+        assertEquals(64L << 20, b.manifest().target().jvm().maxHeapBytes());
+        assertEquals(64L << 20, b.manifest().limits().maxHeapBytes());
+
+        Map<String, Integer> jfr = eventCounts(b.resolve(b.artifacts(ArtifactKind.JFR).get(0)));
+        assertTrue(jfr.getOrDefault("jdk.GCHeapSummary", 0) > 0, "GC heap summaries: " + jfr);
+        assertTrue(jfr.getOrDefault("jdk.ObjectCount", 0) > 0, "object counts: " + jfr);
+        assertTrue(b.artifacts(ArtifactKind.NMT).size() >= 5, "NMT at start and every interval");
+        List<Artifact> histograms = b.artifacts(ArtifactKind.HISTOGRAM);
+        assertEquals(2, histograms.size(), "start and end");
+        assertTrue(histograms.stream().allMatch(h -> h.attributes().containsKey("pauseMs")));
+        assertEquals(2, b.manifest().events().stream().filter(e -> e.kind().equals("histogram") && e.durationMs() != null).count());
+        List<Artifact> dumps = b.artifacts(ArtifactKind.HPROF);
+        assertEquals(1, dumps.size());
+        byte[] head = new byte[18];
+        try (var in = Files.newInputStream(b.resolve(dumps.get(0)))) {
+            in.readNBytes(head, 0, head.length);
+        }
+        assertTrue(new String(head, StandardCharsets.ISO_8859_1).startsWith("JAVA PROFILE 1.0."));
+        assertTrue(b.manifest().events().stream().anyMatch(e -> e.kind().equals("heap-dump") && e.durationMs() != null));
+        assertEquals(1, b.artifacts(ArtifactKind.SERIES).size(), "the process series");
+
+        Findings f = Analyzer.standard("test").analyze(List.of(dir));
+        Map<String, Series> series = new HashMap<>();
+        f.series().forEach(s -> series.put(s.id(), s));
+        assertTrue(series.get("nmt.total.committed").size() >= 5);
+        assertEquals("nmt.total.committed", series.get("nmt.Other.committed").parent());
+        Series heap = series.get("jvm.heap.after_gc");
+        assertTrue(heap.size() >= 3, "heap after every GC: " + heap.size());
+        assertTrue(series.keySet().stream().anyMatch(id -> id.startsWith("class.") && id.endsWith(".bytes")));
+        assertNotNull(series.get("process.rss"));
+        assertEquals("summary", f.nativeMemory().nmtMode());
+
+        assertNothingLeftIn(p, dir);
+    }
+
+    @Test
+    void nonLeakingTargetWithoutNmtSaysHowToTurnItOn() throws Exception {
+        Process p = start(java17(), "churn");
+        Path dir = capture(p, 4, 1, 0, false);
+        Bundle b = Bundle.open(dir);
+        assertEquals("off", b.manifest().target().jvm().nmtMode());
+        assertTrue(b.artifacts(ArtifactKind.NMT).isEmpty());
+        assertTrue(b.manifest().notes().stream().anyMatch(n -> n.source().equals("nmt")));
+        assertEquals(2, b.artifacts(ArtifactKind.HISTOGRAM).size());
+        assertEquals(1, b.artifacts(ArtifactKind.JFR).size());
+        Findings f = Analyzer.standard("test").analyze(List.of(dir));
+        assertEquals("off", f.nativeMemory().nmtMode());
+        assertTrue(f.nativeMemory().nmtAdvice().contains("-XX:NativeMemoryTracking=summary"));
+        assertNothingLeftIn(p, dir);
+    }
+
+    @Test
+    void jdk25TargetWithNativeProfilingFindsTheLeakingAllocationSite() throws Exception {
+        assumeTrue(Files.isExecutable(JDK25), "Temurin 25 not installed at " + JDK25);
+        Process p = start(JDK25.toString(), "offheap", "-XX:NativeMemoryTracking=summary", "-XX:MaxDirectMemorySize=1g");
+        Path dir = capture(p, 10, 1, 0, true);
+        Bundle b = Bundle.open(dir);
+        assertEquals("completed", b.manifest().endReason());
+        assertTrue(b.manifest().target().jvm().version().startsWith("25"), b.manifest().target().jvm().version());
+        Artifact nat = b.artifacts(ArtifactKind.NATIVE_JFR).get(0);
+        Map<String, Integer> events = eventCounts(b.resolve(nat));
+        assertTrue(events.getOrDefault("profiler.Malloc", 0) > 0 && events.getOrDefault("profiler.Free", 0) > 0,
+                "malloc and free events: " + events);
+        Path html = b.dir().resolve(nat.attributes().get("flameGraph"));
+        assertTrue(Files.readString(html).contains("allocateBatch"), "the leak flame graph names the site");
+        // the leaking site holds most of the bytes not freed
+        long total = 0;
+        long site = 0;
+        for (String line : Files.readAllLines(b.dir().resolve("native/leak.collapsed"))) {
+            long bytes = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+            total += bytes;
+            if (line.contains("OffHeapLeak.allocateBatch")) {
+                site += bytes;
+            }
+        }
+        assertTrue(site > total / 2, "allocateBatch dominates: " + site + " of " + total);
+
+        Findings f = Analyzer.standard("test").analyze(List.of(dir));
+        NativeMemory.LeakSite top = f.nativeMemory().leakSites().get(0);
+        assertTrue(top.frames().contains("io.leakscope.samples.OffHeapLeak.allocateBatch"), top.frames().toString());
+        assertEquals("malloc_hook", top.frames().get(0), "innermost first");
+        assertTrue(f.nativeMemory().flameGraph().endsWith("native/leak-flame.html"));
+        assertTrue(f.series().stream().anyMatch(s -> s.id().equals("jvm.rss")), "JDK 25 reports RSS through JFR");
+        Series other = f.series().stream().filter(s -> s.id().equals("nmt.Other.committed")).findFirst().orElseThrow();
+        assertTrue(other.last() > other.values()[0] + 10e6, "direct buffers grow NMT Other");
+
+        assertNothingLeftIn(p, dir);
+        // the library stays mapped (it cannot be unloaded) but is idle
+        Path status = tmp.resolve("status.txt");
+        try (JvmConnection c = JvmConnection.open(p.pid())) {
+            String lib = JvmConnection.mappedLibrary(Path.of("/proc"), p.pid(), "libasyncProfiler");
+            assertNotNull(lib);
+            c.loadAgentPath(lib, "status,file=" + status);
+        }
+        assertTrue(Files.readString(status).contains("not active"), Files.readString(status));
+    }
+
+    @Test
+    void targetExitingMidCaptureLeavesAValidBundleSayingWhen() throws Exception {
+        Process p = start(java17(), "churn --seconds 7"); // long enough to be attached on a loaded machine
+        Path dir = capture(p, 30, 0.5, 0, false);
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        Bundle b = Bundle.open(dir);
+        assertEquals("target-exited", b.manifest().endReason());
+        assertTrue(b.manifest().events().stream().anyMatch(e -> e.kind().equals("target-exit")));
+        assertNotNull(b.manifest().captureEnd());
+        // a normal exit dumps our recording (dumponexit)
+        List<Artifact> jfr = b.artifacts(ArtifactKind.JFR);
+        assertEquals(1, jfr.size());
+        assertEquals("true", jfr.get(0).attributes().get("dumpedOnExit"));
+        assertTrue(eventCounts(b.resolve(jfr.get(0))).getOrDefault("jdk.GCHeapSummary", 0) > 0);
+    }
+
+    @Test
+    void refusedAttachIsOneLineAndLeavesNoBundle() throws Exception {
+        Process p = start(java17(), "churn", "-XX:+DisableAttachMechanism");
+        InputException e = assertThrows(InputException.class, () -> capture(p, 4, 1, 0, false));
+        assertTrue(e.getMessage().startsWith("PID " + p.pid() + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains("not attachable"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(0, left.count(), "no bundle for a refused attach");
+        }
+        p.destroyForcibly().waitFor();
+        e = assertThrows(InputException.class, () -> capture(p, 4, 1, 0, false));
+        assertEquals("PID " + p.pid() + ": no such process", e.getMessage());
+    }
+}

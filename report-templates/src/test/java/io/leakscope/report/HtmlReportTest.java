@@ -1,0 +1,99 @@
+package io.leakscope.report;
+
+import io.leakscope.findings.Findings;
+import io.leakscope.findings.NativeMemory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HtmlReportTest {
+    static final String HOSTILE = "<script>alert(1)</script>\"><img src=x onerror=\"alert(2)\">'><svg onload=alert(3)>";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void rendersEverySection() {
+        String html = HtmlReport.render(TestFindings.rich("com.example.Tool", 5, 5, 12));
+        for (String id : new String[]{"id=\"verdict\"", "id=\"chart-rss\"", "id=\"chart-heap\"", "id=\"grows-table\"",
+                "id=\"dominator-tree\"", "id=\"native\"", "id=\"secrets\"", "id=\"recommendations\"", "id=\"reproduce\""}) {
+            assertTrue(html.contains(id), id);
+        }
+        assertTrue(html.contains("data-verdict=\"LEAK\""));
+        assertTrue(html.contains("high confidence"));
+        assertTrue(html.contains("Content-Security-Policy"));
+        String withoutSvgNamespace = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+        assertFalse(withoutSvgNamespace.contains("http://") || withoutSvgNamespace.contains("https://"), "no network references");
+    }
+
+    @Test
+    void markupInNamesIsEscaped() {
+        String html = HtmlReport.render(TestFindings.rich(HOSTILE, 3, 3, 4));
+        assertFalse(html.contains("<script>alert"), "raw <script> from the data");
+        assertFalse(html.contains("<img src=x"), "raw <img> from the data");
+        assertFalse(html.contains("onerror=\"alert"), "raw attribute from the data");
+        assertFalse(html.contains("<svg onload"), "raw <svg> from the data");
+        assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=&quot;alert(2)&quot;&gt;"));
+        // our own scripts only: the error hook and the sortable tables
+        assertEquals(2, html.split("<script>", -1).length - 1);
+    }
+
+    @Test
+    void flameGraphIsEmbeddedSandboxedAndEscaped() throws Exception {
+        Files.writeString(tmp.resolve("native-leak.html"), "<html><body><script>var x = \"</script>\";</script><h1>flame</h1></body></html>");
+        Findings f = withFlame(TestFindings.rich("x", 1, 1, 1), "native-leak.html");
+        Path out = tmp.resolve("report.html");
+        HtmlReport.write(f, out);
+        String html = Files.readString(out, StandardCharsets.UTF_8);
+        assertTrue(html.contains("sandbox=\"allow-scripts\" srcdoc=\"&lt;html&gt;&lt;body&gt;&lt;script&gt;var x = &quot;"), html);
+        assertFalse(html.contains("<h1>flame</h1>"));
+    }
+
+    @Test
+    void flameGraphOutsideTheFindingsFolderIsNotRead() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("out"));
+        Files.writeString(tmp.resolve("secret.html"), "TOPSECRET");
+        Findings f = withFlame(TestFindings.rich("x", 1, 1, 1), "../secret.html");
+        String html = HtmlReport.render(f, dir);
+        assertFalse(html.contains("TOPSECRET"));
+        assertTrue(html.contains("was not found next to findings.json"));
+    }
+
+    @Test
+    void reportOfALargeHeapDiffStaysUnderFiveMegabytes() throws Exception {
+        Findings f = TestFindings.large();
+        Path out = tmp.resolve("large.html");
+        HtmlReport.write(f, out);
+        long size = Files.size(out);
+        assertTrue(size < 5L * 1024 * 1024, "report is " + size + " bytes");
+        String html = Files.readString(out, StandardCharsets.UTF_8);
+        assertTrue(html.contains(ReportView.MAX_TREE_PATHS + " of 10000 growing paths shown"), "cap is stated");
+        assertTrue(html.contains(ReportView.MAX_TABLE_ROWS + " of 1002 signals shown"), "cap is stated");
+    }
+
+    @Test
+    void writeReplacesTheReportAndLeavesNoTempFile() throws Exception {
+        Path out = tmp.resolve("r.html");
+        Files.writeString(out, "previous");
+        Findings f = withFlame(TestFindings.rich("x", 1, 1, 1), null);
+        HtmlReport.write(f, out);
+        assertTrue(Files.readString(out).contains("<!DOCTYPE html>"));
+        try (var s = Files.list(tmp)) {
+            assertEquals(1, s.count(), "no temp file left behind");
+        }
+    }
+
+    static Findings withFlame(Findings b, String flame) {
+        NativeMemory n = b.nativeMemory();
+        return new Findings(b.schema(), b.schemaVersion(), b.generatedAt(), b.generator(), b.verdict(), b.headline(),
+                b.inputs(), b.target(), b.limits(), b.series(), b.growth(), b.heap(),
+                new NativeMemory(n.nmtMode(), n.nmtAdvice(), n.leakSites(), flame), b.recommendations(), b.notes());
+    }
+}
