@@ -287,6 +287,20 @@ class HprofReaderTest {
     }
 
     @Test
+    void unknownRecordTagIsSkippedWithAWarning(@TempDir Path tmp) throws IOException {
+        byte[] bytes = Files.readAllBytes(plain);
+        byte[] record = {(byte) 0x99, 0, 0, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4};
+        byte[] b = new byte[bytes.length + record.length];
+        System.arraycopy(bytes, 0, b, 0, 31);
+        System.arraycopy(record, 0, b, 31, record.length);
+        System.arraycopy(bytes, 31, b, 31 + record.length, bytes.length - 31);
+        HeapGraph g = HprofReader.read(Files.write(tmp.resolve("tag.hprof"), b));
+        assertFalse(g.partial, g.partialReason);
+        assertEquals(HprofReader.read(plain).objectCount, g.objectCount);
+        assertTrue(g.warnings.stream().anyMatch(w -> w.contains("unknown record tag 0x99 at offset 31")), g.warnings.toString());
+    }
+
+    @Test
     void corruptLengthIsPartialNotACrash(@TempDir Path tmp) throws IOException {
         byte[] bytes = Files.readAllBytes(plain);
         // the first record after the 31-byte header (a string): an absurd length, nothing readable after it
