@@ -108,16 +108,6 @@ public final class HeapGraph {
         return kind[from] == OBJECT_ARRAY ? "[]" : slotName(from, slot);
     }
 
-    /** The slot of the first reference from {@code from} to {@code to}, or -1. */
-    int slotOf(int from, int to) {
-        for (int e = refStart[from], end = refStart[from + 1]; e < end; e++) {
-            if (refs[e] == to) {
-                return refSlot[e];
-            }
-        }
-        return -1;
-    }
-
     /** A class from the dump's CLASS_DUMP records; also stands for the synthetic primitive array classes. */
     static final class ClassInfo {
         static final int LOADER_SLOT = Integer.MAX_VALUE;
