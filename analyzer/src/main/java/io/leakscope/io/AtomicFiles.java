@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -52,6 +53,11 @@ public final class AtomicFiles {
             }
             moveAtomically(tmp, target);
             done = true;
+        } catch (FileSystemException e) {
+            throw e; // already names its file
+        } catch (IOException e) {
+            // a stream error ("No space left on device") names no file: say which output failed
+            throw new FileSystemException(target.toString(), null, "cannot write: " + e.getMessage());
         } finally {
             if (!done) {
                 Files.deleteIfExists(tmp);

@@ -25,10 +25,11 @@ class AtomicFilesTest {
     void failedWriteLeavesOldContentAndNoTemporary() throws IOException {
         Path f = tmp.resolve("findings.json");
         AtomicFiles.write(f, new byte[] {1, 2, 3});
-        assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
             out.write(new byte[100_000]);
             throw new IOException("No space left on device");
         }));
+        assertEquals(f + ": cannot write: No space left on device", e.getMessage(), "names the output");
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(f));
         try (var s = Files.list(tmp)) {
             assertEquals(1, s.count(), "no temporary left behind");

@@ -24,7 +24,9 @@ public final class ProcessSampler implements Collector {
             Column.total("process.swap", "bytes"),
             Column.total("process.pss", "bytes"),
             Column.total("process.threads", "count"),
-            Column.total("cgroup.usage", "bytes"),
+            // Context, not a total: the group usually holds other processes and page cache, so its growth is
+            // not the target's; the limit it has is applied to the target's own series instead.
+            Column.context("cgroup.usage", "bytes"),
             Column.context("cgroup.events.high", "count"),
             Column.context("cgroup.events.max", "count"),
             Column.context("cgroup.events.oom_kill", "count"),

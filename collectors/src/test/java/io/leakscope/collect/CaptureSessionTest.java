@@ -34,8 +34,13 @@ class CaptureSessionTest {
         }
     }
 
+    /** Starts python3 and returns once it runs the code (before that, /proc shows the forking JVM's command line). */
     private Process python(String code) throws IOException {
-        return new ProcessBuilder("python3", "-c", code).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("python3", "-c", "print('ready', flush=True)\n" + code)
+                .redirectErrorStream(true).start();
+        String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+        assertEquals("ready", first, "python3 did not start");
+        return p;
     }
 
     @Test

@@ -52,9 +52,13 @@ public final class MarkdownSummary {
                     + (lead.slopeLow() != null && lead.slopeHigh() != null ? " (" + ReportView.rate(lead.slopeLow(), bytes)
                     + " to " + ReportView.rate(lead.slopeHigh(), bytes) + ")" : "")});
         }
-        if (lead != null && lead.timeToLimit() != null && lead.timeToLimit().earliestSecs() != null) {
-            Growth.TimeToLimit t = lead.timeToLimit();
-            facts.add(new String[]{"Hits the limit", "in " + io.leakscope.io.Units.formatDuration(t.earliestSecs())
+        // the first limit any leaking signal reaches (the heap's -Xmx may come before the resident limit)
+        Growth.SignalFit first = ReportView.firstToALimit(f);
+        if (first != null) {
+            Growth.TimeToLimit t = first.timeToLimit();
+            Series fs = f.series(first.seriesId());
+            String what = fs != null && fs.label() != null ? fs.label() : first.seriesId();
+            facts.add(new String[]{"Hits the limit", what + ": in " + io.leakscope.io.Units.formatDuration(t.earliestSecs())
                     + (t.latestSecs() != null ? " to " + io.leakscope.io.Units.formatDuration(t.latestSecs()) : " or later")
                     + " (" + t.limitSource() + ")"});
         }

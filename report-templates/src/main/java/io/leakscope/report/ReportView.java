@@ -28,6 +28,7 @@ import java.util.Map;
  * What the template shows beyond the raw findings tree, derived from the findings alone: the first-screen
  * answers, chart geometry, the capped tables and the dominator tree. Strings here are plain text; the
  * template escapes them. Caps keep a report of a large heap diff small; the full data stays in findings.json.
+ * The heap sections are built by {@link HeapView}.
  */
 final class ReportView {
     /** Series that measure the whole target's resident size, most direct first (as AdviceStage reads them). */
@@ -50,12 +51,12 @@ final class ReportView {
         v.put("answers", answers(f, lead));
         v.put("charts", charts(f));
         v.put("grows", grows(f));
-        v.put("tree", tree(f));
-        v.put("suspects", suspects(f));
-        v.put("dumps", dumps(f));
+        v.put("tree", HeapView.tree(f));
+        v.put("suspects", HeapView.suspects(f));
+        v.put("dumps", HeapView.dumps(f));
         v.put("nativeSites", nativeSites(f));
         v.put("flame", flame(f, baseDir));
-        v.put("secrets", secrets(f));
+        v.put("secrets", HeapView.secrets(f));
         v.put("recommendations", recommendations(f));
         v.put("capture", capture(f));
         v.put("captureDetails", captureDetails(f));
@@ -481,161 +482,6 @@ final class ReportView {
         return s != null && s.source() != null ? s.source() : "";
     }
 
-    /**
-     * The growing dominator paths merged into one tree by their common prefixes (from the GC root down),
-     * so shared roots show once. Each node carries the retained bytes and counts per dump where a path ends.
-     */
-    static Map<String, Object> tree(Findings f) {
-        List<Heap.GrowingPath> paths = f.heap().growing();
-        Node root = new Node("GC roots");
-        int shown = Math.min(MAX_TREE_PATHS, paths.size());
-        for (Heap.GrowingPath g : paths.subList(0, shown)) {
-            List<String> steps = g.pathFromRoot().isEmpty() ? List.of(g.signature()) : g.pathFromRoot();
-            Node n = root;
-            for (String step : steps.subList(0, Math.min(MAX_PATH_DEPTH, steps.size()))) {
-                n = n.child(step);
-            }
-            n.paths.add(g);
-        }
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("root", root.model());
-        t.put("shown", shown);
-        t.put("total", paths.size());
-        int dumps = 0;
-        for (Heap.GrowingPath g : paths) {
-            dumps = Math.max(dumps, g.retainedBytes().size());
-        }
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i < dumps; i++) {
-            labels.add("dump " + (i + 1));
-        }
-        t.put("dumpLabels", labels);
-        return t;
-    }
-
-    private static final class Node {
-        final String label;
-        final Map<String, Node> children = new LinkedHashMap<>();
-        final List<Heap.GrowingPath> paths = new ArrayList<>();
-
-        Node(String label) {
-            this.label = label;
-        }
-
-        Node child(String step) {
-            return children.computeIfAbsent(step, Node::new);
-        }
-
-        /** A chain of single children with nothing growing in between is shown as one node of several steps. */
-        Map<String, Object> model() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            List<String> steps = new ArrayList<>();
-            steps.add(label);
-            Node n = this;
-            while (n.paths.isEmpty() && n.children.size() == 1) {
-                n = n.children.values().iterator().next();
-                steps.add(n.label);
-            }
-            m.put("steps", steps);
-            m.put("paths", countPaths(n));
-            List<Map<String, Object>> growing = new ArrayList<>();
-            for (Heap.GrowingPath g : n.paths) {
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put("signature", g.signature());
-                p.put("accumulationPoint", g.accumulationPoint());
-                p.put("bytes", g.retainedBytes().stream().map(Units::formatBytes).toList());
-                p.put("counts", g.objectCount().stream().map(String::valueOf).toList());
-                p.put("rate", g.bytesPerMinute() != null ? rate(g.bytesPerMinute(), true)
-                        : Units.formatBytes(g.bytesPerDump()) + " per dump");
-                p.put("accumulated", accumulatedRows(g.accumulated()));
-                growing.add(p);
-            }
-            m.put("growing", growing);
-            List<Map<String, Object>> cs = new ArrayList<>();
-            for (Node c : n.children.values()) {
-                cs.add(c.model());
-            }
-            m.put("children", cs);
-            return m;
-        }
-    }
-
-    private static int countPaths(Node n) {
-        int c = n.paths.size();
-        for (Node k : n.children.values()) {
-            c += countPaths(k);
-        }
-        return c;
-    }
-
-    /** What accumulates under a growing path: per class, count and retained bytes in each dump. */
-    private static List<Map<String, Object>> accumulatedRows(List<Heap.Accumulated> rows) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        if (rows == null) {
-            return out;
-        }
-        for (Heap.Accumulated r : rows.subList(0, Math.min(MAX_LIST, rows.size()))) {
-            List<String> cells = new ArrayList<>();
-            int n = Math.max(r.count() == null ? 0 : r.count().size(), r.bytes() == null ? 0 : r.bytes().size());
-            for (int i = 0; i < n; i++) {
-                String c = r.count() != null && i < r.count().size() ? String.valueOf(r.count().get(i)) : "";
-                String b = r.bytes() != null && i < r.bytes().size() ? Units.formatBytes(r.bytes().get(i)) : "";
-                cells.add(c + " · " + b);
-            }
-            out.add(Map.of("className", r.className(), "perDump", cells));
-        }
-        return out;
-    }
-
-    private static List<Map<String, Object>> classRows(List<Heap.ClassRow> rows) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        if (rows == null) {
-            return out;
-        }
-        for (Heap.ClassRow r : rows.subList(0, Math.min(MAX_LIST, rows.size()))) {
-            out.add(Map.of("className", r.className(), "count", r.count(), "shallow", Units.formatBytes(r.shallowBytes()),
-                    "retained", r.retainedBytes() > 0 ? Units.formatBytes(r.retainedBytes()) : ""));
-        }
-        return out;
-    }
-
-    private static List<Map<String, Object>> suspects(Findings f) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        List<Heap.LeakSuspect> ss = f.heap().suspects();
-        for (Heap.LeakSuspect s : ss.subList(0, Math.min(MAX_SUSPECTS, ss.size()))) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("description", s.description());
-            m.put("className", s.className());
-            m.put("retained", Units.formatBytes(s.retainedBytes()));
-            m.put("share", Math.round(s.shareOfHeap() * 100) + "%");
-            m.put("dump", s.dump() != null ? s.dump() : "");
-            m.put("accumulationPoint", s.accumulationPoint());
-            List<String> path = s.pathFromRoot() == null ? List.of() : s.pathFromRoot();
-            m.put("path", path.subList(0, Math.min(MAX_PATH_DEPTH, path.size())));
-            m.put("accumulated", classRows(s.accumulated()));
-            out.add(m);
-        }
-        return out;
-    }
-
-    private static List<Map<String, Object>> dumps(Findings f) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Heap.DumpSummary d : f.heap().dumps()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("path", d.path());
-            m.put("time", d.timestampMs() != null ? Instant.ofEpochMilli(d.timestampMs()).toString() : "");
-            m.put("objects", d.objects());
-            m.put("shallow", Units.formatBytes(d.shallowBytes()));
-            m.put("partial", d.partial());
-            m.put("partialReason", d.partialReason() != null ? d.partialReason() : "");
-            m.put("reachable", Units.formatBytes(d.reachableBytes()));
-            m.put("reachableObjects", d.reachableObjects());
-            m.put("histogram", classRows(d.histogram()));
-            out.add(m);
-        }
-        return out;
-    }
-
     private static List<Map<String, Object>> nativeSites(Findings f) {
         List<Map<String, Object>> out = new ArrayList<>();
         List<NativeMemory.LeakSite> sites = f.nativeMemory().leakSites();
@@ -701,36 +547,6 @@ final class ReportView {
             }
         }
         return null;
-    }
-
-    /** Counts per holder; masked prefixes always, the values only when the analysis was asked to show them. */
-    private static Map<String, Object> secrets(Findings f) {
-        Heap.SecretScan s = f.heap().secrets();
-        if (s == null) {
-            return null;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("scanned", s.arraysScanned());
-        m.put("suspected", s.suspected());
-        m.put("valuesShown", s.valuesShown());
-        List<Map<String, Object>> holders = new ArrayList<>();
-        if (s.holders() != null) {
-            for (Heap.SecretHolder h : s.holders().subList(0, Math.min(MAX_LIST, s.holders().size()))) {
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("dump", h.dump() != null ? h.dump() : "");
-                r.put("retainedBy", h.retainedBy() != null ? h.retainedBy() : "");
-                r.put("kind", h.kind() != null ? h.kind() : "");
-                r.put("count", h.count());
-                r.put("masked", h.maskedPrefixes() == null ? "" : String.join(" ", h.maskedPrefixes()));
-                if (s.valuesShown() && h.values() != null) {
-                    r.put("values", h.values());
-                }
-                holders.add(r);
-            }
-        }
-        m.put("holders", holders);
-        m.put("moreHolders", s.holders() == null ? 0 : Math.max(0, s.holders().size() - MAX_LIST));
-        return m;
     }
 
     private static Map<String, Object> recommendations(Findings f) {

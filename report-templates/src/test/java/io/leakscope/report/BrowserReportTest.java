@@ -146,6 +146,33 @@ class BrowserReportTest {
         String root = rootAttributes(dom);
         assertNull(attr(root, "data-js-errors"), "script errors or CSP violations: " + attr(root, "data-js-error"));
         assertTrue(dom.contains("<iframe class=\"flame\""), "flame graph frame");
-        HeadlessChromium.screenshot(html, Path.of("target/report-flame.png"), 1280, 5200, tmp);
+    }
+
+    /**
+     * The sort script runs: a sort named in the address is applied on load (the order as written is by slope,
+     * fastest first, so the RSS row would lead both columns unsorted).
+     */
+    @Test
+    void tableSortsFromTheAddress() throws Exception {
+        Path html = reportOf(TestFindings.rich("com.example.Tool", 2, 2, 12), "sorted");
+        String bySlope = HeadlessChromium.dumpDom(html.toUri() + "#sort=grows-table:3:asc", tmp);
+        String byR2 = HeadlessChromium.dumpDom(html.toUri() + "#sort=grows-table:6:asc", tmp);
+        assertNull(attr(rootAttributes(bySlope), "data-js-errors"), attr(rootAttributes(bySlope), "data-js-error"));
+        assertEquals("0", firstRowValue(bySlope, 3), "smallest slope first");
+        assertEquals("0.9", firstRowValue(byR2, 6), "smallest R² first");
+    }
+
+    /** data-v of column {@code col} (0-based) in the first body row of the growth table. */
+    static String firstRowValue(String dom, int col) {
+        String table = dom.substring(dom.indexOf("id=\"grows-table\""));
+        String row = table.substring(table.indexOf("<tbody>"));
+        row = row.substring(row.indexOf("<tr>"), row.indexOf("</tr>"));
+        Matcher m = Pattern.compile("<td([^>]*)>").matcher(row);
+        for (int i = 0; m.find(); i++) {
+            if (i == col) {
+                return attr(m.group(1), "data-v");
+            }
+        }
+        throw new AssertionError("no column " + col + " in " + row);
     }
 }

@@ -25,8 +25,12 @@ final class HeadlessChromium {
     }
 
     static String dumpDom(Path html, Path work) throws IOException, InterruptedException {
+        return dumpDom(html.toUri().toString(), work);
+    }
+
+    static String dumpDom(String url, Path work) throws IOException, InterruptedException {
         Path out = work.resolve("dom-" + System.nanoTime() + ".html");
-        run(work, out, List.of("--dump-dom", html.toUri().toString()));
+        run(work, out, List.of("--dump-dom", url));
         return Files.readString(out, StandardCharsets.UTF_8);
     }
 

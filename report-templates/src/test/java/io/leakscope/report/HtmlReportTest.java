@@ -34,6 +34,19 @@ class HtmlReportTest {
     }
 
     @Test
+    void emptyFindingsRenderOnlyWhatIsThere() {
+        Findings empty = new Findings(Findings.SCHEMA, Findings.SCHEMA_VERSION, null, null, null, null, null, null, null,
+                null, null, null, null, null, null);
+        String html = HtmlReport.render(empty);
+        assertTrue(html.contains("data-verdict=\"INCONCLUSIVE\""));
+        for (String absent : new String[]{"id=\"timeline\"", "id=\"grows\"", "id=\"heap\"", "id=\"native\"",
+                "id=\"secrets\"", "id=\"recommendations\"", "id=\"notes\""}) {
+            assertFalse(html.contains(absent), absent);
+        }
+        assertTrue(MarkdownSummary.render(empty).contains("**INCONCLUSIVE**"));
+    }
+
+    @Test
     void markupInNamesIsEscaped() {
         String html = HtmlReport.render(TestFindings.rich(HOSTILE, 3, 3, 4));
         assertFalse(html.contains("<script>alert"), "raw <script> from the data");
@@ -54,6 +67,14 @@ class HtmlReportTest {
         String html = Files.readString(out, StandardCharsets.UTF_8);
         assertTrue(html.contains("sandbox=\"allow-scripts\" srcdoc=\"&lt;html&gt;&lt;body&gt;&lt;script&gt;var x = &quot;"), html);
         assertFalse(html.contains("<h1>flame</h1>"));
+    }
+
+    @Test
+    void aFlameGraphOverTheBudgetIsLinkedRelatively() throws Exception {
+        Files.write(tmp.resolve("javascript:alert(1)"), new byte[(int) ReportView.MAX_EMBEDDED_FLAME_BYTES + 1]);
+        String html = HtmlReport.render(withFlame(TestFindings.rich("x", 1, 1, 1), "javascript:alert(1)"), tmp);
+        assertFalse(html.contains("srcdoc="));
+        assertTrue(html.contains("<a href=\"./javascript:alert(1)\">"), "a relative link, never a javascript: URL");
     }
 
     @Test

@@ -12,7 +12,7 @@ class MarkdownSummaryTest {
         String md = MarkdownSummary.render(TestFindings.rich("com.example.Tool", 2, 2, 8));
         assertTrue(md.startsWith("### 🔴 leakscope: **LEAK** (high confidence)"), md);
         assertTrue(md.contains("| How fast | 6.0 MiB/min (5.5 MiB/min to 6.5 MiB/min) |"), md);
-        assertTrue(md.contains("| Hits the limit | in 25 m 0 s to 40 m 0 s (cgroup memory limit) |"), md);
+        assertTrue(md.contains("| Hits the limit | RSS com.example.Tool: in 25 m 0 s to 40 m 0 s (cgroup memory limit) |"), md);
         assertTrue(md.contains("| Responsible | Thread main com.example.Tool → com.example.Tool.Agent.conversations → "
                 + "java.util.ArrayList.elementData → com.example.Tool.Turn0.toolOutputs grows 4.0 MiB/min |"), md);
         assertTrue(md.contains("- systemd: MemoryHigh=400M com.example.Tool: `systemctl set-property com.example.Tool`"), md);
