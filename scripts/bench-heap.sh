@@ -5,8 +5,7 @@
 # RSS for 1 GB). Results: bench/heap/target/results.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sizes=("${@:-100 1024 4096}")
-[ $# -eq 0 ] && sizes=(100 1024 4096)
+if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(100 1024 4096); fi
 mvn -B -q -o -Pbench -pl bench/heap -am -DskipTests package
 cp="bench/heap/target/leakscope-bench-heap-0.1.0-SNAPSHOT.jar:$(cat bench/heap/target/classpath.txt)"
 dumps=bench/heap/target/dumps

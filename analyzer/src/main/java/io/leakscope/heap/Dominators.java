@@ -91,18 +91,18 @@ public final class Dominators {
             predStart[p + 1] += predStart[p];
         }
         int[] preds = new int[predStart[count]];
-        int[] fill = java.util.Arrays.copyOf(predStart, count);
+        // predStart[q] serves as q's fill cursor, which leaves it at q's end: shifted back afterwards
         for (int r : roots) {
-            preds[fill[pre[r]]++] = 0;
+            preds[predStart[pre[r]]++] = 0;
         }
         for (int p = 1; p < count; p++) {
             int v = vertex[p];
             for (int e = start[v], end = start[v + 1]; e < end; e++) {
-                int q = pre[edges[e]];
-                preds[fill[q]++] = p;
+                preds[predStart[pre[edges[e]]]++] = p;
             }
         }
-        fill = null;
+        System.arraycopy(predStart, 0, predStart, 1, count);
+        predStart[0] = 0;
         // semidominators by path-compressed eval over processed vertices, in reverse preorder
         int[] semi = new int[count];
         int[] label = new int[count];

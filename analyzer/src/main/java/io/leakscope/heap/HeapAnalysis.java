@@ -29,8 +29,8 @@ public final class HeapAnalysis {
     final int[] retainedCount;
     final int[] childStart;
     final int[] children;
-    /** By object: the object BFS reached it from (-1 for a GC root, -2 unreachable), and through which edge. */
-    final int[] bfsParent;
+    /** By object: the reference BFS reached it through (-1 for a GC root, -2 unreachable); its source is
+     *  {@link #sourceOf}. */
     final int[] bfsEdge;
     final byte[] rootKindOf;
     final SigTable sigs;
@@ -71,7 +71,6 @@ public final class HeapAnalysis {
         for (int p = 1; p < cnt; p++) {
             children[fill[d.idom[p]]++] = p;
         }
-        bfsParent = new int[n];
         bfsEdge = new int[n];
         long t2 = System.nanoTime();
         bfs();
@@ -95,15 +94,14 @@ public final class HeapAnalysis {
      */
     private void bfs() {
         int n = g.objectCount;
-        Arrays.fill(bfsParent, -2);
+        Arrays.fill(bfsEdge, -2);
         int[] queue = new int[n];
         int tail = 0;
         int head = 0;
         for (int phase = 0; phase < 2; phase++) {
             for (int i = 0; i < g.rootObjects.length; i++) {
                 int r = g.rootObjects[i];
-                if (bfsParent[r] == -2 && isStackRoot(g.rootKinds[i]) == (phase == 1)) {
-                    bfsParent[r] = -1;
+                if (bfsEdge[r] == -2 && isStackRoot(g.rootKinds[i]) == (phase == 1)) {
                     bfsEdge[r] = -1;
                     rootKindOf[r] = g.rootKinds[i];
                     queue[tail++] = r;
@@ -113,14 +111,34 @@ public final class HeapAnalysis {
                 int v = queue[head++];
                 for (int e = g.refStart[v], end = g.refStart[v + 1]; e < end; e++) {
                     int w = g.refs[e];
-                    if (bfsParent[w] == -2) {
-                        bfsParent[w] = v;
+                    if (bfsEdge[w] == -2) {
                         bfsEdge[w] = e;
                         queue[tail++] = w;
                     }
                 }
             }
         }
+    }
+
+    /** The object a reference starts from: the CSR row holding edge {@code e}. */
+    int sourceOf(int e) {
+        int lo = 0;
+        int hi = g.objectCount - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (g.refStart[mid] <= e) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /** Whether BFS reached {@code v} through a reference of {@code from}. */
+    boolean reachedFrom(int v, int from) {
+        int e = bfsEdge[v];
+        return e >= g.refStart[from] && e < g.refStart[from + 1];
     }
 
     private static boolean isStackRoot(byte kind) {
@@ -154,12 +172,12 @@ public final class HeapAnalysis {
         List<String> steps = new ArrayList<>();
         int v = object;
         int guard = 0;
-        while (v >= 0 && bfsParent[v] >= 0 && guard++ < 10_000) {
-            int p = bfsParent[v];
+        while (v >= 0 && bfsEdge[v] >= 0 && guard++ < 10_000) {
+            int p = sourceOf(bfsEdge[v]);
             steps.add(g.slotName(p, g.refSlot[bfsEdge[v]]) + " → " + g.className(v));
             v = p;
         }
-        if (v >= 0 && bfsParent[v] == -1) {
+        if (v >= 0 && bfsEdge[v] == -1) {
             String kind = HprofReader.ROOT_NAMES[rootKindOf[v] & 0xff];
             steps.add("GC root (" + (kind == null ? "root" : kind) + "): " + g.className(v));
         } else {
@@ -331,7 +349,7 @@ public final class HeapAnalysis {
             dominators.add(new Heap.Dominator(g.className(v), retained[p], retainedCount[p], g.shallow[v], pathTo(v)));
         }
         return new Heap.DumpSummary(g.path, timestampMs, g.objectCount, shallowTotal, reachableObjects(),
-                reachableBytes(), g.refs.length, g.rootObjects.length, g.partial, g.partialReason, g.warnings,
+                reachableBytes(), g.referenceCount(), g.rootObjects.length, g.partial, g.partialReason, g.warnings,
                 histogram(40), dominators);
     }
 
@@ -490,7 +508,7 @@ public final class HeapAnalysis {
                 long fh;
                 if (dv < 0) {
                     fh = 0;
-                } else if (a.bfsParent[v] == dv) {
+                } else if (a.reachedFrom(v, dv)) {
                     int slot = g.refSlot[a.bfsEdge[v]];
                     int dc = g.classOf[dv];
                     switch (g.kind[dv]) {
@@ -553,7 +571,7 @@ public final class HeapAnalysis {
                 p = dp;
                 continue;
             }
-            String field = dv < 0 ? "root " : bfsParent[v] == dv ? g.slotShape(dv, g.refSlot[bfsEdge[v]]) + " " : "~ ";
+            String field = dv < 0 ? "root " : reachedFrom(v, dv) ? g.slotShape(dv, g.refSlot[bfsEdge[v]]) + " " : "~ ";
             labels.add(field + g.className(v));
             p = dp;
         }

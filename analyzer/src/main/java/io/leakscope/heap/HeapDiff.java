@@ -21,6 +21,8 @@ public final class HeapDiff {
     static final long MIN_GROWTH_BYTES = 64 * 1024;
     static final double MIN_GROWTH_SHARE = 0.002;
     static final double CARRIES = 0.7;
+    /** A child with at least this share of its holder's growth is a finding of its own when growth splits. */
+    static final double SPLIT = 0.2;
 
     private HeapDiff() {
     }
@@ -63,34 +65,46 @@ public final class HeapDiff {
             childrenOf.computeIfAbsent(lt.parent[s], x -> new ArrayList<>()).add(s);
         }
         List<Heap.GrowingPath> out = new ArrayList<>();
+        java.util.ArrayDeque<Long> work = new java.util.ArrayDeque<>();
         for (Map.Entry<Long, int[]> e : growing.entrySet()) {
-            int s = e.getValue()[k - 1];
-            if (growing.containsKey(lt.parent[s])) {
-                continue; // only the top-most growing node of a chain
+            if (!growing.containsKey(lt.parent[e.getValue()[k - 1]])) {
+                work.add(e.getKey()); // only the top-most growing node of a chain starts a finding
             }
-            // follow single growing containers that carry most of the growth
-            long sig = e.getKey();
+        }
+        while (!work.isEmpty()) {
+            long sig = work.poll();
             for (int depth = 0; depth < 1000; depth++) {
+                // the single growing containers under it, biggest growth first
                 long g = growth(dumps, growing.get(sig));
-                long bestSig = 0;
-                long best = -1;
+                List<long[]> parts = new ArrayList<>();
                 for (int c : childrenOf.getOrDefault(sig, List.of())) {
                     int[] cs = growing.get(lt.sig[c]);
-                    if (cs == null || lt.nodes[c] != 1) {
-                        continue;
-                    }
-                    long cg = growth(dumps, cs);
-                    if (cg > best) {
-                        best = cg;
-                        bestSig = lt.sig[c];
+                    if (cs != null && lt.nodes[c] == 1) {
+                        parts.add(new long[]{lt.sig[c], growth(dumps, cs)});
                     }
                 }
-                if (best < CARRIES * g) {
-                    break;
+                parts.sort(Comparator.comparingLong(p -> -p[1]));
+                if (!parts.isEmpty() && parts.get(0)[1] >= CARRIES * g) {
+                    sig = parts.get(0)[0]; // one child carries the growth: follow it
+                    continue;
                 }
-                sig = bestSig;
+                long big = 0;
+                List<Long> split = new ArrayList<>();
+                for (long[] p : parts) {
+                    if (p[1] >= SPLIT * g) {
+                        split.add(p[0]);
+                        big += p[1];
+                    }
+                }
+                if (split.size() > 1 && big >= CARRIES * g) {
+                    work.addAll(split); // independent growths under one holder: one finding each
+                    sig = 0;
+                }
+                break;
             }
-            out.add(report(dumps, sig, growing.get(sig), childrenOf));
+            if (sig != 0) {
+                out.add(report(dumps, sig, growing.get(sig), childrenOf));
+            }
         }
         out.sort(Comparator.comparingDouble(gp -> -gp.bytesPerDump()));
         return out;

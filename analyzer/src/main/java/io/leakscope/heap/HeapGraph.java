@@ -20,7 +20,6 @@ public final class HeapGraph {
     final int idSize;
     final boolean compressedOops;
     final int objectCount;
-    final IdIndex ids;
     final byte[] kind;
     final int[] classOf;         // index into classes
     final int[] shallow;
@@ -37,7 +36,7 @@ public final class HeapGraph {
     final List<String> warnings;
     final SecretScanner.Hits secretHits;
 
-    HeapGraph(String path, long timestampMs, int idSize, boolean compressedOops, int objectCount, IdIndex ids, byte[] kind, int[] classOf, int[] shallow, int[] refStart, int[] refs,
+    HeapGraph(String path, long timestampMs, int idSize, boolean compressedOops, int objectCount, byte[] kind, int[] classOf, int[] shallow, int[] refStart, int[] refs,
               int[] refSlot, List<ClassInfo> classes, int[] rootObjects, byte[] rootKinds, boolean partial,
               String partialReason, long bytesRead, long danglingRefs, List<String> warnings,
               SecretScanner.Hits secretHits) {
@@ -46,7 +45,6 @@ public final class HeapGraph {
         this.idSize = idSize;
         this.compressedOops = compressedOops;
         this.objectCount = objectCount;
-        this.ids = ids;
         this.kind = kind;
         this.classOf = classOf;
         this.shallow = shallow;
@@ -77,12 +75,7 @@ public final class HeapGraph {
     }
 
     public long referenceCount() {
-        return refs.length;
-    }
-
-    /** The object with this id, or -1. */
-    int indexOf(long id) {
-        return ids.find(id);
+        return refStart[objectCount];
     }
 
     /** "java.util.ArrayList", "byte[]", "class java.lang.System". */
@@ -113,16 +106,6 @@ public final class HeapGraph {
     /** The same with array indexes collapsed, for signatures that must match across dumps. */
     String slotShape(int from, int slot) {
         return kind[from] == OBJECT_ARRAY ? "[]" : slotName(from, slot);
-    }
-
-    /** The slot of the first reference from {@code from} to {@code to}, or -1. */
-    int slotOf(int from, int to) {
-        for (int e = refStart[from], end = refStart[from + 1]; e < end; e++) {
-            if (refs[e] == to) {
-                return refSlot[e];
-            }
-        }
-        return -1;
     }
 
     /** A class from the dump's CLASS_DUMP records; also stands for the synthetic primitive array classes. */

@@ -151,10 +151,15 @@ public final class HprofReader {
         if (p2.badInstances > 0) {
             warnings.add(p2.badInstances + " instances did not match their class layout (their references were skipped)");
         }
-        return new HeapGraph(file.toString(), timestampMs, idSize, p2.compressedOops, objectCount, ids, p2.kind,
-                p2.classOf, p2.shallow, p2.refStart, Arrays.copyOf(p2.refs, p2.edgeCount),
-                Arrays.copyOf(p2.slots, p2.edgeCount), classes, Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr),
+        // the id index is not kept: ids are only needed to resolve references, which pass 2 did
+        return new HeapGraph(file.toString(), timestampMs, idSize, p2.compressedOops, objectCount, p2.kind,
+                p2.classOf, p2.shallow, p2.refStart, trim(p2.refs, p2.edgeCount), trim(p2.slots, p2.edgeCount), classes, Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr),
                 partialReason != null, partialReason, bytesRead, p2.dangling, List.copyOf(warnings), p2.secrets.done());
+    }
+
+    /** The reference arrays were sized for every non-null slot; copy only when much of that went unused. */
+    private static int[] trim(int[] a, int used) {
+        return a.length - used > a.length / 8 ? Arrays.copyOf(a, used) : a;
     }
 
     static double cpuSeconds() {

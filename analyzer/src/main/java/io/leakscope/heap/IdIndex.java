@@ -8,16 +8,17 @@ import java.util.Arrays;
  * references cheap.
  */
 final class IdIndex {
-    private final long[] sorted;
+    private final long[] sorted;  // the first n entries are used
+    private final int n;
     private final int[] objectOf; // null when object index == rank
     private final long min;
     private final int shift;
     private final int[] bucketStart;
 
-    private IdIndex(long[] sorted, int[] objectOf) {
+    private IdIndex(long[] sorted, int n, int[] objectOf) {
         this.sorted = sorted;
+        this.n = n;
         this.objectOf = objectOf;
-        int n = sorted.length;
         this.min = n == 0 ? 0 : sorted[0];
         long range = n == 0 ? 0 : sorted[n - 1] - min;
         int s = 0;
@@ -28,37 +29,40 @@ final class IdIndex {
         this.shift = s;
         int buckets = (int) (range >>> s) + 1;
         bucketStart = new int[buckets + 1];
-        for (long id : sorted) {
-            bucketStart[(int) ((id - min) >>> s) + 1]++;
+        for (int i = 0; i < n; i++) {
+            bucketStart[(int) ((sorted[i] - min) >>> s) + 1]++;
         }
         for (int b = 0; b < buckets; b++) {
             bucketStart[b + 1] += bucketStart[b];
         }
     }
 
-    /** Builds the index of {@code ids}, given in object order; duplicate ids keep their first object. */
+    /**
+     * Builds the index of the first {@code n} of {@code ids}, given in object order; duplicate ids keep their
+     * first object. Takes {@code ids} over (sorts it in place): the caller must not use it afterwards.
+     */
     static IdIndex of(long[] ids, int n) {
         boolean ascending = true;
         for (int i = 1; i < n && ascending; i++) {
             ascending = ids[i - 1] < ids[i];
         }
+        long[] keys = ids;
         if (ascending) {
-            return new IdIndex(Arrays.copyOf(ids, n), null);
+            return new IdIndex(keys, n, null);
         }
-        long[] keys = Arrays.copyOf(ids, n);
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        if (!radixSort(keys, order)) {
+        if (!radixSort(keys, order, n)) {
             sort(keys, order, 0, n - 1);
         }
-        dedupe(keys, order);
-        return new IdIndex(keys, order);
+        dedupe(keys, order, n);
+        return new IdIndex(keys, n, order);
     }
 
     int find(long id) {
-        if (sorted.length == 0 || id < min) {
+        if (n == 0 || id < min) {
             return -1;
         }
         long b = (id - min) >>> shift;
@@ -139,8 +143,8 @@ final class IdIndex {
     }
 
     /** Duplicate ids (corrupt dumps): every copy answers with the first object. */
-    private static void dedupe(long[] k, int[] o) {
-        for (int i = 1; i < k.length; i++) {
+    private static void dedupe(long[] k, int[] o, int n) {
+        for (int i = 1; i < n; i++) {
             if (k[i] == k[i - 1]) {
                 o[i] = o[i - 1];
             }
@@ -152,12 +156,12 @@ final class IdIndex {
      * three passes for a heap up to 64 GB. Returns false (nothing changed) when ids are negative or span
      * more than that, for the comparison sort.
      */
-    private static boolean radixSort(long[] k, int[] o) {
-        int n = k.length;
+    private static boolean radixSort(long[] k, int[] o, int n) {
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         long or = 0;
-        for (long v : k) {
+        for (int i = 0; i < n; i++) {
+            long v = k[i];
             min = Math.min(min, v);
             max = Math.max(max, v);
             or |= v;
@@ -176,8 +180,8 @@ final class IdIndex {
         int[] count = new int[1 << 11];
         for (int shift = 0; shift < bits; shift += 11) {
             Arrays.fill(count, 0);
-            for (long v : k) {
-                count[(int) (((v - min) >>> align >>> shift) & 2047)]++;
+            for (int i = 0; i < n; i++) {
+                count[(int) (((k[i] - min) >>> align >>> shift) & 2047)]++;
             }
             int sum = 0;
             for (int b = 0; b < 2048; b++) {

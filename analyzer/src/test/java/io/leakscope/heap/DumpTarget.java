@@ -47,6 +47,8 @@ public final class DumpTarget {
     static Node CHAIN;
     /** Grows on "grow N": the leak of the diff tests. */
     static final Map<Integer, Node> GROWING = new HashMap<>();
+    /** Grows too, at a third of the rate: a second, independent leak under the same class. */
+    static final List<byte[]> LISTENERS = new ArrayList<>();
     /** Fills once, then is replaced in place: no growth across dumps. */
     static final Map<Integer, Node> STEADY = new HashMap<>();
     static final String SECRET_A = "Authorization: Bearer abcdefghijklmnopqrstuvwxyz0123456789";
@@ -85,6 +87,9 @@ public final class DumpTarget {
                     int n = Integer.parseInt(cmd[1]);
                     for (int i = 0; i < n; i++) {
                         GROWING.put(next++, new Node(null, 512));
+                        if (i % 2 == 0) {
+                            LISTENERS.add(new byte[512]);
+                        }
                     }
                     for (int i = 0; i < 200; i++) {
                         STEADY.put(i, new Node(null, 64));

@@ -15,7 +15,12 @@ final class DumpTargetProcess implements AutoCloseable {
     private final PrintWriter in;
 
     DumpTargetProcess(String... jvmFlags) throws IOException {
-        String javaBin = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        this(Paths.get(System.getProperty("java.home")), jvmFlags);
+    }
+
+    /** In the JVM of another JDK (the test classes are built for 17, so any later JDK runs them). */
+    DumpTargetProcess(Path javaHome, String... jvmFlags) throws IOException {
+        String javaBin = javaHome.resolve("bin").resolve("java").toString();
         java.util.List<String> cmd = new java.util.ArrayList<>();
         cmd.add(javaBin);
         cmd.add("-Xmx64m");

@@ -117,6 +117,41 @@ class HprofReaderTest {
         assertTrue(String.join(" ", path).endsWith(".shared → io.leakscope.heap.DumpTarget$Shared"), path.toString());
     }
 
+    /** Any other, newer JDK installed next to this one (JDK 21+ dump in parallel, in several segments). */
+    static java.util.Optional<Path> newerJdk() throws IOException {
+        Path jvms = Path.of(System.getProperty("java.home")).toRealPath().getParent();
+        if (jvms == null || !Files.isDirectory(jvms)) {
+            return java.util.Optional.empty();
+        }
+        try (var s = Files.list(jvms)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve("release")) && Files.isExecutable(p.resolve("bin/java")))
+                    .filter(p -> {
+                        try {
+                            String rel = Files.readString(p.resolve("release"));
+                            java.util.regex.Matcher m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(rel);
+                            return m.find() && Integer.parseInt(m.group(1)) >= 21;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    }).findFirst();
+        }
+    }
+
+    @Test
+    void readsDumpsOfANewerJdk(@TempDir Path tmp) throws Exception {
+        java.util.Optional<Path> jdk = newerJdk();
+        org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK 21+ installed next to this one");
+        Path dump;
+        try (DumpTargetProcess t = new DumpTargetProcess(jdk.get())) {
+            dump = t.dump(tmp.resolve("newer.hprof"));
+        }
+        HeapGraph g = HprofReader.read(dump);
+        assertFalse(g.partial, g.partialReason);
+        assertEquals(1701, count(g, "io.leakscope.heap.DumpTarget$Node"));
+        HeapAnalysis a = HeapAnalysis.of(g);
+        assertEquals(148040, a.retainedOf(staticField(g, classObject(g, "io.leakscope.heap.DumpTarget"), "KEEP")));
+    }
+
     @Test
     void gzipDumpReadsWhole() throws IOException {
         byte[] head = Arrays.copyOf(Files.readAllBytes(gz), 2);
@@ -162,6 +197,9 @@ class HprofReaderTest {
                 top.toString());
         assertTrue(top.bytesPerMinute() != null && top.bytesPerMinute() > 0);
         assertTrue(f.heap().growing().stream().noneMatch(gp -> gp.signature().contains("STEADY")));
+        // the second, smaller leak under the same class is a finding of its own
+        assertTrue(f.heap().growing().stream().anyMatch(gp -> gp.signature().contains(".LISTENERS java.util.ArrayList")),
+                f.heap().growing().toString());
         assertEquals("LEAK", f.verdict().name());
     }
 
@@ -246,6 +284,20 @@ class HprofReaderTest {
             pos += 9 + buf.getInt(pos + 5);
         }
         return pos;
+    }
+
+    @Test
+    void unknownRecordTagIsSkippedWithAWarning(@TempDir Path tmp) throws IOException {
+        byte[] bytes = Files.readAllBytes(plain);
+        byte[] record = {(byte) 0x99, 0, 0, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4};
+        byte[] b = new byte[bytes.length + record.length];
+        System.arraycopy(bytes, 0, b, 0, 31);
+        System.arraycopy(record, 0, b, 31, record.length);
+        System.arraycopy(bytes, 31, b, 31 + record.length, bytes.length - 31);
+        HeapGraph g = HprofReader.read(Files.write(tmp.resolve("tag.hprof"), b));
+        assertFalse(g.partial, g.partialReason);
+        assertEquals(HprofReader.read(plain).objectCount, g.objectCount);
+        assertTrue(g.warnings.stream().anyMatch(w -> w.contains("unknown record tag 0x99 at offset 31")), g.warnings.toString());
     }
 
     @Test

@@ -10,8 +10,8 @@ import java.io.PrintWriter;
 /** Heap-dump options shared by analyze and diff: {@code --show-values}, and the parse progress bar. */
 public final class HeapOptions {
     @Option(names = "--show-values",
-            description = "Show string contents and credential-shaped values from heap dumps in the findings"
-                    + " (off by default: dumps hold prompts and API keys).")
+            description = "Put the credential-shaped values found in heap dumps into the findings and report"
+                    + " (off by default: only counts and masked prefixes, since dumps hold prompts and API keys).")
     boolean showValues;
 
     /** The analyzer, with a progress bar on stderr when it is a terminal or with --verbose. */
