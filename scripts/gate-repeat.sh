@@ -6,13 +6,14 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-10}"; duration="${2:-25s}"
 "$root/scripts/leakscope" --version >/dev/null
-jar="$root/cli/target/leakscope.jar"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+jar="$work/leakscope.jar"
+cp "$root/cli/target/leakscope.jar" "$jar" # a frozen copy: edits to the checkout must not rebuild it mid-run
 leak_ok=0; steady_ok=0
 for i in $(seq "$n"); do
   run() { # scenario rate
-    "$root/scripts/leakscope" gate run --duration "$duration" --warmup 3s --iterations 2 --out "$work/$1-$i" -- \
+    "$java_bin" -jar "$jar" gate run --duration "$duration" --warmup 3s --iterations 2 --out "$work/$1-$i" -- \
       "$java_bin" -Xmx128m -XX:+UseG1GC -cp "$jar" io.leakscope.samples.SampleAgent "$1" --rate "$2" >"$work/$1-$i.out" 2>&1
   }
   set +e

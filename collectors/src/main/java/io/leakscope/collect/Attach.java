@@ -117,6 +117,7 @@ public final class Attach {
         Target target = processTarget(fs, pid);
         List<Collector> collectors = new ArrayList<>();
         collectors.add(new ProcessSampler());
+        collectors.add(new SmapsSampler());
         Long maxHeap = null;
         if (jvm != null) {
             JvmCapture capture;
