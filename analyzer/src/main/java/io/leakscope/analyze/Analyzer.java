@@ -48,6 +48,7 @@ public final class Analyzer {
     public static Analyzer standard(String generator, boolean showValues, HprofReader.Progress heapProgress) {
         Map<String, InputReader> r = new LinkedHashMap<>();
         r.put(InputKind.SERIES, new SeriesReader());
+        r.put(InputKind.SMAPS_DIR, new io.leakscope.smaps.SmapsCaptureReader());
         r.put(InputKind.JFR, new io.leakscope.jvm.JfrReader());
         r.put(InputKind.NMT, new io.leakscope.jvm.NmtReader());
         r.put(InputKind.HISTOGRAM, new io.leakscope.jvm.HistogramReader());
