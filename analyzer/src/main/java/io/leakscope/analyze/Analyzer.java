@@ -49,6 +49,10 @@ public final class Analyzer {
         Map<String, InputReader> r = new LinkedHashMap<>();
         r.put(InputKind.SERIES, new SeriesReader());
         r.put(InputKind.SMAPS_DIR, new io.leakscope.smaps.SmapsCaptureReader());
+        r.put(InputKind.MEMRAY_CSV, new io.leakscope.memray.MemrayReaders.Csv());
+        r.put(InputKind.MEMRAY_JSON, new io.leakscope.memray.MemrayReaders.Stats());
+        r.put(InputKind.MEMRAY_HTML, new io.leakscope.memray.MemrayReaders.Html());
+        r.put(InputKind.MEMRAY_BIN, new io.leakscope.memray.MemrayReaders.Binary());
         r.put(InputKind.JFR, new io.leakscope.jvm.JfrReader());
         r.put(InputKind.NMT, new io.leakscope.jvm.NmtReader());
         r.put(InputKind.HISTOGRAM, new io.leakscope.jvm.HistogramReader());

@@ -56,7 +56,12 @@ public final class InputKind {
             return HPROF;
         }
         if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
-            return HPROF; // gzip: HotSpot's -gz heap dumps; the HPROF reader checks what is inside
+            // gzip: HotSpot's -gz heap dumps, or a compressed report; the HPROF reader checks dumps further
+            String inner = gunzippedHead(p).stripLeading();
+            if (inner.regionMatches(true, 0, "<!doctype html", 0, 14) || inner.startsWith("<html")) {
+                return MEMRAY_HTML;
+            }
+            return HPROF;
         }
         if (text.startsWith("FLR\0")) {
             return JFR;
@@ -94,5 +99,13 @@ public final class InputKind {
         }
         throw new InputException(p + ": not a recognised input (expected a bundle directory, .hprof, .jfr, NMT text,"
                 + " a smaps capture directory, Memray output or findings.json)");
+    }
+
+    private static String gunzippedHead(Path p) {
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(p))) {
+            return new String(in.readNBytes(64), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return ""; // a damaged gzip: let the HPROF reader name the problem
+        }
     }
 }
