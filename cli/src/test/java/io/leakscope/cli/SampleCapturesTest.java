@@ -1,0 +1,45 @@
+package io.leakscope.cli;
+
+import io.leakscope.analyze.Analyzer;
+import io.leakscope.findings.Findings;
+import io.leakscope.findings.Verdict;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The captures shipped in samples/captures stay readable and keep naming their leak as the formats evolve. */
+class SampleCapturesTest {
+    private static final Path CAPTURES = Path.of("../samples/captures");
+
+    private static Findings analyze(String... names) throws Exception {
+        List<Path> in = java.util.Arrays.stream(names).map(CAPTURES::resolve).toList();
+        return Analyzer.standard("test").analyze(in);
+    }
+
+    @Test
+    void jvmBundleAndItsJfr() throws Exception {
+        Findings b = analyze("agent-history.leakscope");
+        assertEquals(Verdict.LEAK, b.verdict(), b.headline());
+        assertTrue(b.headline().contains("Java heap"), b.headline());
+        assertEquals(Verdict.LEAK, analyze("agent-history.jfr").verdict());
+    }
+
+    @Test
+    void dumpPairNamesTheListenerList() throws Exception {
+        Findings f = analyze("dumps/listeners-1.hprof.gz", "dumps/listeners-2.hprof.gz");
+        assertTrue(String.join(" ", f.heap().growing().get(0).pathFromRoot()).contains("ListenerLeak$EventBus .LISTENERS → java.util.concurrent.CopyOnWriteArrayList"),
+                f.heap().growing().get(0).pathFromRoot().toString());
+    }
+
+    @Test
+    void pythonBundleGrowsInTheMallocHeap() throws Exception {
+        Findings f = analyze("python-leaky.leakscope");
+        assertEquals(Verdict.LEAK, f.verdict(), f.headline());
+        assertTrue(f.growth().attribution().stream().anyMatch(a -> a.part().equals("smaps.[heap].rss") && a.share() > 0.5),
+                f.growth().attribution().toString());
+    }
+}
