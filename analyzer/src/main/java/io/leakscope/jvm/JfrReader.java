@@ -95,7 +95,7 @@ public final class JfrReader implements InputReader {
                 RecordedEvent e;
                 try {
                     e = rf.readEvent();
-                } catch (IOException ex) {
+                } catch (IOException | RuntimeException ex) { // the JDK parser throws IndexOutOfBounds & co on damage
                     out.note(Note.partial(file.toString(), "JFR file ends early after " + events
                             + " events; read what was complete"));
                     break;
@@ -151,9 +151,11 @@ public final class JfrReader implements InputReader {
                     }
                 }
             }
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
+            // a truncated chunk makes the JDK's parser throw IndexOutOfBoundsException and the like, not IOException
             if (events == 0) {
-                throw new InputException(file + ": not a readable JFR recording (" + e.getMessage() + ")");
+                throw new InputException(file + ": not a readable JFR recording (" + (e instanceof IOException
+                        ? "" : "truncated or damaged: ") + e.getMessage() + ")");
             }
             out.note(Note.partial(file.toString(), "JFR file damaged after " + events + " events: " + e.getMessage()));
         }

@@ -67,6 +67,20 @@ class JfrReaderTest {
             assertTrue(longs.timeMs()[i] > longs.timeMs()[i - 1], "times strictly increase");
         }
         RETAINED.clear();
+
+        // the same real recording cut short anywhere: one line naming the file, or a partial read with a note
+        byte[] all = Files.readAllBytes(file);
+        for (int pct : new int[] {3, 10, 30, 50, 70, 90, 99}) {
+            Path cut = tmp.resolve("cut-" + pct + ".jfr");
+            Files.write(cut, java.util.Arrays.copyOf(all, all.length * pct / 100));
+            FindingsBuilder b = new FindingsBuilder();
+            try {
+                new JfrReader().read(cut, null, b);
+                assertTrue(b.notes.stream().anyMatch(n -> n.message().contains("JFR file")), pct + "%: " + b.notes);
+            } catch (InputException e) {
+                assertTrue(e.getMessage().startsWith(cut + ": not a readable JFR recording"), e.getMessage());
+            }
+        }
     }
 
     @Test
