@@ -21,8 +21,33 @@ public final class SmapsSeries {
     public static final int TOP = 12;
     public static final String OTHER = "smaps.other.rss";
 
+    private final String idPrefix;
+    private final String labelPrefix;
+    private final String parent;
+    private final String totalId;
     private final List<Long> times = new ArrayList<>();
     private final List<Map<String, Long>> samples = new ArrayList<>();
+
+    /** Per-region series of smaps, parts of {@code process.rss}. */
+    public SmapsSeries() {
+        this("smaps.", "smaps ", "process.rss", null);
+    }
+
+    /**
+     * The same for other keyed parts, e.g. the processes of a tree.
+     *
+     * @param totalId when not null, a total series summing every key is added, and the parts belong to it
+     */
+    public SmapsSeries(String idPrefix, String labelPrefix, String parent, String totalId) {
+        this.idPrefix = idPrefix;
+        this.labelPrefix = labelPrefix;
+        this.parent = totalId != null ? totalId : parent;
+        this.totalId = totalId;
+    }
+
+    private String id(String key) {
+        return idPrefix + key.replaceAll("[,|\\s]", "_") + ".rss";
+    }
 
     public void add(long timeMs, Map<String, Long> rssByRegion) {
         times.add(timeMs);
@@ -57,21 +82,29 @@ public final class SmapsSeries {
             }
             other[i] = sum;
         }
+        if (totalId != null) {
+            double[] sum = new double[t.length];
+            for (int i = 0; i < t.length; i++) {
+                sum[i] = samples.get(i).values().stream().mapToLong(Long::longValue).sum();
+            }
+            out.add(new Series(totalId, totalId, "bytes", source, "total", null, t, sum));
+        }
         for (String region : top) {
             double[] v = new double[t.length];
             for (int i = 0; i < t.length; i++) {
                 v[i] = samples.get(i).getOrDefault(region, 0L);
             }
-            out.add(new Series(Smaps.seriesId(region), "smaps " + region, "bytes", source, "part", "process.rss", t, v));
+            out.add(new Series(id(region), labelPrefix + region, "bytes", source, "part", parent, t, v));
         }
-        out.add(new Series(OTHER, "smaps: other mappings", "bytes", source, "part", "process.rss", t, other));
+        out.add(new Series(idPrefix + "other.rss", labelPrefix + "(others)", "bytes", source, "part", parent, t, other));
         return out;
     }
 
     /** Writes the series as a leakscope series file. */
-    public void write(Path csv) throws IOException {
-        List<Series> s = series("smaps");
-        List<SeriesCsv.Column> cols = s.stream().map(x -> SeriesCsv.Column.part(x.id(), "bytes", "process.rss")).toList();
+    public void write(Path csv, String source) throws IOException {
+        List<Series> s = series(source);
+        List<SeriesCsv.Column> cols = s.stream().map(x -> x.parent() == null ? SeriesCsv.Column.total(x.id(), "bytes")
+                : SeriesCsv.Column.part(x.id(), "bytes", x.parent())).toList();
         try (SeriesCsv.Writer w = new SeriesCsv.Writer(csv, cols)) {
             for (int i = 0; i < times.size(); i++) {
                 double[] row = new double[s.size()];

@@ -35,7 +35,7 @@ public record GatePolicy(Set<Verdict> failOn, double minConfidence, Map<String, 
     public static final Map<String, List<String>> SIGNALS = Map.of(
             "heap", List.of("jvm.heap.after_gc", "jvm.oldgen.after_gc"),
             "native", List.of("nmt.total.committed", "memray.heap"),
-            "rss", List.of("process.rss", "jvm.rss", "memray.rss"));
+            "rss", List.of("process.rss", "tree.rss", "jvm.rss", "memray.rss"));
 
     /**
      * @param maxSlopePerMinute bytes per minute; fails only when the slope's lower bound is above it, so noise

@@ -118,6 +118,9 @@ public final class Attach {
         List<Collector> collectors = new ArrayList<>();
         collectors.add(new ProcessSampler());
         collectors.add(new SmapsSampler());
+        if (opt.children()) {
+            collectors.add(new ProcessTreeSampler());
+        }
         Long maxHeap = null;
         if (jvm != null) {
             JvmCapture capture;

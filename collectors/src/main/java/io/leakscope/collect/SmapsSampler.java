@@ -66,7 +66,7 @@ final class SmapsSampler implements Collector {
             return;
         }
         Path csv = ctx.bundle().file("series", "smaps.csv");
-        series.write(csv);
+        series.write(csv, "smaps");
         ctx.bundle().add(csv, ArtifactKind.SERIES, Map.of("source", "smaps"));
         ctx.bundle().note(Note.info("smaps", String.format(
                 "full smaps read %d times (every %d interval(s) at the end; last read %.1f ms, %.1f ms in all)",

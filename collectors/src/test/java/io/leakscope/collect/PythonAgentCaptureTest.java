@@ -109,6 +109,39 @@ class PythonAgentCaptureTest {
         }
     }
 
+    @Test
+    void childrenSumsTheTreeAndNamesTheChildThatGrows() throws Exception {
+        // a supervisor that stays small and runs the leaking worker as its child
+        Process sup = new ProcessBuilder("python3", "-c", """
+                import subprocess, sys, time
+                child = subprocess.Popen([sys.executable, '../samples/python/leaky_agent.py', '--rate', '25'],
+                                         stdout=subprocess.PIPE, text=True)
+                print(child.stdout.readline().strip(), flush=True)
+                time.sleep(600)
+                """).redirectErrorStream(true).start();
+        try {
+            String first = new BufferedReader(new InputStreamReader(sup.getInputStream())).readLine();
+            assertTrue(first != null && first.startsWith("ready"), "child did not start: " + first);
+            long child = Long.parseLong(first.replaceAll(".*pid=(\\d+).*", "$1"));
+            CaptureSession s = Attach.prepare(sup.pid(), tmp.resolve("tree"),
+                    new Attach.Options(Duration.ofSeconds(10), Duration.ofMillis(500), 0, false, false, true),
+                    new PrintWriter(new StringWriter()));
+            Bundle b = Bundle.open(s.run());
+            double tree = growth(series(b, "tree.csv", "tree.rss"));
+            double parent = growth(series(b, "process.csv", "process.rss"));
+            assertTrue(tree > 8e6, "the tree grows with its child: " + tree);
+            assertTrue(parent < 2e6, "the supervisor itself does not: " + parent);
+            Series worker = SeriesCsv.read(b.resolve(b.artifacts(ArtifactKind.SERIES).stream()
+                    .filter(x -> x.path().endsWith("tree.csv")).findFirst().orElseThrow()), "tree").stream()
+                    .filter(x -> x.id().startsWith("tree." + child + ":")).findFirst().orElseThrow();
+            assertEquals("tree.rss", worker.parent());
+            assertTrue(growth(worker) > 8e6, worker.id() + " grows");
+        } finally {
+            sup.descendants().forEach(ProcessHandle::destroyForcibly);
+            sup.destroyForcibly();
+        }
+    }
+
     private static double anonRegion(Bundle b) throws Exception {
         try {
             return growth(series(b, "smaps.csv", "smaps.anon.rss"));
