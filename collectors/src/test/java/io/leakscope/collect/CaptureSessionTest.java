@@ -55,7 +55,8 @@ class CaptureSessionTest {
         assertEquals(target.pid(), b.manifest().target().pid());
         assertTrue(b.manifest().target().commandLine().contains("python"), b.manifest().target().commandLine());
         assertTrue(b.manifest().limits().memTotalBytes() > 0);
-        List<Series> series = SeriesCsv.read(b.resolve(b.artifacts(ArtifactKind.SERIES).get(0)), "proc");
+        List<Series> series = SeriesCsv.read(b.resolve(b.artifacts(ArtifactKind.SERIES).stream()
+                .filter(a -> a.path().endsWith("process.csv")).findFirst().orElseThrow()), "proc");
         Series rss = series.get(0);
         assertEquals("process.rss", rss.id());
         assertTrue(rss.size() >= 5, "a point at start and one per interval: " + rss.size());

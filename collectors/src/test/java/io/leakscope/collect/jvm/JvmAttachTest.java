@@ -158,7 +158,8 @@ class JvmAttachTest {
         }
         assertTrue(new String(head, StandardCharsets.ISO_8859_1).startsWith("JAVA PROFILE 1.0."));
         assertTrue(b.manifest().events().stream().anyMatch(e -> e.kind().equals("heap-dump") && e.durationMs() != null));
-        assertEquals(1, b.artifacts(ArtifactKind.SERIES).size(), "the process series");
+        assertEquals(List.of("series/process.csv", "series/smaps.csv"),
+                b.artifacts(ArtifactKind.SERIES).stream().map(a -> a.path()).sorted().toList(), "the process series");
 
         Findings f = Analyzer.standard("test").analyze(List.of(dir));
         Map<String, Series> series = new HashMap<>();
