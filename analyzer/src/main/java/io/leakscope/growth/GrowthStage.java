@@ -37,6 +37,7 @@ public final class GrowthStage implements Stage {
         List<Growth.SignalFit> fits = new ArrayList<>();
         Map<String, SignalFitter.Fit> raw = new LinkedHashMap<>();
         Map<String, Long> startMs = new LinkedHashMap<>();
+        long[] fullGcs = Perturbations.fullGcStarts(b.capture);
         for (Series s : b.series.values()) {
             if (!fitted(s, b.series)) {
                 continue;
@@ -49,13 +50,33 @@ public final class GrowthStage implements Stage {
                 t = e[0];
                 y = e[1];
             }
+            int shifts = 0;
+            if (fullGcs.length > 0 && Perturbations.affected(s.id()) && y.length > 2) {
+                // the same cleaning and binning the fitter does, so the pairwise slopes stay bounded
+                double[][] clean = SignalFitter.dropNaN(t, y);
+                double[][] binned = SignalFitter.binMedians(clean[0], clean[1], SignalFitter.MAX_POINTS);
+                t = binned[0];
+                y = binned[1];
+                double[] breaks = new double[fullGcs.length];
+                for (int i = 0; i < breaks.length; i++) {
+                    breaks[i] = (fullGcs[i] - s.timeMs()[0]) / 60000.0;
+                    shifts += breaks[i] > t[0] && breaks[i] <= t[t.length - 1] ? 1 : 0;
+                }
+                if (t.length > 2) {
+                    y = Perturbations.align(t, y, breaks);
+                } else {
+                    shifts = 0;
+                }
+            }
             Long limit = limitFor(s.id(), s.unit(), b.limits);
             double notBefore = classesSettledMs > 0 && s.id().startsWith("jvm.")
                     ? Math.max(0, (classesSettledMs - s.timeMs()[0]) / 60000.0) : 0;
             SignalFitter.Fit f = SignalFitter.fit(t, y, s.unit(), limit == null ? null : limit.doubleValue(), notBefore);
             raw.put(s.id(), f);
             startMs.put(s.id(), s.timeMs()[0]);
-            fits.add(toFinding(s, envelope, f, b.limits, limit));
+            String aligned = shifts == 0 ? "" : "; fitted with the level shifts at the capture's own "
+                    + shifts + (shifts == 1 ? " full GC" : " full GCs") + " (histograms, heap dumps) taken out";
+            fits.add(toFinding(s, envelope, f, b.limits, limit, aligned));
         }
         if (fits.isEmpty()) {
             return;
@@ -151,7 +172,8 @@ public final class GrowthStage implements Stage {
         return isHeap(id) ? "-Xmx (max heap)" : limits.effectiveLimitSource();
     }
 
-    private static Growth.SignalFit toFinding(Series s, boolean envelope, SignalFitter.Fit f, Limits limits, Long limit) {
+    private static Growth.SignalFit toFinding(Series s, boolean envelope, SignalFitter.Fit f, Limits limits, Long limit,
+                                              String reasonSuffix) {
         Trend.Result tr = f.trend();
         long t0 = s.timeMs()[0];
         Growth.TimeToLimit ttl = null;
@@ -166,7 +188,7 @@ public final class GrowthStage implements Stage {
                 tr == null ? null : f.levelAtEnd(), f.plateau(),
                 f.minCaptureMinutes() == null ? null : f.minCaptureMinutes() * 60, ttl,
                 (envelope ? "raw heap used, fitted through its lower envelope (the troughs after collections): " : "")
-                        + f.reason());
+                        + f.reason() + reasonSuffix);
     }
 
     /**

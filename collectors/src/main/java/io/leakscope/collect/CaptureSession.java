@@ -67,6 +67,19 @@ public final class CaptureSession {
                     log.println("leakscope: " + c.name() + " not captured: " + oneLine(e));
                 }
             }
+            if (!reason.equals("target-exited")) {
+                for (Collector c : started) {
+                    try {
+                        c.first(ctx);
+                    } catch (IOException | RuntimeException e) {
+                        if (!ctx.procFs().alive(ctx.pid())) {
+                            reason = "target-exited";
+                            break;
+                        }
+                        bundle.note(Note.warn(c.name(), "first sample failed: " + oneLine(e)));
+                    }
+                }
+            }
             bundle.checkpoint();
             if (!reason.equals("target-exited")) {
                 reason = loop(started);

@@ -15,6 +15,14 @@ public interface Collector {
     void start(CaptureContext ctx) throws IOException;
 
     /**
+     * Takes the series' first point, once every collector has started. Not in {@link #start}: the JVM
+     * collectors' start (JFR buffers, the start histogram's full GC, which makes G1 shrink the heap) moves
+     * the process's memory, and a first point from before that is an outlier every later fit would inherit.
+     */
+    default void first(CaptureContext ctx) throws IOException {
+    }
+
+    /**
      * Called every interval.
      *
      * @param tick 0, 1, 2, ... (the first call comes one interval after start)

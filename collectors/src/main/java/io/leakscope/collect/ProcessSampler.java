@@ -46,7 +46,11 @@ public final class ProcessSampler implements Collector {
     public void start(CaptureContext ctx) throws IOException {
         file = ctx.bundle().file("series", "process.csv");
         out = new SeriesCsv.Writer(file, COLUMNS);
-        sample(ctx, -1); // a first point at the start
+    }
+
+    @Override
+    public void first(CaptureContext ctx) throws IOException {
+        sample(ctx, -1);
     }
 
     @Override

@@ -23,7 +23,11 @@ final class ProcessTreeSampler implements Collector {
     }
 
     @Override
-    public void start(CaptureContext ctx) throws IOException {
+    public void start(CaptureContext ctx) {
+    }
+
+    @Override
+    public void first(CaptureContext ctx) {
         sample(ctx, -1);
     }
 

@@ -32,7 +32,11 @@ final class SmapsSampler implements Collector {
     }
 
     @Override
-    public void start(CaptureContext ctx) throws IOException {
+    public void start(CaptureContext ctx) {
+    }
+
+    @Override
+    public void first(CaptureContext ctx) {
         read(ctx);
     }
 
