@@ -82,6 +82,22 @@ class GateCommandTest {
     }
 
     @Test
+    void junitXmlValidatesAgainstJenkinsJUnitSchema() throws Exception {
+        javax.xml.validation.Validator v;
+        try (InputStream in = getClass().getResourceAsStream("/schemas/jenkins-junit-4.xsd")) {
+            v = javax.xml.validation.SchemaFactory.newInstance(javax.xml.XMLConstants.W3C_XML_SCHEMA_NS_URI)
+                    .newSchema(new javax.xml.transform.stream.StreamSource(in)).newValidator();
+        }
+        boolean skipped = false;
+        for (Path dir : List.of(leaking, steady)) {
+            v.validate(new javax.xml.transform.stream.StreamSource(dir.resolve("leak.xml").toFile())); // throws on the first error
+            skipped |= Files.readString(dir.resolve("leak.xml")).contains("<skipped>");
+        }
+        assertTrue(skipped || leakRun.out().lines().noneMatch(l -> l.startsWith("INCONCLUSIVE")),
+                "an inconclusive check is a skipped test case");
+    }
+
+    @Test
     void junitXmlHasOneTestCasePerCheckAndTheFailure() throws Exception {
         Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(leaking.resolve("leak.xml").toFile());
         Element suite = (Element) d.getElementsByTagName("testsuite").item(0);
