@@ -212,13 +212,49 @@ public final class MemrayReaders {
         }
     }
 
-    /** Memray's binary capture files: not decoded yet; the line says how to get what leakscope reads. */
+    /**
+     * Memray's capture file ({@code memray run -o out.bin}, plain or LZ4): RSS and Python heap over time as
+     * {@code memray.rss} and {@code memray.heap}, and the allocations never freed, by Python stack, as leak sites.
+     */
     public static final class Binary implements InputReader {
         @Override
-        public void read(Path file, Artifact artifact, FindingsBuilder out) {
-            throw new InputException(file + ": a memray capture file; leakscope does not decode these yet — run"
-                    + " `memray transform csv --leaks " + file.getFileName() + "` and `memray stats --json "
-                    + file.getFileName() + "` and analyse their outputs");
+        public void read(Path file, Artifact artifact, FindingsBuilder out) throws IOException {
+            MemrayCapture.Result r;
+            try {
+                r = MemrayCapture.read(file);
+            } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+                throw new InputException(file + ": not a readable memray capture (" + e.getMessage() + ")");
+            } catch (IOException e) {
+                throw new InputException(file + ": memray capture cannot be read (" + e.getMessage() + ")");
+            }
+            MemrayCapture.Header h = r.header();
+            int n = r.timeMs().length;
+            if (n > 0) {
+                double[] rss = new double[n];
+                double[] heap = new double[n];
+                for (int i = 0; i < n; i++) {
+                    rss[i] = r.rss()[i];
+                    heap[i] = r.heap()[i];
+                }
+                out.add(new Series("memray.rss", "RSS (memray)", "bytes", "memray", "total", null, r.timeMs(), rss));
+                out.add(new Series("memray.heap", "Python heap (memray)", "bytes", "memray", "total", null, r.timeMs(), heap));
+            }
+            List<NativeMemory.LeakSite> sites = new ArrayList<>();
+            for (MemrayCapture.Site s : r.leaked().subList(0, Math.min(TOP_SITES, r.leaked().size()))) {
+                sites.add(new NativeMemory.LeakSite(s.frames(), s.bytes(), s.allocations(), "memray"));
+            }
+            addSites(out, sites);
+            out.note(Note.info("memray", "memray capture (format " + h.version() + ", Python " + h.python() + ") of PID "
+                    + h.pid() + ": " + r.allocationRecords() + " allocation records, " + n + " memory records kept, peak heap "
+                    + io.leakscope.io.Units.formatBytes(r.peakHeap()) + "; never freed by the end: "
+                    + io.leakscope.io.Units.formatBytes(r.leakedBytes()) + " in " + r.leakedAllocations() + " allocations"
+                    + (h.nativeTraces() ? " (native stacks recorded but not decoded)" : "")));
+            if (r.endNote() != null) {
+                out.note(Note.warn("memray", file.getFileName() + ": " + r.endNote()));
+            }
+            if (n < 2) {
+                out.note(Note.warn("memray", file.getFileName() + ": fewer than two memory records; no growth over time"));
+            }
         }
     }
 

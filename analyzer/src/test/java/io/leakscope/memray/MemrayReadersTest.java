@@ -109,6 +109,7 @@ class MemrayReadersTest {
         Path bin = tmp.resolve("capture.bin");
         Files.write(bin, new byte[] {0x04, 0x22, 0x4d, 0x18, 0, 0, 0, 0});
         e = assertThrows(InputException.class, () -> analyze(bin));
-        assertTrue(e.getMessage().contains("memray transform csv --leaks capture.bin"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(bin + ": memray capture cannot be read (") && !e.getMessage().contains("\n"),
+                "an LZ4 magic and then garbage: " + e.getMessage());
     }
 }

@@ -265,7 +265,8 @@ final class ReportView {
         }
         if (!f.nativeMemory().leakSites().isEmpty()) {
             NativeMemory.LeakSite s = f.nativeMemory().leakSites().get(0);
-            return "native allocations in " + (s.frames().isEmpty() ? "?" : s.frames().get(0)) + " not freed ("
+            return ("memray".equals(s.source()) ? "allocations tracked by Memray in " : "native allocations in ")
+                    + (s.frames().isEmpty() ? "?" : s.frames().get(0)) + " not freed ("
                     + Units.formatBytes(s.bytes()) + ")";
         }
         return null;
