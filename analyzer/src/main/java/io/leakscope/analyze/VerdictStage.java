@@ -3,12 +3,14 @@ package io.leakscope.analyze;
 import io.leakscope.findings.Growth;
 import io.leakscope.findings.Verdict;
 import io.leakscope.growth.GrowthStage;
+import io.leakscope.heap.GrowingPaths;
 
 /**
  * Combines the per-signal verdicts into the process's verdict: the most severe one wins (a leak in any
  * signal is a leak), except that a process whose primary signals (heap after GC, resident memory) are all
  * STABLE is STABLE even when a secondary one (metaspace, threads, swap) could not be decided. With no
- * fitted signal the verdict stays INCONCLUSIVE.
+ * fitted signal the verdict stays INCONCLUSIVE, or LEAK when heap dumps show a path growing in every interval;
+ * that path's holder and accumulated class then end the headline.
  */
 final class VerdictStage implements Stage {
     @Override
@@ -25,6 +27,12 @@ final class VerdictStage implements Stage {
             b.verdict = Verdict.STABLE;
         } else {
             b.verdict = v;
+        }
+        if (b.verdict == Verdict.LEAK && !b.heap.growing().isEmpty()) {
+            // the dominator diff names the holder and what it accumulates: more than a histogram can
+            String path = GrowingPaths.describe(b.heap.growing().get(0));
+            b.headline = b.headline == null ? "Java heap leak: " + path + "."
+                    : b.headline.replaceFirst("\\.$", "") + "; growing path: " + path + ".";
         }
         if (b.headline == null) {
             b.headline = switch (b.verdict) {

@@ -31,21 +31,7 @@ final class Culprit {
         return "none identified";
     }
 
-    /**
-     * The path from the last class object on it: a static field is where a reader starts looking, and the
-     * class-loader hops before it (GC root → loader → classes list) say nothing about the leak.
-     */
     static List<String> fromLastClass(List<String> path) {
-        for (int i = path.size() - 1; i > 0; i--) {
-            // a step is "EDGE → TARGET", e.g. "[4] → class com.example.Registry"
-            String step = path.get(i);
-            int arrow = step.indexOf(" → class ");
-            if (arrow >= 0) {
-                List<String> tail = new ArrayList<>(path.subList(i + 1, path.size()));
-                tail.add(0, step.substring(arrow + 3));
-                return tail;
-            }
-        }
-        return path;
+        return io.leakscope.heap.GrowingPaths.fromLastClass(path);
     }
 }
