@@ -49,6 +49,7 @@ public final class Analyzer {
         Map<String, InputReader> r = new LinkedHashMap<>();
         r.put(InputKind.SERIES, new SeriesReader());
         r.put(InputKind.SMAPS_DIR, new io.leakscope.smaps.SmapsCaptureReader());
+        r.put(InputKind.SMAPS_TAR, new io.leakscope.smaps.SmapsCaptureReader.Tar());
         r.put(InputKind.MEMRAY_CSV, new io.leakscope.memray.MemrayReaders.Csv());
         r.put(InputKind.MEMRAY_JSON, new io.leakscope.memray.MemrayReaders.Stats());
         r.put(InputKind.MEMRAY_HTML, new io.leakscope.memray.MemrayReaders.Html());

@@ -21,6 +21,7 @@ public final class InputKind {
     public static final String SERIES = ArtifactKind.SERIES;
     public static final String HISTOGRAM = ArtifactKind.HISTOGRAM;
     public static final String SMAPS_DIR = "smaps-capture";
+    public static final String SMAPS_TAR = "smaps-capture-tar";
     public static final String MEMRAY_CSV = "memray-csv";
     public static final String MEMRAY_JSON = "memray-json";
     public static final String MEMRAY_BIN = "memray-bin";
@@ -57,11 +58,18 @@ public final class InputKind {
         }
         if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
             // gzip: HotSpot's -gz heap dumps, or a compressed report; the HPROF reader checks dumps further
-            String inner = gunzippedHead(p).stripLeading();
+            String head512 = gunzippedHead(p);
+            if (isTar(head512)) {
+                return SMAPS_TAR;
+            }
+            String inner = head512.stripLeading();
             if (inner.regionMatches(true, 0, "<!doctype html", 0, 14) || inner.startsWith("<html")) {
                 return MEMRAY_HTML;
             }
             return HPROF;
+        }
+        if (isTar(text)) {
+            return SMAPS_TAR; // the only tar leakscope reads: a smaps capture directory, packed
         }
         if (text.startsWith("FLR\0")) {
             return JFR;
@@ -98,12 +106,17 @@ public final class InputKind {
             return MEMRAY_HTML; // the reader checks for memray's embedded data
         }
         throw new InputException(p + ": not a recognised input (expected a bundle directory, .hprof, .jfr, NMT text,"
-                + " a smaps capture directory, Memray output or findings.json)");
+                + " a smaps capture directory or tar, Memray output or findings.json)");
+    }
+
+    /** POSIX and GNU tar headers carry "ustar" at offset 257. */
+    private static boolean isTar(String head) {
+        return head.length() >= 262 && head.startsWith("ustar", 257);
     }
 
     private static String gunzippedHead(Path p) {
         try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(p))) {
-            return new String(in.readNBytes(64), java.nio.charset.StandardCharsets.ISO_8859_1);
+            return new String(in.readNBytes(512), java.nio.charset.StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             return ""; // a damaged gzip: let the HPROF reader name the problem
         }

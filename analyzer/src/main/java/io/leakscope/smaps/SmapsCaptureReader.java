@@ -121,4 +121,53 @@ public final class SmapsCaptureReader implements InputReader {
     private static double num(Long v) {
         return v == null ? Double.NaN : v;
     }
+
+    /**
+     * The same capture packed as a tar (plain or gzip'd), e.g. {@code tar czf smaps-1234.tgz smaps-1234/}.
+     * Only files named like a capture's are unpacked — by their base name, so no entry can write outside —
+     * into a private temporary directory that is removed afterwards.
+     */
+    public static final class Tar implements InputReader {
+        @Override
+        public void read(Path tar, Artifact artifact, FindingsBuilder out) throws IOException {
+            Path dir = Files.createTempDirectory("leakscope-smaps-");
+            try {
+                Files.setPosixFilePermissions(dir, io.leakscope.io.AtomicFiles.DIR_MODE);
+                int n = 0;
+                try (java.io.InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(tar));
+                     org.apache.commons.compress.archivers.tar.TarArchiveInputStream in =
+                             new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(gunzipIfNeeded(raw))) {
+                    for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                        String base = Path.of(e.getName()).getFileName() == null ? "" : Path.of(e.getName()).getFileName().toString();
+                        if (e.isFile() && NAME.matcher(base).matches()) {
+                            Files.copy(in, dir.resolve(base), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                            n++;
+                        }
+                    }
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new InputException(tar + ": damaged tar archive (" + e.getMessage() + ")");
+                }
+                if (n == 0) {
+                    throw new InputException(tar + ": a tar without smaps capture files (expected status.EPOCH,"
+                            + " smaps_rollup.EPOCH or smaps.EPOCH; see docs/formats.md)");
+                }
+                new SmapsCaptureReader().read(dir, artifact, out);
+            } finally {
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(dir);
+            }
+        }
+
+        private static java.io.InputStream gunzipIfNeeded(java.io.InputStream in) throws IOException {
+            in.mark(2);
+            int a = in.read();
+            int b = in.read();
+            in.reset();
+            return a == 0x1f && b == 0x8b ? new java.util.zip.GZIPInputStream(in) : in;
+        }
+    }
 }

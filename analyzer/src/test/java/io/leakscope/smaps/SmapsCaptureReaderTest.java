@@ -49,6 +49,17 @@ class SmapsCaptureReaderTest {
                     .max((a, b) -> Double.compare(a.last() - a.values()[0], b.last() - b.values()[0])).orElseThrow();
             assertTrue(heap.last() - heap.values()[0] > 5e6, "the growth is in the malloc heap: " + heap.id());
             assertEquals("process.rss", heap.parent());
+
+            // the same directory packed the way a user ships it: tar czf (and plain tar), read without unpacking
+            for (String flags : List.of("czf", "cf")) {
+                Path tar = tmp.resolve("loop." + flags);
+                assertEquals(0, new ProcessBuilder("tar", flags, tar.toString(), "-C", tmp.toString(), "loop").inheritIO()
+                        .start().waitFor());
+                Findings ft = Analyzer.standard("test").analyze(List.of(tar));
+                Series rt = ft.series().stream().filter(s -> s.id().equals("process.rss")).findFirst().orElseThrow();
+                assertEquals(java.util.Arrays.toString(rss.values()), java.util.Arrays.toString(rt.values()), flags);
+                assertEquals(f.series().size(), ft.series().size(), flags);
+            }
         } finally {
             p.destroyForcibly();
         }
@@ -60,5 +71,11 @@ class SmapsCaptureReaderTest {
         Files.writeString(dir.resolve("notes.txt"), "nothing here");
         InputException e = assertThrows(InputException.class, () -> Analyzer.standard("test").analyze(List.of(dir)));
         assertTrue(e.getMessage().startsWith(dir + ": not a bundle or a smaps capture"), e.getMessage());
+
+        Path tar = tmp.resolve("notes.tgz");
+        assertEquals(0, new ProcessBuilder("tar", "czf", tar.toString(), "-C", tmp.toString(), "empty").start().waitFor());
+        e = assertThrows(InputException.class, () -> Analyzer.standard("test").analyze(List.of(tar)));
+        assertEquals(tar + ": a tar without smaps capture files (expected status.EPOCH, smaps_rollup.EPOCH or smaps.EPOCH;"
+                + " see docs/formats.md)", e.getMessage());
     }
 }
