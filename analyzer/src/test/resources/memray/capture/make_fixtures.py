@@ -88,10 +88,153 @@ def native_threads():
 
 
 def old_version():
-    open("v11-header.bin", "wb").write(b"memray\0" + struct.pack("<i", 11) + b"\0" * 64)
+    open("v9-header.bin", "wb").write(b"memray\0" + struct.pack("<i", 9) + b"\0" * 64)
+
+
+class V11Writer:
+    """Format 11 (memray 1.11-1.18), streaming, from v1.18.0's record_writer.cpp: token = type | flags << 4,
+    full addresses, FRAME_INDEX records with function, file and line."""
+
+    def __init__(self, start, pid=4343, main_tid=1, skipped=0, version=11):
+        self.buf = io.BytesIO()
+        self.start = start
+        self.last = dict(tid=0, frame=0, line=0, data=0, native=0)
+        self.buf.write(b"memray\0" + struct.pack("<i", version) + struct.pack("<?B", False, 0)
+                       + struct.pack("<QQqq", 0, 0, start, start + 60_000))
+        self.buf.write(b"python service.py\0" + struct.pack("<iQQB", pid, main_tid, skipped, 1))
+        if version >= 11:  # format 10 (memray 1.7-1.10) has no trace_python_allocators
+            self.buf.write(struct.pack("<?", False))
+
+    def tok(self, type_, flags=0):
+        self.buf.write(bytes([type_ | flags << 4]))
+
+    def delta(self, key, new):
+        self.buf.write(m.svarint(m.to_signed64(new - self.last[key])))
+        self.last[key] = new
+
+    def ctx(self, tid):
+        if self.last["tid"] != tid:
+            self.last["tid"] = tid
+            self.tok(12)
+            self.buf.write(struct.pack("<Q", tid))
+
+    def frame_index(self, frame_id, func, filename, line, entry=True):
+        self.tok(3, 0 if entry else 1)
+        self.delta("frame", frame_id)
+        self.buf.write(func.encode() + b"\0" + filename.encode() + b"\0")
+        self.delta("line", line)
+
+    def push(self, tid, frame_id):
+        self.ctx(tid)
+        self.tok(4)
+        self.delta("frame", frame_id)
+
+    def pop(self, tid, n=1):
+        self.ctx(tid)
+        self.tok(9, n - 1)
+
+    def alloc(self, tid, addr, size, allocator):  # v11 numbering: MALLOC=1, FREE=2, MMAP=10, MUNMAP=11
+        self.ctx(tid)
+        self.tok(1, allocator)
+        self.delta("data", addr)
+        if allocator not in (2, 15):
+            self.buf.write(m.varint(size))
+
+    def memory(self, ms, rss):
+        self.tok(11)
+        self.buf.write(m.varint(rss) + m.varint(ms - self.start))
+
+    def finish(self):
+        self.buf.write(bytes([0x10]))  # TRAILER: OTHER | 1 << 4
+        return self.buf.getvalue() + b"\0" * 512  # the mmap sink's padding
+
+
+def leaky_v11(n_iter=3000, version=11):
+    t0 = 1_710_000_000_000
+    w = V11Writer(t0, version=version)
+    w.ctx(1)
+    w.tok(10)
+    w.buf.write(b"MainThread\0")
+    w.frame_index(0, "main", "/app/service.py", 3)
+    w.push(1, 0)
+    w.frame_index(1, "handle_request", "/app/service.py", 12)
+    w.frame_index(2, "cache_result", "/app/cache.py", 7)
+    for i in range(n_iter):
+        w.memory(t0 + 10 * i, 50_000_000 + 4096 * i)
+        w.push(1, 1)
+        w.alloc(1, 0x7F0000000000, 4096, 1)             # malloc, freed below
+        w.push(1, 2)
+        w.alloc(1, 0x7F1000000000 + 256 * i, 256, 1)    # malloc, leaked
+        w.pop(1)
+        w.alloc(1, 0x7F0000000000, 0, 2)                # free
+        w.pop(1)
+    w.memory(t0 + 10 * n_iter, 50_000_000 + 4096 * n_iter)
+    open("leaky-v%d.bin" % version, "wb").write(w.finish())
+    if version != 11:
+        return
+    json.dump({"n_allocation_records": 3 * n_iter, "leaked_bytes": 256 * n_iter, "leaked_allocations": n_iter,
+               "peak_heap_bytes": 256 * (n_iter - 1) + 4096 + 256,
+               "leaked_stack_leaf_first": ["cache_result (/app/cache.py:7)", "handle_request (/app/service.py:12)",
+                                           "main (/app/service.py:3)"]},
+              open("leaky-v11.expected.json", "w"), indent=2)
+
+
+def aggregated(version):
+    """--aggregate: header (file_format 1) and everything else written at exit (AggregatingRecordWriter)."""
+    t0 = 1_720_000_000_000
+    b = io.BytesIO()
+    b.write(b"memray\0" + struct.pack("<i", version))
+    if version >= 12:
+        b.write(struct.pack("<i", 0x030B0AF0))
+    b.write(struct.pack("<?B", False, 1) + struct.pack("<QQqq", 0, 0, t0, t0 + 99_000))
+    b.write(b"python worker.py\0" + struct.pack("<iQQB", 4545, 1, 0, 1))
+    if version >= 11:
+        b.write(struct.pack("<?", False))
+    if version >= 12:
+        b.write(struct.pack("<?", False))
+    if version >= 13:
+        b.write(b"\0" + b"\0" + b"\0")  # libdest, site_packages, sys_path: empty
+    for i in range(100):  # MEMORY_SNAPSHOT {ms, rss, heap}
+        b.write(bytes([1]) + struct.pack("<QQQ", t0 + 1000 * i, 60_000_000 + 20_000 * i, 15_360 * i))
+    b.write(bytes([12]) + struct.pack("<Q", 1) + bytes([10]) + b"MainThread\0")
+    b.write(bytes([12]) + struct.pack("<Q", 2) + bytes([10]) + b"uploader\0")
+    frames = [("main", "/srv/worker.py", 1), ("handle", "/srv/worker.py", 20), ("remember", "/srv/memory.py", 8),
+              ("load", "/srv/io.py", 30)]
+    if version >= 12:
+        last = 0
+        for cid, (func, filename, line) in enumerate(frames):  # CODE_OBJECT, firstlineno as a delta from 0
+            b.write(bytes([14]) + m.varint(cid) + func.encode() + b"\0" + filename.encode() + b"\0")
+            b.write(m.svarint(line - last) + m.varint(0))
+            last = line
+        for fid in range(len(frames)):  # PYTHON_FRAME_INDEX: frame id, code object id, instruction offset, entry
+            b.write(bytes([4]) + m.varint(fid) + m.varint(fid) + m.svarint(2) + bytes([1]))
+    else:
+        for fid, (func, filename, line) in enumerate(frames):
+            b.write(bytes([4]) + struct.pack("<Q", fid) + func.encode() + b"\0" + filename.encode() + b"\0"
+                    + struct.pack("<i?", line, True))
+    # the frame tree: node k (from 1) = (frame id, parent node): main, main>handle, main>handle>remember, main>load
+    for fid, parent in [(0, 0), (1, 1), (2, 2), (3, 1)]:
+        if version >= 12:
+            b.write(bytes([3]) + m.varint(fid) + m.varint(parent))
+        else:
+            b.write(bytes([3]) + struct.pack("<QI", fid, parent))
+
+    def allocation(tid, frame_index, n_hwm, n_leaked, bytes_hwm, bytes_leaked):
+        b.write(bytes([2]) + struct.pack("<QB7xQQQQQQQ", tid, 6 if version >= 12 else 1, 0, frame_index, 0,
+                                         n_hwm, n_leaked, bytes_hwm, bytes_leaked))
+
+    allocation(1, 3, 6000, 6000, 1_536_000, 1_536_000)  # remember: leaked, and at the peak
+    allocation(1, 4, 1, 0, 8 << 20, 0)                  # load: a big temporary buffer at the peak, freed
+    allocation(2, 2, 1, 1, 4096, 4096)                  # handle, on the uploader thread: one leaked page
+    b.write(bytes([15]))
+    open("aggregated-v%d.bin" % version, "wb").write(b.getvalue())
 
 
 if __name__ == "__main__":
     leaky()
     native_threads()
     old_version()
+    leaky_v11()
+    leaky_v11(version=10)
+    aggregated(11)
+    aggregated(13)

@@ -17,12 +17,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Memray's capture file ({@code memray run -o out.bin}), streaming format, header versions 12 and 13 (memray
- * 1.19 and 1.20), plain or LZ4-framed (memray's default). The file is replayed once, as memray's own reader
- * does: the RSS of every memory record, the Python heap (live tracked bytes) at that moment, and at the end
- * the allocations never freed, grouped by Python stack. docs/memray.md has the layout and what is left out
- * (native stacks are skipped, line numbers are not decoded from the line tables, partial munmaps are counted
- * only from a region's start).
+ * Memray's capture file ({@code memray run -o out.bin}), header versions 10 to 13 (memray 1.7 to 1.20), plain
+ * or LZ4-framed (memray's default). A streaming file is replayed once, as memray's own reader does: the RSS of
+ * every memory record, the Python heap (live tracked bytes) at that moment, and at the end the allocations
+ * never freed, grouped by Python stack. An aggregated file ({@code --aggregate}) already holds the memory
+ * snapshots and, per stack, the bytes leaked and the bytes at the high-water mark. docs/memray.md has the
+ * layouts and what is left out (native stacks are skipped; from version 12 on line numbers would need the
+ * code objects' line tables and are left out; partial munmaps are counted only from a region's start).
  */
 final class MemrayCapture {
     static final byte[] MAGIC = {'m', 'e', 'm', 'r', 'a', 'y', 0};
@@ -45,8 +46,19 @@ final class MemrayCapture {
     // allocator ids, v12+ (hooks.h)
     private static final int PYMALLOC_FREE = 1;
     private static final int FREE = 5;
-    private static final int MMAP = 14;
     private static final int MUNMAP = 15;
+    // ... and up to v11, a different numbering
+    private static final int V11_FREE = 2;
+    private static final int V11_MUNMAP = 11;
+    private static final int V11_PYMALLOC_FREE = 15;
+
+    // aggregated files: plain record-type bytes (records.h AggregatedRecordType)
+    private static final int AGG_MEMORY_SNAPSHOT = 1;
+    private static final int AGG_ALLOCATION = 2;
+    private static final int AGG_PYTHON_TRACE_INDEX = 3;
+    private static final int AGG_PYTHON_FRAME_INDEX = 4;
+    private static final int AGG_SURVIVING_OBJECT = 13;
+    private static final int AGG_TRAILER = 15;
 
     private MemrayCapture() {
     }
@@ -54,8 +66,10 @@ final class MemrayCapture {
     /** The header fields leakscope uses. */
     record Header(int version, int pythonVersion, boolean nativeTraces, int fileFormat, long startMs, long endMs,
                   String commandLine, int pid, long mainTid, long skippedFrames) {
+        /** "3.12.4", or "unknown" before format 12, which does not record it. */
         String python() {
-            return ((pythonVersion >> 24) & 0xff) + "." + ((pythonVersion >> 16) & 0xff) + "." + ((pythonVersion >> 8) & 0xff);
+            return pythonVersion == 0 ? "unknown"
+                    : ((pythonVersion >> 24) & 0xff) + "." + ((pythonVersion >> 16) & 0xff) + "." + ((pythonVersion >> 8) & 0xff);
         }
     }
 
@@ -66,8 +80,9 @@ final class MemrayCapture {
     /**
      * @param endNote    null when the file ended with its trailer (or memray's zero padding); else why it stopped
      */
+    /** @param atPeak per stack at the high-water mark: aggregated files only (empty for streaming ones) */
     record Result(Header header, long[] timeMs, long[] rss, long[] heap, long peakHeap, long allocationRecords,
-                  long leakedBytes, long leakedAllocations, List<Site> leaked, String endNote) {
+                  long leakedBytes, long leakedAllocations, List<Site> leaked, List<Site> atPeak, String endNote) {
     }
 
     static Result read(Path file) throws IOException {
@@ -166,13 +181,13 @@ final class MemrayCapture {
             throw new InputException(file + ": not a memray capture file (no memray magic after decompression)");
         }
         int version = in.i32();
-        if (version < 12 || version > 13) {
+        if (version < 10 || version > 13) {
             throw new InputException(file + ": memray capture format version " + version + " ("
-                    + (version < 12 ? "memray 1.18 or older" : "newer than memray 1.20") + "); leakscope decodes versions 12"
-                    + " and 13 (memray 1.19–1.20) — with the memray that wrote it, run `memray transform csv --leaks "
+                    + (version < 10 ? "memray 1.6 or older" : "newer than memray 1.20") + "); leakscope decodes versions"
+                    + " 10 to 13 (memray 1.7–1.20) — with the memray that wrote it, run `memray transform csv --leaks "
                     + file.getFileName() + "` and analyse that instead");
         }
-        int python = in.i32();
+        int python = version >= 12 ? in.i32() : 0;
         boolean nativeTraces = in.u8() != 0;
         int format = in.u8();
         in.u64(); // n_allocations: 0 for a crashed run, so recounted
@@ -184,8 +199,12 @@ final class MemrayCapture {
         long mainTid = in.u64();
         long skipped = in.u64();
         in.u8(); // python_allocator
-        in.u8(); // trace_python_allocators
-        in.u8(); // track_object_lifetimes
+        if (version >= 11) {
+            in.u8(); // trace_python_allocators
+        }
+        if (version >= 12) {
+            in.u8(); // track_object_lifetimes
+        }
         if (version >= 13) {
             in.cstring(); // libdest
             while (!in.cstring().isEmpty()) {
@@ -209,6 +228,8 @@ final class MemrayCapture {
         private long nativeFrameId;
         private long instructionPointer;
         private long firstLineNo;
+        private long pythonFrameId; // up to v11
+        private long pythonLine;    // up to v11
         private final long[] recent = new long[15];
 
         // code objects, frames (code, offset, entry) in order of first appearance, the frame tree (a trie)
@@ -250,10 +271,13 @@ final class MemrayCapture {
             } catch (EOFException e) {
                 throw new InputException(file + ": memray capture file ends inside its header (" + in.position + " bytes)");
             }
-            if (h.fileFormat() != 0) {
-                throw new InputException(file + ": an aggregated memray capture (--aggregate); leakscope decodes the default"
-                        + " streaming format — run `memray transform csv --leaks " + file.getFileName() + "` and analyse that");
+            if (h.fileFormat() == 1) {
+                return aggregated();
             }
+            if (h.fileFormat() != 0) {
+                throw new InputException(file + ": corrupt memray capture: unknown file format " + h.fileFormat());
+            }
+            boolean legacy = h.version() < 12;
             String endNote = null;
             long recordStart = in.position;
             try {
@@ -264,10 +288,14 @@ final class MemrayCapture {
                         endNote = "the file ends without memray's trailer (the capture was cut short); read up to byte " + in.position;
                         break;
                     }
-                    if (token == FILLER || token == TRAILER) {
+                    if (token == FILLER || token == (legacy ? 0x10 : TRAILER)) {
                         break; // FILLER: the zero padding memray's mmap sink leaves after the last record
                     }
-                    record(token);
+                    if (legacy) {
+                        legacyRecord(token);
+                    } else {
+                        record(token);
+                    }
                 }
             } catch (EOFException e) {
                 endNote = "the file ends inside a record at byte " + recordStart + " (a crashed or killed capture); read up to there";
@@ -275,7 +303,164 @@ final class MemrayCapture {
             if (lastTime != Long.MIN_VALUE && (kept == 0 || times[kept - 1] != lastTime)) {
                 keep(lastTime, lastRss, lastHeap); // the last point always counts
             }
-            return result(endNote);
+            return result(endNote, liveBySite(), List.of());
+        }
+
+        /** Up to format 11: {@code type | flags << 4}, full addresses, frames with their line numbers resolved. */
+        private void legacyRecord(int token) throws IOException {
+            int type = token & 0x0f;
+            int flags = token >> 4;
+            switch (type) {
+                case 1, 2 -> {
+                    long address = dataPointer += in.svarint();
+                    boolean deallocator = flags == V11_FREE || flags == V11_PYMALLOC_FREE;
+                    long size = type == 2 || !deallocator ? in.uvarint() : 0;
+                    if (type == 2) {
+                        nativeFrameId += in.svarint();
+                    }
+                    account(address, size, deallocator, flags == V11_MUNMAP);
+                }
+                case 3 -> {
+                    long frame = pythonFrameId += in.svarint();
+                    String function = in.cstring();
+                    String filename = in.cstring();
+                    long line = pythonLine += in.svarint();
+                    // frames are identified by id here: register the id as its own "code object"
+                    codeNames.put(-1 - frame, function + " (" + filename + ":" + line + ")");
+                }
+                case 4 -> push(-1 - (pythonFrameId += in.svarint()), 0, true);
+                case 5 -> {
+                    instructionPointer += in.svarint();
+                    nativeFrameId += in.svarint();
+                }
+                case 6 -> {
+                }
+                case 7 -> segments();
+                case 9 -> pop(flags + 1);
+                case 10 -> in.cstring();
+                case 11 -> memoryRecord(in.uvarint(), h.startMs() + in.uvarint());
+                case 12 -> tid = in.u64();
+                default -> throw new InputException(file + ": corrupt memray capture: unknown record token " + token
+                        + " at byte " + (in.position - 1));
+            }
+        }
+
+        /**
+         * {@code --aggregate}: everything was written at exit, so a file cut short has nothing after its header
+         * worth keeping (memray itself cannot read one either).
+         */
+        private Result aggregated() throws IOException {
+            boolean legacy = h.version() < 12;
+            Map<Long, long[]> leaked = new HashMap<>();   // key → {bytes, count}
+            Map<Long, long[]> atPeak = new HashMap<>();
+            Map<Long, Long> frameCodes = new HashMap<>(); // frame id → code object id (v12+) or -1 - frame id
+            List<long[]> trace = new ArrayList<>();        // node k (from 1) → {frame id, parent}
+            trace.add(new long[] {0, 0});
+            long aggregatedRecords = 0;
+            try {
+                while (true) {
+                    int type = in.tokenOrEnd();
+                    if (type < 0) {
+                        throw new InputException(file + ": aggregated memray capture ends without its trailer (a capture"
+                                + " that did not exit cleanly has nothing usable; see memray's issue #708)");
+                    }
+                    if (type == AGG_TRAILER || type == FILLER) {
+                        break;
+                    }
+                    switch (type) {
+                        case AGG_MEMORY_SNAPSHOT -> {
+                            long ms = in.u64();
+                            long rssBytes = in.u64();
+                            heap = in.u64();
+                            peak = Math.max(peak, heap);
+                            memoryRecord(rssBytes, ms);
+                        }
+                        case CONTEXT_SWITCH -> tid = in.u64();
+                        case THREAD_RECORD -> in.cstring();
+                        case MEMORY_MAP_START -> {
+                        }
+                        case SEGMENT_HEADER -> segments();
+                        case CODE_OBJECT -> codeObject();
+                        case NATIVE_TRACE_INDEX -> {
+                            in.svarint();
+                            in.svarint();
+                        }
+                        case AGG_PYTHON_FRAME_INDEX -> {
+                            if (legacy) {
+                                long frame = in.u64();
+                                String function = in.cstring();
+                                String filename = in.cstring();
+                                int line = in.i32();
+                                in.u8();
+                                codeNames.put(-1 - frame, function + " (" + filename + ":" + line + ")");
+                                frameCodes.put(frame, -1 - frame);
+                            } else {
+                                long frame = in.uvarint();
+                                long code = in.uvarint();
+                                in.svarint(); // instruction offset: for the line table, not decoded
+                                in.u8();
+                                frameCodes.put(frame, code);
+                            }
+                        }
+                        case AGG_PYTHON_TRACE_INDEX -> {
+                            long frame = legacy ? in.u64() : in.uvarint();
+                            long parent = legacy ? in.i32() & 0xffffffffL : in.uvarint();
+                            trace.add(new long[] {frame, parent});
+                        }
+                        case AGG_SURVIVING_OBJECT -> {
+                            in.uvarint();
+                            if (h.nativeTraces()) {
+                                in.uvarint();
+                            }
+                        }
+                        case AGG_ALLOCATION -> {
+                            long allocTid = in.u64();
+                            in.skip(8); // allocator and padding
+                            in.u64(); // native frame id
+                            long frameIndex = in.u64();
+                            in.u64(); // native segment generation
+                            long nAtPeak = in.u64();
+                            long nLeaked = in.u64();
+                            long bytesAtPeak = in.u64();
+                            long bytesLeaked = in.u64();
+                            long key = frameIndex * 2 + (allocTid == h.mainTid() ? 1 : 0);
+                            add(leaked, key, bytesLeaked, nLeaked);
+                            add(atPeak, key, bytesAtPeak, nAtPeak);
+                            aggregatedRecords++;
+                        }
+                        default -> throw new InputException(file + ": corrupt memray capture: unknown aggregated record "
+                                + type + " at byte " + (in.position - 1));
+                    }
+                }
+            } catch (EOFException e) {
+                throw new InputException(file + ": aggregated memray capture ends inside a record at byte " + in.position
+                        + " (cut short)");
+            }
+            // the frame tree as written: node k = (frame id, parent node); frames resolve to code objects or names
+            for (int k = 1; k < trace.size(); k++) {
+                long frame = trace.get(k)[0];
+                Long code = frameCodes.get(frame);
+                ensureNode(k);
+                nodeParent[k] = (int) trace.get(k)[1];
+                nodeFrame[k] = frameCode.size();
+                frameCode.add(code == null ? Long.MIN_VALUE : code);
+            }
+            nodes = Math.max(nodes, trace.size());
+            if (lastTime != Long.MIN_VALUE && (kept == 0 || times[kept - 1] != lastTime)) {
+                keep(lastTime, lastRss, lastHeap);
+            }
+            allocationRecords = aggregatedRecords;
+            Result r = result(null, leaked, sites(atPeak));
+            return r;
+        }
+
+        private static void add(Map<Long, long[]> m, long key, long bytes, long count) {
+            if (bytes == 0 && count == 0) {
+                return;
+            }
+            long[] v = m.computeIfAbsent(key, k -> new long[2]);
+            v[0] += bytes;
+            v[1] += count;
         }
 
         private void record(int token) throws IOException {
@@ -294,10 +479,7 @@ final class MemrayCapture {
                     nativeFrameId += in.svarint();
                 }
             } else if ((token & 0x10) != 0) {
-                int[] stack = stacks.get(tid);
-                if (stack != null) {
-                    stack[0] = Math.max(0, stack[0] - ((token & 0x0f) + 1));
-                }
+                pop((token & 0x0f) + 1);
             } else {
                 switch (token) {
                     case MEMORY_RECORD -> memoryRecord(in.uvarint(), h.startMs() + in.uvarint());
@@ -307,30 +489,10 @@ final class MemrayCapture {
                     }
                     case MEMORY_MAP_START -> {
                     }
-                    case SEGMENT_HEADER -> {
-                        in.cstring();
-                        long segments = in.uvarint();
-                        in.u64();
-                        for (long i = 0; i < segments; i++) {
-                            int t = in.u8();
-                            if (t != SEGMENT) {
-                                throw new InputException(file + ": corrupt memray capture: segment record expected at byte "
-                                        + (in.position - 1) + ", found token " + t);
-                            }
-                            in.u64();
-                            in.uvarint();
-                        }
-                    }
+                    case SEGMENT_HEADER -> segments();
                     case THREAD_RECORD -> in.cstring();
                     case CONTEXT_SWITCH -> tid = in.u64();
-                    case CODE_OBJECT -> {
-                        long id = in.uvarint();
-                        String function = in.cstring();
-                        String filename = in.cstring();
-                        firstLineNo += in.svarint();
-                        in.skip(in.uvarint()); // the line table: not decoded (docs/memray.md)
-                        codeNames.put(id, function + " (" + filename + ")");
-                    }
+                    case CODE_OBJECT -> codeObject();
                     default -> throw new InputException(file + ": corrupt memray capture: unknown record token " + token
                             + " at byte " + (in.position - 1));
                 }
@@ -358,13 +520,17 @@ final class MemrayCapture {
                 }
                 size = in.uvarint();
             }
+            account(address, size, deallocator, allocator == MUNMAP);
+        }
+
+        private void account(long address, long size, boolean deallocator, boolean munmap) {
             allocationRecords++;
             if (deallocator) {
                 long[] a = live.remove(address);
                 if (a != null) {
                     heap -= a[0];
                 }
-            } else if (allocator == MUNMAP) {
+            } else if (munmap) {
                 long[] a = live.remove(address);
                 if (a != null) {
                     long freed = Math.min(size, a[0]);
@@ -382,6 +548,37 @@ final class MemrayCapture {
                 }
                 heap += size;
                 peak = Math.max(peak, heap);
+            }
+        }
+
+        private void segments() throws IOException {
+            in.cstring();
+            long segments = in.uvarint();
+            in.u64();
+            for (long i = 0; i < segments; i++) {
+                int t = in.u8();
+                if (t != SEGMENT) {
+                    throw new InputException(file + ": corrupt memray capture: segment record expected at byte "
+                            + (in.position - 1) + ", found token " + t);
+                }
+                in.u64();
+                in.uvarint();
+            }
+        }
+
+        private void codeObject() throws IOException {
+            long id = in.uvarint();
+            String function = in.cstring();
+            String filename = in.cstring();
+            firstLineNo += in.svarint();
+            in.skip(in.uvarint()); // the line table: not decoded (docs/memray.md)
+            codeNames.put(id, function + " (" + filename + ")");
+        }
+
+        private void pop(int n) {
+            int[] stack = stacks.get(tid);
+            if (stack != null) {
+                stack[0] = Math.max(0, stack[0] - n);
             }
         }
 
@@ -405,10 +602,7 @@ final class MemrayCapture {
             Integer node = children.get(edge);
             if (node == null) {
                 node = nodes;
-                if (nodes == nodeParent.length) {
-                    nodeParent = Arrays.copyOf(nodeParent, nodes * 2);
-                    nodeFrame = Arrays.copyOf(nodeFrame, nodes * 2);
-                }
+                ensureNode(nodes);
                 nodeParent[nodes] = parent;
                 nodeFrame[nodes] = frame;
                 nodes++;
@@ -419,6 +613,13 @@ final class MemrayCapture {
                 stacks.put(tid, stack);
             }
             stack[++stack[0]] = node; // stack[0] is the depth
+        }
+
+        private void ensureNode(int k) {
+            while (k >= nodeParent.length) {
+                nodeParent = Arrays.copyOf(nodeParent, nodeParent.length * 2);
+                nodeFrame = Arrays.copyOf(nodeFrame, nodeFrame.length * 2);
+            }
         }
 
         private void memoryRecord(long rssBytes, long ms) {
@@ -456,28 +657,40 @@ final class MemrayCapture {
             kept++;
         }
 
-        private Result result(String endNote) {
+        private Map<Long, long[]> liveBySite() {
             Map<Long, long[]> bySite = new HashMap<>();
-            long leakedBytes = 0;
             for (long[] a : live.values()) {
-                long[] s = bySite.computeIfAbsent(a[1], k -> new long[2]);
-                s[0] += a[0];
-                s[1]++;
-                leakedBytes += a[0];
+                add(bySite, a[1], a[0], 1);
             }
+            return bySite;
+        }
+
+        private List<Site> sites(Map<Long, long[]> bySite) {
             List<Site> sites = new ArrayList<>();
             for (Map.Entry<Long, long[]> e : bySite.entrySet()) {
-                sites.add(new Site(frames((int) (e.getKey() >> 1), (e.getKey() & 1) != 0), e.getValue()[0], e.getValue()[1]));
+                if (e.getValue()[0] > 0) {
+                    sites.add(new Site(frames((int) (e.getKey() >> 1), (e.getKey() & 1) != 0), e.getValue()[0], e.getValue()[1]));
+                }
             }
             sites.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
+            return sites;
+        }
+
+        private Result result(String endNote, Map<Long, long[]> leakedBySite, List<Site> atPeak) {
+            long leakedBytes = 0;
+            long leakedCount = 0;
+            for (long[] v : leakedBySite.values()) {
+                leakedBytes += v[0];
+                leakedCount += v[1];
+            }
             return new Result(h, Arrays.copyOf(times, kept), Arrays.copyOf(rss, kept), Arrays.copyOf(heaps, kept), peak,
-                    allocationRecords, leakedBytes, live.size(), sites, endNote);
+                    allocationRecords, leakedBytes, leakedCount, sites(leakedBySite), atPeak, endNote);
         }
 
         /** Innermost first; on the main thread without memray's own outermost frames. */
         private List<String> frames(int node, boolean mainThread) {
             List<String> out = new ArrayList<>();
-            for (int n = node; n != 0; n = nodeParent[n]) {
+            for (int n = node, depth = 0; n > 0 && n < nodes && depth < 100_000; n = nodeParent[n], depth++) {
                 long code = frameCode.get(nodeFrame[n]);
                 out.add(codeNames.getOrDefault(code, "code object " + code));
             }

@@ -249,6 +249,15 @@ public final class MemrayReaders {
                     + io.leakscope.io.Units.formatBytes(r.peakHeap()) + "; never freed by the end: "
                     + io.leakscope.io.Units.formatBytes(r.leakedBytes()) + " in " + r.leakedAllocations() + " allocations"
                     + (h.nativeTraces() ? " (native stacks recorded but not decoded)" : "")));
+            if (!r.atPeak().isEmpty()) {
+                StringBuilder top = new StringBuilder();
+                for (MemrayCapture.Site s : r.atPeak().subList(0, Math.min(3, r.atPeak().size()))) {
+                    top.append(top.length() == 0 ? "" : "; ").append(s.frames().get(0)).append(' ')
+                            .append(io.leakscope.io.Units.formatBytes(s.bytes()));
+                }
+                out.note(Note.info("memray", "at the high-water mark (" + io.leakscope.io.Units.formatBytes(r.peakHeap())
+                        + "), the most memory was allocated in: " + top));
+            }
             if (r.endNote() != null) {
                 out.note(Note.warn("memray", file.getFileName() + ": " + r.endNote()));
             }

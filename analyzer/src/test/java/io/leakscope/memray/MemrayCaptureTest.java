@@ -135,17 +135,68 @@ class MemrayCaptureTest {
     }
 
     @Test
+    void format11StreamingCarriesLineNumbers() throws Exception {
+        JsonNode exp = expected("leaky-v11.expected.json");
+        for (int version : new int[] {10, 11}) {
+            MemrayCapture.Result r = MemrayCapture.read(resource("leaky-v" + version + ".bin"));
+            assertNull(r.endNote());
+            assertEquals(version, r.header().version());
+            assertEquals("unknown", r.header().python(), "format 11 does not record the Python version");
+            assertEquals(exp.get("n_allocation_records").asLong(), r.allocationRecords());
+            assertEquals(exp.get("leaked_bytes").asLong(), r.leakedBytes());
+            assertEquals(exp.get("leaked_allocations").asLong(), r.leakedAllocations());
+            assertEquals(exp.get("peak_heap_bytes").asLong(), r.peakHeap());
+            assertEquals(strings(exp.get("leaked_stack_leaf_first")), r.leaked().get(0).frames());
+            assertEquals(3001, r.timeMs().length);
+            assertEquals(exp.get("leaked_bytes").asLong(), r.heap()[r.heap().length - 1]);
+        }
+    }
+
+    @Test
+    void aggregatedFilesGiveLeaksAndTheHighWaterMarkPerStack() throws Exception {
+        for (String name : List.of("aggregated-v11.bin", "aggregated-v13.bin")) {
+            MemrayCapture.Result r = MemrayCapture.read(resource(name));
+            assertNull(r.endNote(), name);
+            assertEquals(1, r.header().fileFormat(), name);
+            assertEquals(100, r.timeMs().length, name);
+            assertEquals(15_360L * 99, r.heap()[99], name);
+            assertEquals(60_000_000L + 20_000 * 99, r.rss()[99], name);
+            boolean v11 = name.contains("v11");
+            List<String> remember = v11
+                    ? List.of("remember (/srv/memory.py:8)", "handle (/srv/worker.py:20)", "main (/srv/worker.py:1)")
+                    : List.of("remember (/srv/memory.py)", "handle (/srv/worker.py)", "main (/srv/worker.py)");
+            assertEquals(remember, r.leaked().get(0).frames(), name);
+            assertEquals(1_536_000, r.leaked().get(0).bytes(), name);
+            assertEquals(6000, r.leaked().get(0).allocations(), name);
+            assertEquals(1_536_000 + 4096, r.leakedBytes(), name);
+            assertEquals(2, r.leaked().size(), "the freed buffer leaked nothing: " + r.leaked());
+            assertEquals(v11 ? "load (/srv/io.py:30)" : "load (/srv/io.py)", r.atPeak().get(0).frames().get(0), name);
+            assertEquals(8L << 20, r.atPeak().get(0).bytes(), name);
+        }
+        Findings f = Analyzer.standard("test").analyze(List.of(resource("aggregated-v13.bin")));
+        assertEquals("remember (/srv/memory.py)", f.nativeMemory().leakSites().get(0).frames().get(0));
+        assertTrue(f.notes().stream().anyMatch(n -> n.message().contains("at the high-water mark")
+                && n.message().contains("load (/srv/io.py) 8.0 MiB")), f.notes().toString());
+        assertEquals(Verdict.LEAK, f.verdict(), f.headline());
+    }
+
+    @Test
     void otherVersionsAggregatedFilesAndGarbageAreOneLineEach() throws Exception {
-        Path v11 = resource("v11-header.bin");
-        InputException e = assertThrows(InputException.class, () -> MemrayCapture.read(v11));
-        assertTrue(e.getMessage().startsWith(v11.toString()) && e.getMessage().contains("version 11")
+        Path v9 = resource("v9-header.bin");
+        InputException e = assertThrows(InputException.class, () -> MemrayCapture.read(v9));
+        assertTrue(e.getMessage().startsWith(v9.toString()) && e.getMessage().contains("version 9 (memray 1.6 or older)")
                 && e.getMessage().contains("memray transform csv"), e.getMessage());
 
         byte[] bytes = Files.readAllBytes(resource("leaky-v13.bin"));
-        bytes[16] = 1; // file_format: AGGREGATED_ALLOCATIONS
+        bytes[16] = 1; // file_format: AGGREGATED_ALLOCATIONS, over streaming records
         Path aggregated = Files.write(tmp.resolve("aggregated.bin"), bytes);
         e = assertThrows(InputException.class, () -> MemrayCapture.read(aggregated));
-        assertTrue(e.getMessage().contains("aggregated"), e.getMessage());
+        assertTrue(e.getMessage().contains("corrupt memray capture: unknown aggregated record"), e.getMessage());
+
+        byte[] agg = Files.readAllBytes(resource("aggregated-v13.bin"));
+        Path cutAggregated = Files.write(tmp.resolve("cut-aggregated.bin"), java.util.Arrays.copyOf(agg, agg.length - 40));
+        e = assertThrows(InputException.class, () -> MemrayCapture.read(cutAggregated));
+        assertTrue(e.getMessage().contains("aggregated memray capture ends inside a record"), e.getMessage());
 
         byte[] corrupt = Files.readAllBytes(resource("leaky-v13.bin"));
         int headerEnd = 49 + "python service.py".length() + 1 + 4 + 8 + 8 + 3 + 3;
