@@ -80,12 +80,37 @@ final class MemrayCapture {
     /**
      * @param endNote    null when the file ended with its trailer (or memray's zero padding); else why it stopped
      */
-    /** @param atPeak per stack at the high-water mark: aggregated files only (empty for streaming ones) */
+    /**
+     * @param atPeak per stack, what was allocated and not yet freed at the high-water mark
+     * @param peakAllocationRecord streaming files: the allocation record (counted from 1) that last reached the peak
+     */
     record Result(Header header, long[] timeMs, long[] rss, long[] heap, long peakHeap, long allocationRecords,
-                  long leakedBytes, long leakedAllocations, List<Site> leaked, List<Site> atPeak, String endNote) {
+                  long leakedBytes, long leakedAllocations, List<Site> leaked, List<Site> atPeak, String endNote,
+                  long peakAllocationRecord) {
+        Result withAtPeak(List<Site> sites) {
+            return new Result(header, timeMs, rss, heap, peakHeap, allocationRecords, leakedBytes, leakedAllocations, leaked,
+                    sites, endNote, peakAllocationRecord);
+        }
+    }
+
+    /** Ends a replay at the record asked for. */
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super(null, null, false, false);
+        }
     }
 
     static Result read(Path file) throws IOException {
+        Result r = replay(file, -1);
+        if (r.header().fileFormat() == 0 && r.peakAllocationRecord() > 0) {
+            // what was live at the high-water mark: a second replay up to the record that reached it, as memray does
+            Result atPeak = replay(file, r.peakAllocationRecord());
+            r = r.withAtPeak(atPeak.leaked());
+        }
+        return r;
+    }
+
+    private static Result replay(Path file, long stopAfter) throws IOException {
         try (InputStream raw = Files.newInputStream(file)) {
             BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
             in.mark(4);
@@ -97,7 +122,7 @@ final class MemrayCapture {
                 // memray compresses with LZ4F defaults: linked blocks, which lz4-java's frame reader refuses
                 data = new BufferedInputStream(new FramedLZ4CompressorInputStream(in, true), 1 << 16);
             }
-            return new Replay(file, new Input(data)).run();
+            return new Replay(file, new Input(data), stopAfter).run();
         }
     }
 
@@ -260,9 +285,13 @@ final class MemrayCapture {
         private long lastRss;
         private long lastHeap;
 
-        Replay(Path file, Input in) {
+        private final long stopAfter;
+        private long peakRecord;
+
+        Replay(Path file, Input in, long stopAfter) {
             this.file = file;
             this.in = in;
+            this.stopAfter = stopAfter;
         }
 
         Result run() throws IOException {
@@ -299,6 +328,8 @@ final class MemrayCapture {
                 }
             } catch (EOFException e) {
                 endNote = "the file ends inside a record at byte " + recordStart + " (a crashed or killed capture); read up to there";
+            } catch (Stop e) {
+                // the second replay has reached the high-water mark
             }
             if (lastTime != Long.MIN_VALUE && (kept == 0 || times[kept - 1] != lastTime)) {
                 keep(lastTime, lastRss, lastHeap); // the last point always counts
@@ -524,6 +555,9 @@ final class MemrayCapture {
         }
 
         private void account(long address, long size, boolean deallocator, boolean munmap) {
+            if (allocationRecords == stopAfter) {
+                throw new Stop();
+            }
             allocationRecords++;
             if (deallocator) {
                 long[] a = live.remove(address);
@@ -547,7 +581,10 @@ final class MemrayCapture {
                     heap -= old[0]; // a free memray did not see (e.g. before tracking started)
                 }
                 heap += size;
-                peak = Math.max(peak, heap);
+                if (heap >= peak) {
+                    peak = heap;
+                    peakRecord = allocationRecords; // the last record at the peak, as memray's finder takes it
+                }
             }
         }
 
@@ -684,7 +721,7 @@ final class MemrayCapture {
                 leakedCount += v[1];
             }
             return new Result(h, Arrays.copyOf(times, kept), Arrays.copyOf(rss, kept), Arrays.copyOf(heaps, kept), peak,
-                    allocationRecords, leakedBytes, leakedCount, sites(leakedBySite), atPeak, endNote);
+                    allocationRecords, leakedBytes, leakedCount, sites(leakedBySite), atPeak, endNote, peakRecord);
         }
 
         /** Innermost first; on the main thread without memray's own outermost frames. */
