@@ -9,13 +9,14 @@ import io.leakscope.heap.GrowingPaths;
  * Combines the per-signal verdicts into the process's verdict: the most severe one wins (a leak in any
  * signal is a leak), except that a process whose primary signals (heap after GC, resident memory) are all
  * STABLE is STABLE even when a secondary one (metaspace, threads, swap) could not be decided. With no
- * fitted signal the verdict stays INCONCLUSIVE, or LEAK when heap dumps show a path growing in every interval;
- * that path's holder and accumulated class then end the headline.
+ * fitted signal the verdict stays INCONCLUSIVE — and an INCONCLUSIVE one becomes LEAK — when heap dumps show a
+ * path growing in every interval between them; that path's holder and accumulated class then end the headline.
  */
 final class VerdictStage implements Stage {
     @Override
     public void apply(FindingsBuilder b) {
         Verdict v = null;
+        boolean decidedByDumps = false;
         for (Growth.SignalFit fit : b.growth.signals()) {
             if (fit.verdict() != null && (v == null || fit.verdict().severity() > v.severity())) {
                 v = fit.verdict();
@@ -25,13 +26,19 @@ final class VerdictStage implements Stage {
             b.verdict = b.heap.growing().isEmpty() ? Verdict.INCONCLUSIVE : Verdict.LEAK;
         } else if (v == Verdict.INCONCLUSIVE && GrowthStage.primaryAllStable(b.growth.signals())) {
             b.verdict = Verdict.STABLE;
+        } else if (v == Verdict.INCONCLUSIVE && !b.heap.growing().isEmpty()) {
+            // too few GCs or samples for a trend, but a path grew in every interval between dumps: that decides
+            b.verdict = Verdict.LEAK;
+            b.headline = null;
+            decidedByDumps = true;
         } else {
             b.verdict = v;
         }
         if (b.verdict == Verdict.LEAK && !b.heap.growing().isEmpty()) {
             // the dominator diff names the holder and what it accumulates: more than a histogram can
             String path = GrowingPaths.describe(b.heap.growing().get(0));
-            b.headline = b.headline == null ? "Java heap leak: " + path + "."
+            b.headline = b.headline == null ? "Java heap leak: " + path + (decidedByDumps ? " (growing in each of the "
+                    + b.heap.dumps().size() + " heap dumps; the time series were too short to decide)" : "") + "."
                     : b.headline.replaceFirst("\\.$", "") + "; growing path: " + path + ".";
         }
         if (b.headline == null) {
