@@ -35,6 +35,9 @@ final class AttachCommand implements Callable<Integer> {
             description = "JVM: take N heap dumps of live objects, spread over the capture.")
     int heapDumps;
 
+    @Option(names = "--compress-dumps", description = "JVM: gzip the heap dumps in the bundle (after the target wrote them: same pause, ~4x smaller).")
+    boolean compressDumps;
+
     @Option(names = "--native", description = "JVM: profile native allocations (async-profiler nativemem).")
     boolean nativeMem;
 
@@ -59,7 +62,7 @@ final class AttachCommand implements Callable<Integer> {
         Path dir = output.dir("attach");
         AtomicFiles.createPrivateDirectories(dir);
         CaptureSession session = Attach.prepare(pid, dir,
-                new Attach.Options(d, i, heapDumps, nativeMem, alloc, children), err);
+                new Attach.Options(d, i, heapDumps, nativeMem, alloc, children, compressDumps), err);
         Thread hook = new Thread(() -> {
             session.requestStop();
             try {

@@ -29,8 +29,14 @@ public final class Attach {
      * @param alloc      profile Java allocations that stay live (JVM only)
      * @param children   sum the whole process tree (any process)
      */
+    /** @param compressDumps gzip each heap dump into the bundle once the target has written it */
     public record Options(Duration duration, Duration interval, int heapDumps, boolean nativeMem, boolean alloc,
-                          boolean children) {
+                          boolean children, boolean compressDumps) {
+        public Options(Duration duration, Duration interval, int heapDumps, boolean nativeMem, boolean alloc,
+                       boolean children) {
+            this(duration, interval, heapDumps, nativeMem, alloc, children, false);
+        }
+
         public Options {
             if (interval.isZero() || interval.isNegative()) {
                 throw new InputException("--interval must be positive");
@@ -125,7 +131,7 @@ public final class Attach {
         if (jvm != null) {
             JvmCapture capture;
             try {
-                capture = JvmCapture.prepare(jvm, bundle, opt.heapDumps(), opt.nativeMem(), opt.alloc());
+                capture = JvmCapture.prepare(jvm, bundle, opt.heapDumps(), opt.compressDumps(), opt.nativeMem(), opt.alloc());
             } catch (IOException | RuntimeException e) {
                 bundle.note(io.leakscope.findings.Note.warn("attach", "JVM capture not prepared: " + e.getMessage()));
                 bundle.finish("error");

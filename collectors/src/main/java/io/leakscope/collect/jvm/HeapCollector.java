@@ -24,6 +24,7 @@ import java.util.Map;
 public final class HeapCollector implements Collector {
     private final JvmSession session;
     private final int heapDumps;
+    private final boolean compress;
     private final int histogramEvery;
     private final List<Instant> dumpTimes = new ArrayList<>();
     private int histograms;
@@ -33,7 +34,8 @@ public final class HeapCollector implements Collector {
      * @param heapDumps      heap dumps to take
      * @param histogramEvery a histogram every this many intervals besides start and end; 0 for none
      */
-    public HeapCollector(JvmSession session, int heapDumps, int histogramEvery) {
+    public HeapCollector(JvmSession session, int heapDumps, boolean compress, int histogramEvery) {
+        this.compress = compress;
         this.session = session;
         this.heapDumps = heapDumps;
         this.histogramEvery = histogramEvery;
@@ -103,8 +105,28 @@ public final class HeapCollector implements Collector {
         session.jvm().dumpHeap(target);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         Path f = session.collect(target, "heap", name);
+        if (compress) {
+            // GC.heap_dump -gz is not exported over the DiagnosticCommand MBean, so we compress, after the target
+            // has resumed: its pause stays the same, the bundle gets smaller
+            long c0 = System.nanoTime();
+            Path gz = ctx.bundle().file("heap", name + ".gz");
+            Path plain = f;
+            io.leakscope.io.AtomicFiles.write(gz, out -> {
+                java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out, 1 << 16) {
+                    {
+                        def.setLevel(java.util.zip.Deflater.BEST_SPEED); // dumps are big; speed over ratio
+                    }
+                };
+                Files.copy(plain, z);
+                z.finish(); // not close: AtomicFiles flushes and syncs the stream it owns
+            });
+            ctx.bundle().event("heap-dump-compressed", (System.nanoTime() - c0) / 1_000_000, name + ": "
+                    + Files.size(plain) + " → " + Files.size(gz) + " bytes, in leakscope");
+            Files.delete(plain);
+            f = gz;
+        }
         ctx.bundle().add(f, ArtifactKind.HPROF, Map.of("timeMs", Long.toString(at), "live", "true",
-                "pauseMs", Long.toString(ms)));
+                "pauseMs", Long.toString(ms), "compressed", Boolean.toString(compress)));
         ctx.bundle().event("heap-dump", ms, "heap dump of live objects (" + Files.size(f) + " bytes): a full GC"
                 + " and a stop of the target while it writes");
     }

@@ -39,8 +39,8 @@ public record JvmCapture(JvmInfo info, List<Collector> collectors) {
      * Sets up the JVM side of a capture over {@code jvm}, whose ownership passes to the returned session
      * collector. What is not available is noted in the bundle.
      */
-    public static JvmCapture prepare(JvmConnection jvm, BundleWriter bundle, int heapDumps, boolean nativeMem,
-                                     boolean alloc) throws IOException {
+    public static JvmCapture prepare(JvmConnection jvm, BundleWriter bundle, int heapDumps, boolean compressDumps,
+                                     boolean nativeMem, boolean alloc) throws IOException {
         JvmInfo info;
         JvmSession session;
         try {
@@ -59,7 +59,7 @@ public record JvmCapture(JvmInfo info, List<Collector> collectors) {
         } else {
             c.add(new NmtCollector(session));
         }
-        c.add(new HeapCollector(session, heapDumps, HISTOGRAM_EVERY));
+        c.add(new HeapCollector(session, heapDumps, compressDumps, HISTOGRAM_EVERY));
         if (nativeMem || alloc) {
             c.add(new NativeCollector(session, nativeMem, alloc));
         }

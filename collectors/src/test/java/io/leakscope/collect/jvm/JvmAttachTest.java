@@ -89,10 +89,12 @@ class JvmAttachTest {
     }
 
     private Path capture(Process p, int seconds, double intervalSeconds, int heapDumps, boolean nativeMem) throws IOException {
-        CaptureSession s = Attach.prepare(p.pid(), tmp, new Attach.Options(Duration.ofSeconds(seconds),
-                Duration.ofMillis((long) (intervalSeconds * 1000)), heapDumps, nativeMem, false, false),
-                new PrintWriter(new StringWriter()));
-        return s.run();
+        return capture(p, new Attach.Options(Duration.ofSeconds(seconds), Duration.ofMillis((long) (intervalSeconds * 1000)),
+                heapDumps, nativeMem, false, false));
+    }
+
+    private Path capture(Process p, Attach.Options o) throws IOException {
+        return Attach.prepare(p.pid(), tmp, o, new PrintWriter(new StringWriter())).run();
     }
 
     private static Map<String, Integer> eventCounts(Path jfr) throws IOException {
@@ -188,6 +190,36 @@ class JvmAttachTest {
         Findings f = Analyzer.standard("test").analyze(List.of(dir));
         assertEquals("off", f.nativeMemory().nmtMode());
         assertTrue(f.nativeMemory().nmtAdvice().contains("-XX:NativeMemoryTracking=summary"));
+        assertNothingLeftIn(p, dir);
+    }
+
+    @Test
+    void liveAllocationProfilingAndCompressedDumps() throws Exception {
+        Process p = start(java17(), "history --rate 100");
+        Path dir = capture(p, new Attach.Options(Duration.ofSeconds(8), Duration.ofSeconds(1), 2, false, true, false, true));
+        Bundle b = Bundle.open(dir);
+        assertEquals("completed", b.manifest().endReason());
+        List<Artifact> dumps = b.artifacts(ArtifactKind.HPROF);
+        assertEquals(2, dumps.size());
+        for (Artifact d : dumps) {
+            assertTrue(d.path().endsWith(".hprof.gz") && "true".equals(d.attributes().get("compressed")), d.toString());
+            try (var in = Files.newInputStream(b.resolve(d))) {
+                byte[] magic = in.readNBytes(2);
+                assertEquals(0x1f, magic[0] & 0xff, "gzip'd by the target");
+                assertEquals(0x8b, magic[1] & 0xff);
+            }
+        }
+        // --alloc: async-profiler's alloc+live, rendered as a flame graph of Java allocations still live
+        Artifact nat = b.artifacts(ArtifactKind.NATIVE_JFR).get(0);
+        assertEquals("off", nat.attributes().get("nativemem"));
+        Map<String, Integer> events = eventCounts(b.resolve(nat));
+        assertTrue(events.keySet().stream().anyMatch(e -> e.contains("ObjectAllocation")), "allocation samples: " + events);
+        String live = Files.readString(b.dir().resolve(nat.attributes().get("liveFlameGraph")));
+        assertTrue(live.contains("ConversationHistoryLeak"), "the leaking agent's frames hold live allocations");
+
+        Findings f = Analyzer.standard("test").analyze(List.of(dir));
+        assertEquals(2, f.heap().dumps().size(), "the compressed dumps are read");
+        assertFalse(f.heap().growing().isEmpty(), "and diffed: " + f.notes());
         assertNothingLeftIn(p, dir);
     }
 
