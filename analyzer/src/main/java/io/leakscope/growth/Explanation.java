@@ -17,6 +17,23 @@ import java.util.Map;
  */
 record Explanation(String headline, String text) {
     static final List<String> HEAP_IDS = List.of("jvm.heap.after_gc", "jvm.oldgen.after_gc", "jvm.heap.used", "jvm.oldgen.used");
+    /**
+     * With too few collections to judge the heap, NMT still tells heap from native: when less than this share of
+     * its committed growth is in "Java Heap", the leak is outside the heap.
+     */
+    static final double NMT_NATIVE_SHARE = 0.25;
+
+    /** The share of NMT's committed growth in the Java Heap category (0 when none is attributed to it). */
+    static double nmtHeapShare(List<Growth.Attribution> attribution) {
+        double share = 0;
+        for (Growth.Attribution a : attribution) {
+            if (a.total().equals("nmt.total.committed") && a.part().startsWith("nmt.Java_Heap.")) {
+                share += a.share();
+            }
+        }
+        return share;
+    }
+
     static final List<String> PROCESS_IDS = List.of("process.rss", "jvm.rss", "process.anon", "memray.rss",
             "process.pss", "cgroup.usage");
 
@@ -50,7 +67,8 @@ record Explanation(String headline, String text) {
                         label(proc), rate(proc), 100 * Math.min(share, 9.99),
                         share < 0.5 ? ", so native or off-heap memory grows too: look at NMT and smaps" : ""));
             }
-        } else if ((leaks(proc) || leaks(nmt)) && heap != null && heap.verdict() == Verdict.INCONCLUSIVE) {
+        } else if ((leaks(proc) || leaks(nmt)) && heap != null && heap.verdict() == Verdict.INCONCLUSIVE
+                && !(leaks(nmt) && nmtHeapShare(attribution) < NMT_NATIVE_SHARE)) {
             Growth.SignalFit g = leaks(proc) ? proc : nmt;
             headline.add("Memory leak: " + label(g) + " grows " + rate(g) + "; heap or native is not decided yet");
             text.add(label(g) + " grows by " + rate(g) + ", but the Java heap after GC could not be decided ("
@@ -61,7 +79,9 @@ record Explanation(String headline, String text) {
         } else if (leaks(proc) || leaks(nmt)) {
             Growth.SignalFit g = leaks(proc) ? proc : nmt;
             String heapState = heap == null ? "" : heap.verdict() == Verdict.STABLE ? " while the Java heap after GC is flat"
-                    : heap.verdict() == Verdict.SATURATING ? " while the Java heap after GC levels off" : "";
+                    : heap.verdict() == Verdict.SATURATING ? " while the Java heap after GC levels off"
+                    : heap.verdict() == Verdict.INCONCLUSIVE && leaks(nmt) ? String.format(Locale.ROOT,
+                    " and NMT puts %.0f%% of its growth outside the Java heap", 100 * (1 - nmtHeapShare(attribution))) : "";
             boolean jvm = heap != null || nmt != null;
             if (jvm) {
                 headline.add("Native or off-heap leak: " + label(g) + " grows " + rate(g) + heapState

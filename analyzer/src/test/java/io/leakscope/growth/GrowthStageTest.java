@@ -143,6 +143,28 @@ class GrowthStageTest {
     }
 
     @Test
+    void withTooFewCollectionsNmtStillTellsNativeFromHeap() {
+        for (boolean inHeap : new boolean[] {false, true}) {
+            FindingsBuilder b = new FindingsBuilder();
+            b.add(series("process.rss", "total", null, 400 * MB, 20 * MB, 1 * MB, 5, 1));
+            b.add(series("nmt.total.committed", "total", null, 350 * MB, 20 * MB, 0.5 * MB, 5, 2));
+            b.add(series("nmt.Java_Heap.committed", "part", "nmt.total.committed", 256 * MB, inHeap ? 19 * MB : 0, 0.2 * MB, 5, 3));
+            b.add(series("nmt.Other.committed", "part", "nmt.total.committed", 50 * MB, inHeap ? 1 * MB : 20 * MB, 0.2 * MB, 5, 4));
+            Series gcs = series("jvm.heap.after_gc", "total", null, 100 * MB, 0, 1 * MB, 1, 5); // 6 collections
+            b.add(gcs);
+            new GrowthStage().apply(b);
+            assertEquals(Verdict.INCONCLUSIVE, fit(b, "jvm.heap.after_gc").verdict());
+            assertEquals(Verdict.LEAK, fit(b, "nmt.total.committed").verdict());
+            if (inHeap) {
+                assertTrue(b.headline.contains("heap or native is not decided yet"), b.headline);
+            } else {
+                assertTrue(b.headline.startsWith("Native or off-heap leak: RSS grows")
+                        && b.headline.contains("NMT puts 100% of its growth outside the Java heap"), b.headline);
+            }
+        }
+    }
+
+    @Test
     void aCsvOfSeriesGoesThroughTheAnalyzerToAVerdict() throws Exception {
         Path csv = tmp.resolve("process.csv");
         Series rss = series("process.rss", "total", null, 500 * MB, 1 * MB, 1 * MB, 15, 11);
