@@ -7,7 +7,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 cpfile="$(mktemp)"
 trap 'rm -f "$cpfile"' EXIT
-mvn -B -o -q -pl analyzer -am test-compile \
+mvn -B -q -pl analyzer -am test-compile \
   org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath \
   -Dmdep.outputFile="$cpfile" -Dmdep.includeScope=test >&2
 cp="analyzer/target/classes:analyzer/target/test-classes:$(cat "$cpfile")"

@@ -46,6 +46,12 @@ final class SignalFitter {
      * growth rate has halved (e^-0.7), a slowdown noise does not fake once the curve also beats the line.
      */
     static final double MIN_TIME_CONSTANTS = 0.7;
+    /**
+     * LEAK needs the straight line to explain at least this share of the variance (OLS R²). A rank test finds a
+     * "trend" in a staircase of small steps (a JVM's RSS as the heap expands and the JIT fills its code cache)
+     * or under one outlier; "grows steadily" is then not what the data say.
+     */
+    static final double MIN_R2 = 0.1;
     /** SATURATING needs the second half of the window to grow at most this fraction as fast as the first. */
     static final double SATURATION_SLOWDOWN = 0.5;
 
@@ -162,6 +168,13 @@ final class SignalFitter {
                 return new Fit(Verdict.SATURATING, used, cut, tt[0], end, tr, practical, whole.plateau(), null,
                         "grows but levels off towards " + amount(whole.plateau(), unit) + " (a saturating curve fits the"
                         + " whole capture better than a line or a warm-up followed by a line; " + stats + ")");
+            }
+            if (tr.r2() < MIN_R2) {
+                double need = Math.min(7 * 1440, 2 * (t[n - 1] - t[0]));
+                return new Fit(Verdict.INCONCLUSIVE, used, cut, tt[0], end, tr, practical, null, need, String.format(Locale.ROOT,
+                        "a significant trend, but a line explains only %.0f%% of the variation (R²=%.2f): steps or outliers"
+                        + " rather than steady growth; a capture of about %s should decide (%s)%s", 100 * tr.r2(), tr.r2(),
+                        minutes(need), stats, cutText));
             }
             return new Fit(Verdict.LEAK, used, cut, tt[0], end, tr, practical, null, null,
                     "grows steadily by " + stats + ", R²=" + String.format(Locale.ROOT, "%.2f", tr.r2()) + cutText);

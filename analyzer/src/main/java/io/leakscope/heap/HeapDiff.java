@@ -13,7 +13,8 @@ import java.util.Map;
  * Dominator-tree diff across 2..N dumps of one process. Subtrees are matched by signature (see
  * {@link HeapAnalysis.SigTable}); a signature grows when its retained bytes and retained objects rise in
  * every interval, by at least {@link #MIN_GROWTH_BYTES} or {@link #MIN_GROWTH_SHARE} of the heap overall.
- * Growth that is not repeated in every interval (a cache filling once, churn) is not reported. Of a growing
+ * Growth that is not repeated in every interval (a cache filling once, churn), or that slows to under a quarter
+ * of its earlier pace in the last interval (a cache reaching its bound), is not reported. Of a growing
  * chain only the top-most growing node is a finding; it is then followed down through single growing
  * containers that carry most of its growth, to the point where the objects accumulate.
  */
@@ -23,6 +24,8 @@ public final class HeapDiff {
     static final double CARRIES = 0.7;
     /** A child with at least this share of its holder's growth is a finding of its own when growth splits. */
     static final double SPLIT = 0.2;
+    /** A path whose last interval grew less than this share as fast as the earlier ones is levelling off. */
+    static final double LEVELLING = 0.25;
 
     private HeapDiff() {
     }
@@ -56,7 +59,7 @@ public final class HeapDiff {
                 HeapAnalysis.SigTable b = dumps.get(i).sigs();
                 ok = b.bytes[slots[i]] > a.bytes[slots[i - 1]] && b.objects[slots[i]] > a.objects[slots[i - 1]];
             }
-            if (ok && lt.bytes[s] - dumps.get(0).sigs().bytes[slots[0]] >= minGrowth) {
+            if (ok && lt.bytes[s] - dumps.get(0).sigs().bytes[slots[0]] >= minGrowth && !levelsOff(dumps, slots)) {
                 growing.put(sig, slots);
             }
         }
@@ -108,6 +111,27 @@ public final class HeapDiff {
         }
         out.sort(Comparator.comparingDouble(gp -> -gp.bytesPerDump()));
         return out;
+    }
+
+    /**
+     * With three dumps or more: the last interval grew less than {@link #LEVELLING} as fast as the ones before
+     * (per minute when the dumps have times, else per dump). A cache filling up to its bound grows in every
+     * interval too — by less and less; a leak does not slow down like that.
+     */
+    static boolean levelsOff(List<Dump> dumps, int[] slots) {
+        int k = dumps.size();
+        if (k < 3) {
+            return false;
+        }
+        boolean timed = dumps.stream().allMatch(d -> d.timestampMs() != null);
+        double earlierBytes = dumps.get(k - 2).sigs().bytes[slots[k - 2]] - dumps.get(0).sigs().bytes[slots[0]];
+        double lastBytes = dumps.get(k - 1).sigs().bytes[slots[k - 1]] - dumps.get(k - 2).sigs().bytes[slots[k - 2]];
+        double earlierSpan = timed ? dumps.get(k - 2).timestampMs() - dumps.get(0).timestampMs() : k - 2;
+        double lastSpan = timed ? dumps.get(k - 1).timestampMs() - dumps.get(k - 2).timestampMs() : 1;
+        if (earlierSpan <= 0 || lastSpan <= 0) {
+            return false;
+        }
+        return lastBytes / lastSpan < LEVELLING * (earlierBytes / earlierSpan);
     }
 
     private static long growth(List<Dump> dumps, int[] slots) {
