@@ -481,6 +481,11 @@ final class MemrayCapture {
                 keep(lastTime, lastRss, lastHeap);
             }
             allocationRecords = aggregatedRecords;
+            long atPeakBytes = 0;
+            for (long[] v : atPeak.values()) {
+                atPeakBytes += v[0];
+            }
+            peak = Math.max(peak, atPeakBytes); // exact, where the snapshots are samples every 10 ms
             Result r = result(null, leaked, sites(atPeak));
             return r;
         }

@@ -178,6 +178,7 @@ class MemrayCaptureTest {
             assertEquals(2, r.leaked().size(), "the freed buffer leaked nothing: " + r.leaked());
             assertEquals(v11 ? "load (/srv/io.py:30)" : "load (/srv/io.py)", r.atPeak().get(0).frames().get(0), name);
             assertEquals(8L << 20, r.atPeak().get(0).bytes(), name);
+            assertEquals(1_536_000 + (8L << 20) + 4096, r.peakHeap(), "the high-water mark from its stacks, not the snapshots");
         }
         Findings f = Analyzer.standard("test").analyze(List.of(resource("aggregated-v13.bin")));
         assertEquals("remember (/srv/memory.py)", f.nativeMemory().leakSites().get(0).frames().get(0));

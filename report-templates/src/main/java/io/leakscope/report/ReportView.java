@@ -55,6 +55,9 @@ final class ReportView {
         v.put("suspects", HeapView.suspects(f));
         v.put("dumps", HeapView.dumps(f));
         v.put("nativeSites", nativeSites(f));
+        // a Python process: its "native" sites are Memray's allocation stacks, and NMT does not apply
+        v.put("pythonSitesOnly", f.nativeMemory().nmtMode() == null && !f.nativeMemory().leakSites().isEmpty()
+                && f.nativeMemory().leakSites().stream().allMatch(s -> "memray".equals(s.source())));
         v.put("flame", flame(f, baseDir));
         v.put("secrets", HeapView.secrets(f));
         v.put("recommendations", recommendations(f));
