@@ -2,11 +2,11 @@
 # Heap engine vs Shark 2.14, side by side on the same dumps, each run in a fresh JVM under /usr/bin/time.
 # Usage: scripts/bench-heap.sh [SIZES_MB...]   (default: 100 1024 4096)
 # Dumps go to bench/heap/target/dumps (not in git). Shark runs only on dumps up to 1 GB (it needs ~11.5 GB
-# RSS for 1 GB). Results: bench/heap/target/results.md
+# RSS for 1 GB; LEAKSCOPE_BENCH_SHARK=0 skips it). Results: bench/heap/target/results.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(100 1024 4096); fi
-mvn -B -q -o -Pbench -pl bench/heap -am -DskipTests package
+mvn -B -q -Pbench -pl bench/heap -am -DskipTests package
 cp="bench/heap/target/leakscope-bench-heap-0.1.0-SNAPSHOT.jar:$(cat bench/heap/target/classpath.txt)"
 dumps=bench/heap/target/dumps
 mkdir -p "$dumps"
@@ -36,7 +36,7 @@ for mb in "${sizes[@]}"; do
   xmx=$(( mb * 3 + 512 ))m
   [ "$mb" -ge 4096 ] && xmx=${LEAKSCOPE_BENCH_XMX_4G:-12g}
   run leakscope "$xmx" "$dump"
-  if [ "$mb" -le 1024 ]; then
+  if [ "$mb" -le 1024 ] && [ "${LEAKSCOPE_BENCH_SHARK:-1}" != 0 ]; then
     run shark 12g "$dump"
   fi
 done

@@ -5,6 +5,8 @@ import io.leakscope.findings.Findings;
 import io.leakscope.findings.Verdict;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -36,6 +38,21 @@ class SampleCapturesTest {
         // the leaked objects are the listeners, not the requests they hold (which outweigh them in a histogram)
         assertTrue(f.headline().contains("ListenerLeak$EventBus.LISTENERS (CopyOnWriteArrayList) accumulates"
                 + " ListenerLeak$RetryListener: +257 per dump"), f.headline());
+    }
+
+    @Test
+    void aDumpTooBigForTheHeapIsOneLineWithTheHeapToAskFor() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path dump = CAPTURES.resolve("dumps/listeners-1.hprof.gz");
+        Process p = new ProcessBuilder(java, "-Xmx12m", "-cp", System.getProperty("java.class.path"), "io.leakscope.cli.Main",
+                "analyze", dump.toString(), "--out", Files.createTempDirectory("oom").resolve("out").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, p.waitFor(), out);
+        List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), out);
+        assertTrue(lines.get(0).startsWith("leakscope: " + dump + ": not enough memory to analyse this dump with a")
+                && lines.get(0).contains("uncompressed dump's size: LEAKSCOPE_JAVA_OPTS=-Xmx"), out);
     }
 
     @Test
