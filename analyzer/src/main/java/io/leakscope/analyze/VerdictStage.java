@@ -34,20 +34,11 @@ final class VerdictStage implements Stage {
         } else {
             b.verdict = v;
         }
-        if (b.verdict == Verdict.LEAK && !b.heap.growing().isEmpty()) {
-            // the dominator diff names the holder and what it accumulates: more than a histogram can
-            String path = GrowingPaths.describe(b.heap.growing().get(0));
-            String undecided = "; heap or native is not decided yet";
-            if (b.headline == null) {
-                b.headline = "Java heap leak: " + path + (decidedByDumps ? " (growing in each of the "
-                        + b.heap.dumps().size() + " heap dumps; the time series were too short to decide)" : "") + ".";
-            } else if (b.headline.startsWith("Memory leak: ") && b.headline.contains(undecided)) {
-                // the series could not tell heap from native; the dumps can
-                b.headline = "Java heap leak: " + path + "; " + b.headline.substring("Memory leak: ".length())
-                        .replace(undecided, "").replaceFirst("\\.$", "") + ".";
-            } else {
-                b.headline = b.headline.replaceFirst("\\.$", "") + "; growing path: " + path + ".";
-            }
+        if (b.headline == null && b.verdict == Verdict.LEAK && !b.heap.growing().isEmpty()) {
+            // decided by the dumps alone (the explanation, from the series, ends a leak's headline with the path)
+            b.headline = "Java heap leak: " + GrowingPaths.describe(b.heap.growing().get(0)) + (decidedByDumps
+                    ? " (growing in each of the " + b.heap.dumps().size() + " heap dumps; the time series were too short"
+                    + " to decide)" : "") + ".";
         }
         if (b.headline == null) {
             b.headline = switch (b.verdict) {

@@ -1,6 +1,8 @@
 package io.leakscope.growth;
 
 import io.leakscope.findings.Growth;
+import io.leakscope.findings.Heap;
+import io.leakscope.heap.GrowingPaths;
 import io.leakscope.findings.Series;
 import io.leakscope.findings.Verdict;
 import io.leakscope.io.Units;
@@ -37,7 +39,14 @@ record Explanation(String headline, String text) {
     static final List<String> PROCESS_IDS = List.of("process.rss", "jvm.rss", "process.anon", "memray.rss",
             "process.pss", "cgroup.usage");
 
-    static Explanation of(List<Growth.SignalFit> fits, List<Growth.Attribution> attribution, Map<String, Series> series) {
+    /**
+     * @param growingPath the heap diff's first growing path, or null: it settles heap vs native when the series
+     *                    cannot, and ends a leak's headline with the holder and what accumulates under it
+     */
+    static Explanation of(List<Growth.SignalFit> fits, List<Growth.Attribution> attribution, Map<String, Series> series,
+                          Heap.GrowingPath growingPath) {
+        String path = growingPath == null ? null : GrowingPaths.describe(growingPath);
+        boolean pathSaid = false;
         Growth.SignalFit heap = first(fits, HEAP_IDS);
         Growth.SignalFit proc = first(fits, PROCESS_IDS);
         Growth.SignalFit nmt = find(fits, "nmt.total.committed");
@@ -70,12 +79,21 @@ record Explanation(String headline, String text) {
         } else if ((leaks(proc) || leaks(nmt)) && heap != null && heap.verdict() == Verdict.INCONCLUSIVE
                 && !(leaks(nmt) && nmtHeapShare(attribution) < NMT_NATIVE_SHARE)) {
             Growth.SignalFit g = leaks(proc) ? proc : nmt;
-            headline.add("Memory leak: " + label(g) + " grows " + rate(g) + "; heap or native is not decided yet");
-            text.add(label(g) + " grows by " + rate(g) + ", but the Java heap after GC could not be decided ("
-                    + heap.reason() + "), so this may be the heap or native memory. A JVM's RSS also grows while its heap"
-                    + " touches pages for the first time, up to -Xms (-XX:+AlwaysPreTouch removes that);"
-                    + " capture longer, until the heap after GC has enough collections."
-                    + topSentence(attribution, "nmt.total.committed", series, "Native Memory Tracking puts the growth in"));
+            if (path != null) {
+                // too few collections for the heap's trend, but the dumps show a path growing in every interval
+                headline.add("Java heap leak: " + path + "; " + label(g) + " grows " + rate(g));
+                pathSaid = true;
+                text.add(label(g) + " grows by " + rate(g) + " and the heap dumps show the Java heap growing in every"
+                        + " interval between them: " + path + ". The heap after GC had too few collections to decide ("
+                        + heap.reason() + ").");
+            } else {
+                headline.add("Memory leak: " + label(g) + " grows " + rate(g) + "; heap or native is not decided yet");
+                text.add(label(g) + " grows by " + rate(g) + ", but the Java heap after GC could not be decided ("
+                        + heap.reason() + "), so this may be the heap or native memory. A JVM's RSS also grows while its heap"
+                        + " touches pages for the first time, up to -Xms (-XX:+AlwaysPreTouch removes that);"
+                        + " capture longer, until the heap after GC has enough collections."
+                        + topSentence(attribution, "nmt.total.committed", series, "Native Memory Tracking puts the growth in"));
+            }
         } else if (leaks(proc) || leaks(nmt)) {
             Growth.SignalFit g = leaks(proc) ? proc : nmt;
             String heapState = heap == null ? "" : heap.verdict() == Verdict.STABLE ? " while the Java heap after GC is flat"
@@ -164,6 +182,9 @@ record Explanation(String headline, String text) {
                         ? ": capture at least " + Units.formatDuration(longest) : ""));
                 text.add("Some signals could not be decided; each says what capture would be enough.");
             }
+        }
+        if (path != null && !pathSaid && fits.stream().anyMatch(f -> f.verdict() == Verdict.LEAK)) {
+            headline.add("growing path: " + path);
         }
         String h = String.join("; ", headline);
         return new Explanation(Character.toUpperCase(h.charAt(0)) + h.substring(1) + ".", String.join(" ", text));

@@ -89,7 +89,8 @@ public final class GrowthStage implements Stage {
                 attribution.addAll(attribute(e.getKey(), f.trend().slope(), from, b.series));
             }
         }
-        Explanation ex = Explanation.of(fits, attribution, b.series);
+        Explanation ex = Explanation.of(fits, attribution, b.series,
+                b.heap.growing().isEmpty() ? null : b.heap.growing().get(0));
         b.growth = new Growth(fits, attribution, ex.text());
         b.headline = ex.headline();
     }

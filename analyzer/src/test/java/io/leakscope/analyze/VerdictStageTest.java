@@ -44,26 +44,4 @@ class VerdictStageTest {
         assertEquals(Verdict.INCONCLUSIVE, none.verdict);
         assertTrue(none.headline.startsWith("Not enough data"), none.headline);
     }
-
-    @Test
-    void theDumpsTellHeapFromNativeWhenTheSeriesCannot() {
-        FindingsBuilder b = builder(Verdict.INCONCLUSIVE, true);
-        b.growth = new Growth(List.of(fit("jvm.heap.after_gc", Verdict.INCONCLUSIVE), fit("process.rss", Verdict.LEAK)),
-                List.of(), "");
-        b.headline = "Memory leak: RSS grows 10.1 MiB/min; heap or native is not decided yet.";
-        new VerdictStage().apply(b);
-        assertEquals(Verdict.LEAK, b.verdict);
-        assertEquals("Java heap leak: SessionRegistry.SESSIONS (ArrayList) accumulates Message: +100 per dump, 2.0 MiB/min;"
-                + " RSS grows 10.1 MiB/min.", b.headline);
-    }
-
-    @Test
-    void aLeakingSeriesKeepsItsHeadlineAndGainsThePath() {
-        FindingsBuilder b = builder(Verdict.LEAK, true);
-        b.headline = "Java heap leak: heap after GC grows 2.0 MiB/min.";
-        new VerdictStage().apply(b);
-        assertEquals(Verdict.LEAK, b.verdict);
-        assertEquals("Java heap leak: heap after GC grows 2.0 MiB/min; growing path: SessionRegistry.SESSIONS (ArrayList)"
-                + " accumulates Message: +100 per dump, 2.0 MiB/min.", b.headline);
-    }
 }

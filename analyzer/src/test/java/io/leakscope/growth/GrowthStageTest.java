@@ -164,6 +164,45 @@ class GrowthStageTest {
         }
     }
 
+    static final io.leakscope.findings.Heap.GrowingPath PATH = new io.leakscope.findings.Heap.GrowingPath("sig",
+            List.of("GC root (JNI global): Loader", "[3] → class com.acme.SessionRegistry", ".SESSIONS → java.util.ArrayList"),
+            "java.lang.Object[]", List.of(1L << 20, 2L << 20, 3L << 20), List.of(10L, 20L, 30L), 1 << 20, 2.0 * (1 << 20), 10,
+            List.of(new io.leakscope.findings.Heap.Accumulated("com.acme.Message", List.of(100L, 200L, 300L), List.of(1L, 2L, 3L))));
+
+    private static FindingsBuilder withPath() {
+        FindingsBuilder b = new FindingsBuilder();
+        b.heap = new io.leakscope.findings.Heap(List.of(), List.of(), List.of(PATH), null);
+        return b;
+    }
+
+    @Test
+    void aLeakingHeapEndsItsHeadlineWithTheGrowingPath() {
+        FindingsBuilder b = withPath();
+        b.add(series("jvm.heap.after_gc", "total", null, 300 * MB, 2 * MB, 1 * MB, 30, 1));
+        new GrowthStage().apply(b);
+        assertTrue(b.headline.startsWith("Java heap leak: heap after GC grows"), b.headline);
+        assertTrue(b.headline.endsWith("; growing path: SessionRegistry.SESSIONS (ArrayList) accumulates Message: +100 per dump,"
+                + " 2.0 MiB/min."), b.headline);
+    }
+
+    @Test
+    void theDumpsTellHeapFromNativeWhenTheSeriesCannot() {
+        FindingsBuilder b = withPath();
+        b.add(series("process.rss", "total", null, 400 * MB, 10 * MB, 1 * MB, 5, 1));
+        b.add(series("jvm.heap.after_gc", "total", null, 100 * MB, 0, 1 * MB, 1, 5)); // 6 collections: undecided
+        new GrowthStage().apply(b);
+        assertEquals(Verdict.INCONCLUSIVE, fit(b, "jvm.heap.after_gc").verdict());
+        assertTrue(b.headline.startsWith("Java heap leak: SessionRegistry.SESSIONS (ArrayList) accumulates Message: +100 per"
+                + " dump, 2.0 MiB/min; RSS grows "), b.headline);
+        assertFalse(b.headline.contains("not decided"), b.headline);
+
+        FindingsBuilder none = new FindingsBuilder();
+        none.add(series("process.rss", "total", null, 400 * MB, 10 * MB, 1 * MB, 5, 1));
+        none.add(series("jvm.heap.after_gc", "total", null, 100 * MB, 0, 1 * MB, 1, 5));
+        new GrowthStage().apply(none);
+        assertTrue(none.headline.contains("heap or native is not decided yet"), none.headline);
+    }
+
     @Test
     void aCsvOfSeriesGoesThroughTheAnalyzerToAVerdict() throws Exception {
         Path csv = tmp.resolve("process.csv");
