@@ -80,37 +80,12 @@ final class MemrayCapture {
     /**
      * @param endNote    null when the file ended with its trailer (or memray's zero padding); else why it stopped
      */
-    /**
-     * @param atPeak per stack, what was allocated and not yet freed at the high-water mark
-     * @param peakAllocationRecord streaming files: the allocation record (counted from 1) that last reached the peak
-     */
+    /** @param atPeak per stack, what was allocated and not yet freed at the high-water mark */
     record Result(Header header, long[] timeMs, long[] rss, long[] heap, long peakHeap, long allocationRecords,
-                  long leakedBytes, long leakedAllocations, List<Site> leaked, List<Site> atPeak, String endNote,
-                  long peakAllocationRecord) {
-        Result withAtPeak(List<Site> sites) {
-            return new Result(header, timeMs, rss, heap, peakHeap, allocationRecords, leakedBytes, leakedAllocations, leaked,
-                    sites, endNote, peakAllocationRecord);
-        }
-    }
-
-    /** Ends a replay at the record asked for. */
-    private static final class Stop extends RuntimeException {
-        Stop() {
-            super(null, null, false, false);
-        }
+                  long leakedBytes, long leakedAllocations, List<Site> leaked, List<Site> atPeak, String endNote) {
     }
 
     static Result read(Path file) throws IOException {
-        Result r = replay(file, -1);
-        if (r.header().fileFormat() == 0 && r.peakAllocationRecord() > 0) {
-            // what was live at the high-water mark: a second replay up to the record that reached it, as memray does
-            Result atPeak = replay(file, r.peakAllocationRecord());
-            r = r.withAtPeak(atPeak.leaked());
-        }
-        return r;
-    }
-
-    private static Result replay(Path file, long stopAfter) throws IOException {
         try (InputStream raw = Files.newInputStream(file)) {
             BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
             in.mark(4);
@@ -122,7 +97,7 @@ final class MemrayCapture {
                 // memray compresses with LZ4F defaults: linked blocks, which lz4-java's frame reader refuses
                 data = new BufferedInputStream(new FramedLZ4CompressorInputStream(in, true), 1 << 16);
             }
-            return new Replay(file, new Input(data), stopAfter).run();
+            return new Replay(file, new Input(data)).run();
         }
     }
 
@@ -285,13 +260,17 @@ final class MemrayCapture {
         private long lastRss;
         private long lastHeap;
 
-        private final long stopAfter;
-        private long peakRecord;
+        /**
+         * Per stack key: {bytes, count, bytes at the peak, count at the peak, peak epoch of that snapshot}. A key
+         * about to change first saves its value if a peak has been reached since its last change, so what each
+         * stack held at the high-water mark is known in one pass (memray replays the file a second time).
+         */
+        private final Map<Long, long[]> sites = new HashMap<>();
+        private long peakEpoch;
 
-        Replay(Path file, Input in, long stopAfter) {
+        Replay(Path file, Input in) {
             this.file = file;
             this.in = in;
-            this.stopAfter = stopAfter;
         }
 
         Result run() throws IOException {
@@ -328,13 +307,11 @@ final class MemrayCapture {
                 }
             } catch (EOFException e) {
                 endNote = "the file ends inside a record at byte " + recordStart + " (a crashed or killed capture); read up to there";
-            } catch (Stop e) {
-                // the second replay has reached the high-water mark
             }
             if (lastTime != Long.MIN_VALUE && (kept == 0 || times[kept - 1] != lastTime)) {
                 keep(lastTime, lastRss, lastHeap); // the last point always counts
             }
-            return result(endNote, liveBySite(), List.of());
+            return result(endNote, liveBySite(), sites(atPeakBySite()));
         }
 
         /** Up to format 11: {@code type | flags << 4}, full addresses, frames with their line numbers resolved. */
@@ -560,14 +537,12 @@ final class MemrayCapture {
         }
 
         private void account(long address, long size, boolean deallocator, boolean munmap) {
-            if (allocationRecords == stopAfter) {
-                throw new Stop();
-            }
             allocationRecords++;
             if (deallocator) {
                 long[] a = live.remove(address);
                 if (a != null) {
                     heap -= a[0];
+                    change(a[1], -a[0], -1);
                 }
             } else if (munmap) {
                 long[] a = live.remove(address);
@@ -576,21 +551,38 @@ final class MemrayCapture {
                     heap -= freed;
                     if (a[0] > freed) {
                         live.put(address + freed, new long[] {a[0] - freed, a[1]}); // unmapped from its start
+                        change(a[1], -freed, 0);
+                    } else {
+                        change(a[1], -freed, -1);
                     }
                 }
             } else {
                 int[] stack = stacks.get(tid);
                 int node = stack == null || stack[0] == 0 ? 0 : stack[stack[0]];
-                long[] old = live.put(address, new long[] {size, node * 2L + (tid == h.mainTid() ? 1 : 0)});
+                long key = node * 2L + (tid == h.mainTid() ? 1 : 0);
+                long[] old = live.put(address, new long[] {size, key});
                 if (old != null) {
                     heap -= old[0]; // a free memray did not see (e.g. before tracking started)
+                    change(old[1], -old[0], -1);
                 }
                 heap += size;
+                change(key, size, 1);
                 if (heap >= peak) {
-                    peak = heap;
-                    peakRecord = allocationRecords; // the last record at the peak, as memray's finder takes it
+                    peak = heap; // the last record at the peak counts, as in memray's high-water-mark finder
+                    peakEpoch++;
                 }
             }
+        }
+
+        private void change(long key, long bytes, long count) {
+            long[] st = sites.computeIfAbsent(key, k -> new long[5]);
+            if (st[4] < peakEpoch) {
+                st[2] = st[0];
+                st[3] = st[1];
+                st[4] = peakEpoch;
+            }
+            st[0] += bytes;
+            st[1] += count;
         }
 
         private void segments() throws IOException {
@@ -701,8 +693,19 @@ final class MemrayCapture {
 
         private Map<Long, long[]> liveBySite() {
             Map<Long, long[]> bySite = new HashMap<>();
-            for (long[] a : live.values()) {
-                add(bySite, a[1], a[0], 1);
+            for (Map.Entry<Long, long[]> e : sites.entrySet()) {
+                add(bySite, e.getKey(), e.getValue()[0], e.getValue()[1]);
+            }
+            return bySite;
+        }
+
+        /** What each stack held after the record that last reached the peak. */
+        private Map<Long, long[]> atPeakBySite() {
+            Map<Long, long[]> bySite = new HashMap<>();
+            for (Map.Entry<Long, long[]> e : sites.entrySet()) {
+                long[] st = e.getValue();
+                boolean unchangedSince = st[4] < peakEpoch;
+                add(bySite, e.getKey(), unchangedSince ? st[0] : st[2], unchangedSince ? st[1] : st[3]);
             }
             return bySite;
         }
@@ -726,7 +729,7 @@ final class MemrayCapture {
                 leakedCount += v[1];
             }
             return new Result(h, Arrays.copyOf(times, kept), Arrays.copyOf(rss, kept), Arrays.copyOf(heaps, kept), peak,
-                    allocationRecords, leakedBytes, leakedCount, sites(leakedBySite), atPeak, endNote, peakRecord);
+                    allocationRecords, leakedBytes, leakedCount, sites(leakedBySite), atPeak, endNote);
         }
 
         /** Innermost first; on the main thread without memray's own outermost frames. */
