@@ -82,7 +82,7 @@ class MemrayCaptureTest {
             }
         }
         assertArrayEquals(plain.heap(), lz4.heap());
-        // at the high-water mark (a second replay up to the record that reached it) the temporary buffer was live too
+        // at the high-water mark (the last record that reached it) the temporary buffer was live too
         assertEquals(2, plain.atPeak().size(), plain.atPeak().toString());
         assertEquals(exp.get("leaked_bytes").asLong(), plain.atPeak().get(0).bytes());
         assertEquals(List.of("handle_request (/app/service.py)", "main (/app/service.py)"), plain.atPeak().get(1).frames());
