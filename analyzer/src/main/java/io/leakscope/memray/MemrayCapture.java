@@ -78,9 +78,9 @@ final class MemrayCapture {
     }
 
     /**
-     * @param endNote    null when the file ended with its trailer (or memray's zero padding); else why it stopped
+     * @param atPeak  per stack, what was allocated and not yet freed at the high-water mark
+     * @param endNote null when the file ended with its trailer (or memray's zero padding); else why it stopped
      */
-    /** @param atPeak per stack, what was allocated and not yet freed at the high-water mark */
     record Result(Header header, long[] timeMs, long[] rss, long[] heap, long peakHeap, long allocationRecords,
                   long leakedBytes, long leakedAllocations, List<Site> leaked, List<Site> atPeak, String endNote) {
     }
@@ -217,24 +217,26 @@ final class MemrayCapture {
         return new Header(version, python, nativeTraces, format, start, end, command, pid, mainTid, skipped);
     }
 
+    /** A Python frame as memray's registry tells frames apart. */
+    private record FrameKey(long code, long offset, boolean entry) {
+    }
+
     /** One pass over the records, rebuilding what memray's reader rebuilds. */
     private static final class Replay {
         private final Path file;
         private final Input in;
         private Header h;
 
-        // delta states and the 15-slot FIFO of recent addresses, shared by ALLOCATION and OBJECT_RECORD
+        // the delta states whose values are used (the others are read past), and the 15-slot FIFO of recent
+        // addresses shared by ALLOCATION and OBJECT_RECORD
         private long dataPointer;
-        private long nativeFrameId;
-        private long instructionPointer;
-        private long firstLineNo;
         private long pythonFrameId; // up to v11
         private long pythonLine;    // up to v11
         private final long[] recent = new long[15];
 
         // code objects, frames (code, offset, entry) in order of first appearance, the frame tree (a trie)
         private final Map<Long, String> codeNames = new HashMap<>();
-        private final Map<String, Integer> frameIds = new HashMap<>();
+        private final Map<FrameKey, Integer> frameIds = new HashMap<>();
         private final List<Long> frameCode = new ArrayList<>();
         private final Map<Long, Integer> children = new HashMap<>();
         private int[] nodeParent = new int[256];
@@ -324,7 +326,7 @@ final class MemrayCapture {
                     boolean deallocator = flags == V11_FREE || flags == V11_PYMALLOC_FREE;
                     long size = type == 2 || !deallocator ? in.uvarint() : 0;
                     if (type == 2) {
-                        nativeFrameId += in.svarint();
+                        in.svarint(); // native frame id delta: native stacks are not decoded
                     }
                     account(address, size, deallocator, flags == V11_MUNMAP);
                 }
@@ -338,8 +340,8 @@ final class MemrayCapture {
                 }
                 case 4 -> push(-1 - (pythonFrameId += in.svarint()), 0, true);
                 case 5 -> {
-                    instructionPointer += in.svarint();
-                    nativeFrameId += in.svarint();
+                    in.svarint(); // instruction pointer delta
+                    in.svarint(); // native frame id delta: native stacks are not decoded
                 }
                 case 6 -> {
                 }
@@ -463,8 +465,7 @@ final class MemrayCapture {
                 atPeakBytes += v[0];
             }
             peak = Math.max(peak, atPeakBytes); // exact, where the snapshots are samples every 10 ms
-            Result r = result(null, leaked, sites(atPeak));
-            return r;
+            return result(null, leaked, sites(atPeak));
         }
 
         private static void add(Map<Long, long[]> m, long key, long bytes, long count) {
@@ -489,7 +490,7 @@ final class MemrayCapture {
                     remember((dataPointer += in.svarint()) << 3);
                 }
                 if (h.nativeTraces() && (token & 1) != 0) {
-                    nativeFrameId += in.svarint();
+                    in.svarint(); // native frame id delta: native stacks are not decoded
                 }
             } else if ((token & 0x10) != 0) {
                 pop((token & 0x0f) + 1);
@@ -497,8 +498,8 @@ final class MemrayCapture {
                 switch (token) {
                     case MEMORY_RECORD -> memoryRecord(in.uvarint(), h.startMs() + in.uvarint());
                     case NATIVE_TRACE_INDEX -> {
-                        instructionPointer += in.svarint();
-                        nativeFrameId += in.svarint();
+                        in.svarint(); // instruction pointer delta
+                        in.svarint(); // native frame id delta: native stacks are not decoded
                     }
                     case MEMORY_MAP_START -> {
                     }
@@ -529,7 +530,7 @@ final class MemrayCapture {
             long size = 0;
             if (!deallocator) {
                 if (h.nativeTraces()) {
-                    nativeFrameId += in.svarint();
+                    in.svarint(); // native frame id delta: native stacks are not decoded
                 }
                 size = in.uvarint();
             }
@@ -604,7 +605,7 @@ final class MemrayCapture {
             long id = in.uvarint();
             String function = in.cstring();
             String filename = in.cstring();
-            firstLineNo += in.svarint();
+            in.svarint(); // first line number delta: lines are not decoded from format 12 on
             in.skip(in.uvarint()); // the line table: not decoded (docs/memray.md)
             codeNames.put(id, function + " (" + filename + ")");
         }
@@ -623,7 +624,7 @@ final class MemrayCapture {
         }
 
         private void push(long code, long offset, boolean entry) {
-            String key = code + ":" + offset + ":" + entry;
+            FrameKey key = new FrameKey(code, offset, entry);
             Integer frame = frameIds.get(key);
             if (frame == null) {
                 frame = frameCode.size();

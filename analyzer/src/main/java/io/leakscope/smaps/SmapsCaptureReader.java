@@ -138,7 +138,8 @@ public final class SmapsCaptureReader implements InputReader {
                      org.apache.commons.compress.archivers.tar.TarArchiveInputStream in =
                              new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(gunzipIfNeeded(raw))) {
                     for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-                        String base = Path.of(e.getName()).getFileName() == null ? "" : Path.of(e.getName()).getFileName().toString();
+                        Path name = Path.of(e.getName()).getFileName();
+                        String base = name == null ? "" : name.toString();
                         if (e.isFile() && NAME.matcher(base).matches()) {
                             Files.copy(in, dir.resolve(base), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                             n++;
