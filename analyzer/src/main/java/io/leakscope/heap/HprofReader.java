@@ -5,10 +5,13 @@ import io.leakscope.io.InputException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -69,31 +72,44 @@ public final class HprofReader {
     private long timestampMs;
     private boolean gzip;
 
-    // pass 1
+    /** -Dleakscope.heap.threads=N: how many parts a plain dump is read in (default: the available cores, at most 8). */
+    static final int THREADS = Integer.getInteger("leakscope.heap.threads",
+            Math.min(8, Runtime.getRuntime().availableProcessors()));
+    private final int threads;
+
+    // pass 1: names and classes come from the records between heap segments, read by the main thread
     private final Map<Long, String> strings = new HashMap<>();
     private final Map<Long, Long> classNameIds = new HashMap<>();
-    private final List<ClassDump> classDumps = new ArrayList<>();
-    private long[] objectIds = new long[1 << 16];
-    private int objectCount;
-    private long[] rootIds = new long[1 << 10];
-    private byte[] rootKinds = new byte[1 << 10];
-    private int rootCount;
     private final List<String> warnings = new ArrayList<>();
-    private final LongIntMap instancesPerClass = new LongIntMap(4096);
-    private long arrayElements;
     private String partialReason;
     private long bytesRead;
+    private final java.util.concurrent.atomic.AtomicLong progressBytes = new java.util.concurrent.atomic.AtomicLong();
+    // the parts that were read whole, in file order, merged
+    private List<Part> parts;
+    private final List<ClassDump> classDumps = new ArrayList<>();
+    private List<long[]> idChunks;  // object ids in file order, in chunks (of any length)
+    private long maxId;
+    private int objectCount;
+    private long[] rootIds;
+    private byte[] rootKinds;
+    private int rootCount;
 
-    private HprofReader(Path file, Progress progress) throws IOException {
+    private HprofReader(Path file, Progress progress, int threads) throws IOException {
         this.file = file;
         this.progress = progress;
         this.fileSize = Files.size(file);
+        this.threads = Math.max(1, threads);
     }
 
     public static HeapGraph read(Path file, Progress progress, boolean keepSecretValues) throws IOException {
+        return read(file, progress, keepSecretValues, THREADS);
+    }
+
+    /** With {@code threads} 1 a plain dump is read in one part on the calling thread (tests compare both). */
+    static HeapGraph read(Path file, Progress progress, boolean keepSecretValues, int threads) throws IOException {
         HprofReader r;
         try {
-            r = new HprofReader(file, progress);
+            r = new HprofReader(file, progress, threads);
         } catch (NoSuchFileException e) {
             throw new InputException(file + ": no such file");
         }
@@ -104,13 +120,29 @@ public final class HprofReader {
         return read(file, Progress.NONE, false);
     }
 
+    private long tPrescan;
+    private long tMerge;
+
     private HeapGraph readAll(boolean keepSecretValues) throws IOException {
         if (fileSize == 0) {
             throw new InputException(file + ": offset 0: empty file, not an HPROF heap dump");
         }
         long t0 = System.nanoTime();
         try (Source src = open()) {
-            pass1(src);
+            if (gzip) {
+                Part whole = new Part();
+                pass1Stream(src, whole);
+                merge(List.of(whole), null, whole.end);
+            } else {
+                List<Part> scanned = split(prescan(src));
+                String prescanError = partialReason;
+                long prescanEnd = bytesRead;
+                tPrescan = System.nanoTime() - t0;
+                forEachPart(scanned, this::pass1Part);
+                tMerge = System.nanoTime();
+                merge(scanned, prescanError, prescanEnd);
+                tMerge = System.nanoTime() - tMerge;
+            }
         }
         long t1 = System.nanoTime();
         if (objectCount == 0 && partialReason != null) {
@@ -118,16 +150,46 @@ public final class HprofReader {
         }
         List<HeapGraph.ClassInfo> classes = new ArrayList<>();
         LongIntMap classIndex = buildClasses(classes);
-        IdIndex ids = IdIndex.of(objectIds, objectCount);
-        objectIds = null;
+        IdIndex ids = IdIndex.of(idChunks, objectCount);
+        idChunks = null;
         long t2 = System.nanoTime();
-        Pass2 p2 = new Pass2(ids, classes, classIndex, keepSecretValues);
-        try (Source src = open()) {
-            p2.run(src);
+        Tables t = new Tables(ids, classes, classIndex);
+        List<Pass2> p2s = new ArrayList<>();
+        if (gzip) {
+            t.allocateEdges(t.edgeBound(parts.get(0)));
+            Pass2 p2 = new Pass2(t, parts.get(0), keepSecretValues, true);
+            p2s.add(p2);
+            try (Source src = open()) {
+                p2.runStream(src);
+            }
+        } else {
+            long bound = 0;
+            for (Part p : parts) {
+                p.firstEdge = bound;
+                bound += t.edgeBound(p);
+            }
+            if (bound > Integer.MAX_VALUE - 16 || parts.size() == 1) {
+                // one thread, one growing reference array (past 2^31 references it stops with one line)
+                Part all = new Part();
+                for (Part p : parts) {
+                    all.segments.addAll(p.segments);
+                }
+                all.count = objectCount;
+                t.allocateEdges(bound);
+                p2s.add(new Pass2(t, all, keepSecretValues, true));
+            } else {
+                t.allocateEdges(bound);
+                for (Part p : parts) {
+                    p2s.add(new Pass2(t, p, keepSecretValues, false));
+                }
+            }
+            progressBytes.set(0);
+            forEachPart(p2s, Pass2::runPart);
         }
+        int edgeCount = t.compact(p2s);
         if (TIMING) {
-            System.err.printf("hprof %s: wall pass1 %.2fs, index %.2fs, pass2 %.2fs; main-thread CPU %.2fs%n", file,
-                    (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9, cpuSeconds());
+            System.err.printf("hprof %s: %d part(s); wall pass1 %.2fs (prescan %.2fs, merge %.2fs), index %.2fs, pass2 %.2fs;"
+                            + " main-thread CPU %.2fs%n", file, p2s.size(), (t1 - t0) / 1e9, tPrescan / 1e9, tMerge / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9, cpuSeconds());
         }
         int[] roots = new int[rootCount];
         byte[] kinds = new byte[rootCount];
@@ -142,19 +204,28 @@ public final class HprofReader {
                 danglingRoots++;
             }
         }
+        long dangling = 0;
+        long badInstances = 0;
+        List<SecretScanner.Hits> hits = new ArrayList<>();
+        for (Pass2 p2 : p2s) {
+            dangling += p2.dangling;
+            badInstances += p2.badInstances;
+            hits.add(p2.secrets.done());
+        }
         if (danglingRoots > 0) {
             warnings.add(danglingRoots + " GC roots point to objects not in the dump");
         }
-        if (p2.dangling > 0) {
-            warnings.add(p2.dangling + " references point to objects not in the dump (ignored)");
+        if (dangling > 0) {
+            warnings.add(dangling + " references point to objects not in the dump (ignored)");
         }
-        if (p2.badInstances > 0) {
-            warnings.add(p2.badInstances + " instances did not match their class layout (their references were skipped)");
+        if (badInstances > 0) {
+            warnings.add(badInstances + " instances did not match their class layout (their references were skipped)");
         }
         // the id index is not kept: ids are only needed to resolve references, which pass 2 did
-        return new HeapGraph(file.toString(), timestampMs, idSize, p2.compressedOops, objectCount, p2.kind,
-                p2.classOf, p2.shallow, p2.refStart, trim(p2.refs, p2.edgeCount), trim(p2.slots, p2.edgeCount), classes, Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr),
-                partialReason != null, partialReason, bytesRead, p2.dangling, List.copyOf(warnings), p2.secrets.done());
+        return new HeapGraph(file.toString(), timestampMs, idSize, compressed, objectCount, t.kind, t.classOf,
+                t.shallow, t.refStart, trim(t.refs, edgeCount), trim(t.slots, edgeCount), classes,
+                Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr), partialReason != null, partialReason, bytesRead,
+                dangling, List.copyOf(warnings), SecretScanner.concat(hits));
     }
 
     /** The reference arrays were sized for every non-null slot; copy only when much of that went unused. */
@@ -167,24 +238,31 @@ public final class HprofReader {
     }
 
     private Source open() throws IOException {
-        InputStream raw = Files.newInputStream(file);
         byte[] magic = new byte[2];
-        int n = raw.readNBytes(magic, 0, 2);
-        raw.close();
-        raw = Files.newInputStream(file);
-        CountingStream counting = new CountingStream(raw);
-        InputStream in = counting;
+        int n;
+        try (InputStream raw = Files.newInputStream(file)) {
+            n = raw.readNBytes(magic, 0, 2);
+        }
         gzip = n == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
+        Source s;
         if (gzip) {
+            InputStream raw = Files.newInputStream(file);
+            CountingStream counting = new CountingStream(raw);
             try {
-                in = new GZIPInputStream(counting, 1 << 16);
+                s = new Source(new GZIPInputStream(counting, 1 << 16), counting);
             } catch (ZipException | EOFException e) {
                 raw.close();
                 throw new InputException(file + ": offset 0: gzip header is corrupt (" + e.getMessage() + ")");
             }
+        } else {
+            s = new Source(FileChannel.open(file, StandardOpenOption.READ));
         }
-        Source s = new Source(in, counting);
-        readHeader(s);
+        try {
+            readHeader(s);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
         return s;
     }
 
@@ -228,7 +306,51 @@ public final class HprofReader {
 
     // ------------------------------------------------------------------------------------------ pass 1
 
-    private void pass1(Source s) throws IOException {
+    /**
+     * A run of consecutive heap dump segments that one thread reads, and what pass 1 found in it. HotSpot writes
+     * the heap as segments of about 1 MB, so a plain dump splits into as many parts as there are cores.
+     */
+    private static final class Part {
+        final List<long[]> segments = new ArrayList<>(); // {first byte of the body, end of the body}
+        final List<long[]> idChunks = new ArrayList<>(); // full chunks of ids, then `ids` up to `fill`
+        long[] ids = new long[IdIndex.CHUNK];
+        int fill;
+        int count;
+        long[] rootIds = new long[1 << 6];
+        byte[] rootKinds = new byte[1 << 6];
+        int rootCount;
+        final List<ClassDump> classDumps = new ArrayList<>();
+        final LongIntMap instancesPerClass = new LongIntMap(1024);
+        long arrayElements;
+        String error;        // "offset N: reason" where this part stopped early
+        long end;            // offset reached
+        // where pass 2 puts this part's objects, class objects and references
+        int firstObject;
+        int firstClassDump;
+        long firstEdge;
+
+        void addObject(long id) {
+            if (fill == ids.length) {
+                idChunks.add(ids);
+                ids = new long[IdIndex.CHUNK];
+                fill = 0;
+            }
+            ids[fill++] = id;
+            count++;
+        }
+
+        void addRoot(long id, int kind) {
+            if (rootCount == rootIds.length) {
+                rootIds = Arrays.copyOf(rootIds, rootCount * 2);
+                rootKinds = Arrays.copyOf(rootKinds, rootCount * 2);
+            }
+            rootIds[rootCount] = id;
+            rootKinds[rootCount++] = (byte) kind;
+        }
+    }
+
+    /** Pass 1 over a gzip stream, which cannot be split: every record in order on this thread. */
+    private void pass1Stream(Source s, Part part) throws IOException {
         long lastReport = 0;
         try {
             while (true) {
@@ -242,34 +364,10 @@ public final class HprofReader {
                 int tag = s.u1();
                 s.u4();
                 long len = s.u4() & 0xffffffffL;
-                if (tag == UTF8) {
-                    if (len < idSize || len - idSize > (1 << 20)) {
-                        throw new Corrupt("string record of impossible length " + len + " at offset " + recordAt);
-                    }
-                    if (!s.ensure((int) len)) {
-                        throw new Corrupt("truncated string record at offset " + recordAt);
-                    }
-                    long id = s.id(idSize);
-                    int n = (int) (len - idSize);
-                    strings.put(id, new String(s.buf, s.pos, n, StandardCharsets.UTF_8));
-                    s.pos += n;
-                } else if (tag == LOAD_CLASS) {
-                    if (len != 8 + 2L * idSize || !s.ensure((int) len)) {
-                        throw new Corrupt("bad LOAD_CLASS record at offset " + recordAt);
-                    }
-                    s.u4();
-                    long classId = s.id(idSize);
-                    s.u4();
-                    classNameIds.put(classId, s.id(idSize));
-                } else if (tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT) {
-                    heapDump(s, s.offset() + len, null);
+                if (tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT) {
+                    scan(s, s.offset() + len, part);
                 } else {
-                    if (!isKnownSkipped(tag)) {
-                        warnings.add("skipped unknown record tag 0x" + Integer.toHexString(tag) + " at offset " + recordAt);
-                    }
-                    if (!s.skip(len)) {
-                        throw new Corrupt("record at offset " + recordAt + " ends after the end of the file");
-                    }
+                    otherRecord(s, tag, len, recordAt);
                 }
                 if (s.offset() - lastReport > (64 << 20)) {
                     lastReport = s.offset();
@@ -277,13 +375,229 @@ public final class HprofReader {
                 }
             }
         } catch (Corrupt e) {
-            partialReason = "offset " + s.offset() + ": " + e.getMessage();
+            part.error = "offset " + s.offset() + ": " + e.getMessage();
         } catch (EOFException | ZipException e) {
-            partialReason = "offset " + s.offset() + ": " + (gzip ? "compressed stream ends early or is corrupt: " : "")
-                    + e.getMessage();
+            part.error = "offset " + s.offset() + ": compressed stream ends early or is corrupt: " + e.getMessage();
+        }
+        part.end = s.offset();
+        progress.update(1, fileSize, fileSize);
+    }
+
+    /**
+     * Walks the records of a plain dump by their lengths, reading names and classes and listing heap segments
+     * without reading them. Where the record chain breaks, the reason goes to {@link #partialReason}.
+     */
+    private List<long[]> prescan(Source s) throws IOException {
+        List<long[]> segments = new ArrayList<>();
+        s.readAhead = 1 << 16;
+        try {
+            while (true) {
+                if (!s.ensure(9)) {
+                    if (s.remaining() > 0) {
+                        throw new Corrupt("truncated record header");
+                    }
+                    break;
+                }
+                long recordAt = s.offset();
+                int tag = s.u1();
+                s.u4();
+                long len = s.u4() & 0xffffffffL;
+                if (tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT) {
+                    long start = s.offset();
+                    segments.add(new long[]{start, start + len});
+                    if (start + len > fileSize) {
+                        break; // cut short: the rest of the file is this segment, read as far as it goes
+                    }
+                    s.seek(start + len);
+                } else {
+                    otherRecord(s, tag, len, recordAt);
+                }
+            }
+        } catch (Corrupt | EOFException e) {
+            partialReason = "offset " + s.offset() + ": " + e.getMessage();
         }
         bytesRead = s.offset();
-        progress.update(1, fileSize, fileSize);
+        return segments;
+    }
+
+    /** A record that is not part of the heap: strings and class names are kept, the rest skipped. */
+    private void otherRecord(Source s, int tag, long len, long recordAt) throws IOException, Corrupt {
+        if (tag == UTF8) {
+            if (len < idSize || len - idSize > (1 << 20)) {
+                throw new Corrupt("string record of impossible length " + len + " at offset " + recordAt);
+            }
+            if (!s.ensure((int) len)) {
+                throw new Corrupt("truncated string record at offset " + recordAt);
+            }
+            long id = s.id(idSize);
+            int n = (int) (len - idSize);
+            strings.put(id, new String(s.buf, s.pos, n, StandardCharsets.UTF_8));
+            s.pos += n;
+        } else if (tag == LOAD_CLASS) {
+            if (len != 8 + 2L * idSize || !s.ensure((int) len)) {
+                throw new Corrupt("bad LOAD_CLASS record at offset " + recordAt);
+            }
+            s.u4();
+            long classId = s.id(idSize);
+            s.u4();
+            classNameIds.put(classId, s.id(idSize));
+        } else {
+            if (!isKnownSkipped(tag)) {
+                warnings.add("skipped unknown record tag 0x" + Integer.toHexString(tag) + " at offset " + recordAt);
+            }
+            if (!s.skip(len)) {
+                throw new Corrupt("record at offset " + recordAt + " ends after the end of the file");
+            }
+        }
+    }
+
+    /** Consecutive segments in at most {@link #threads} parts of about equal bytes. */
+    private List<Part> split(List<long[]> segments) {
+        long total = 0;
+        for (long[] g : segments) {
+            total += Math.min(g[1], fileSize) - g[0];
+        }
+        int n = (int) Math.min(threads, segments.size());
+        List<Part> out = new ArrayList<>();
+        Part cur = new Part();
+        long done = 0;
+        for (long[] g : segments) {
+            cur.segments.add(g);
+            done += Math.min(g[1], fileSize) - g[0];
+            if (out.size() < n - 1 && done * n >= total * (out.size() + 1)) {
+                out.add(cur);
+                cur = new Part();
+            }
+        }
+        if (!cur.segments.isEmpty() || out.isEmpty()) {
+            out.add(cur);
+        }
+        return out;
+    }
+
+    /** Pass 1 of one part of a plain dump, on its own file channel. */
+    private void pass1Part(Part part) throws IOException {
+        try (Source s = new Source(FileChannel.open(file, StandardOpenOption.READ))) {
+            try {
+                for (long[] g : part.segments) {
+                    s.seek(g[0]);
+                    scan(s, g[1], part);
+                    advance(1, Math.min(g[1], fileSize) - g[0]);
+                }
+            } catch (Corrupt | EOFException e) {
+                part.error = "offset " + s.offset() + ": " + e.getMessage();
+            }
+            part.end = s.offset();
+        }
+    }
+
+    /** Progress of the parts of a pass, from whichever thread; reported every 64 MB. */
+    private void advance(int pass, long bytes) {
+        long done = progressBytes.addAndGet(bytes);
+        if ((done >>> 26) != ((done - bytes) >>> 26) || done >= fileSize) {
+            synchronized (progress) {
+                progress.update(pass, Math.min(done, fileSize), fileSize);
+            }
+        }
+    }
+
+    /**
+     * The parts in file order up to the first that stopped early (nothing after a break is trusted: that is
+     * what a sequential reader would have seen), merged into one object list.
+     */
+    private void merge(List<Part> scanned, String prescanError, long prescanEnd) {
+        List<Part> whole = new ArrayList<>();
+        String error = prescanError;
+        long end = prescanEnd;
+        for (Part p : scanned) {
+            whole.add(p);
+            if (p.error != null) {
+                error = p.error;
+                end = p.end;
+                break;
+            }
+        }
+        partialReason = error;
+        bytesRead = end;
+        long objects = 0;
+        int roots = 0;
+        for (Part p : whole) {
+            objects += p.count;
+            roots += p.rootCount;
+        }
+        if (objects > Integer.MAX_VALUE - 16) {
+            throw new InputException(file + ": more than 2^31 objects; not supported");
+        }
+        rootIds = new long[roots];
+        rootKinds = new byte[roots];
+        idChunks = new ArrayList<>();
+        for (Part p : whole) {
+            p.firstObject = objectCount;
+            p.firstClassDump = classDumps.size();
+            idChunks.addAll(p.idChunks);
+            if (p.fill > 0) {
+                idChunks.add(Arrays.copyOf(p.ids, p.fill));
+            }
+            p.idChunks.clear();
+            p.ids = null;
+            objectCount += p.count;
+            System.arraycopy(p.rootIds, 0, rootIds, rootCount, p.rootCount);
+            System.arraycopy(p.rootKinds, 0, rootKinds, rootCount, p.rootCount);
+            rootCount += p.rootCount;
+            classDumps.addAll(p.classDumps);
+        }
+        for (long[] chunk : idChunks) {
+            for (long id : chunk) {
+                maxId = Math.max(maxId, id);
+            }
+        }
+        parts = whole;
+    }
+
+    private interface PartTask<T> {
+        void run(T part) throws IOException;
+    }
+
+    /** Runs {@code task} on every part, one thread each (the calling thread when there is one part). */
+    private static <T> void forEachPart(List<T> parts, PartTask<T> task) throws IOException {
+        if (parts.size() == 1) {
+            task.run(parts.get(0));
+            return;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parts.size(), r -> {
+            Thread t = new Thread(r, "leakscope-hprof");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (T p : parts) {
+                futures.add(pool.submit(() -> {
+                    task.run(p);
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof IOException io) {
+                        throw io;
+                    } else if (c instanceof RuntimeException re) {
+                        throw re;
+                    } else if (c instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IOException(c);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while reading the dump");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static boolean isKnownSkipped(int tag) {
@@ -317,15 +631,13 @@ public final class HprofReader {
     }
 
     /**
-     * Walks the sub-records of one HEAP_DUMP(_SEGMENT) ending at {@code end}; in pass 1 ({@code p2 == null})
-     * collects ids, roots and classes, in pass 2 hands each object to {@code p2}.
+     * Pass 1 of one HEAP_DUMP(_SEGMENT) ending at {@code end}: collects ids, roots and classes into
+     * {@code part}. Pass 2 has its own walk ({@link Pass2#decode}): one shared method would be compiled for
+     * pass 1's branches, thrown away and compiled again for pass 2's, costing a core-second of JIT per dump.
      */
-    private void heapDump(Source s, long end, Pass2 p2) throws IOException, Corrupt {
+    private void scan(Source s, long end, Part part) throws IOException, Corrupt {
         final int idSize = this.idSize;
         while (s.offset() < end) {
-            if (p2 != null && p2.done()) {
-                return;
-            }
             if (!s.ensure(1)) {
                 throw new EOFException("heap dump record ends after the end of the file");
             }
@@ -335,22 +647,22 @@ public final class HprofReader {
                 case 0xFF:
                 case 0x05:
                 case 0x07:
-                    root(s, sub, 0, p2);
+                    root(s, sub, 0, part);
                     break;
                 case 0x01:
-                    root(s, sub, idSize, p2);
+                    root(s, sub, idSize, part);
                     break;
                 case 0x04:
                 case 0x06:
-                    root(s, sub, 4, p2);
+                    root(s, sub, 4, part);
                     break;
                 case 0x02:
                 case 0x03:
                 case 0x08:
-                    root(s, sub, 8, p2);
+                    root(s, sub, 8, part);
                     break;
                 case CLASS_DUMP:
-                    classDump(s, at, p2);
+                    classDump(s, at, part, null);
                     break;
                 case INSTANCE_DUMP: {
                     need(s, 2 * idSize + 8);
@@ -358,15 +670,11 @@ public final class HprofReader {
                     s.u4();
                     long classId = s.id(idSize);
                     long n = s.u4() & 0xffffffffL;
-                    if (p2 == null) {
-                        if (!s.skip(n)) {
-                            throw new EOFException("instance at offset " + at + " ends after the end of the file");
-                        }
-                        addObject(id);
-                        instancesPerClass.put(classId, Math.max(0, instancesPerClass.get(classId)) + 1);
-                    } else {
-                        p2.instance(s, classId, n);
+                    if (!s.skip(n)) {
+                        throw new EOFException("instance at offset " + at + " ends after the end of the file");
                     }
+                    part.addObject(id);
+                    part.instancesPerClass.put(classId, Math.max(0, part.instancesPerClass.get(classId)) + 1);
                     break;
                 }
                 case OBJ_ARRAY_DUMP: {
@@ -374,16 +682,12 @@ public final class HprofReader {
                     long id = s.id(idSize);
                     s.u4();
                     long length = s.u4() & 0xffffffffL;
-                    long classId = s.id(idSize);
-                    if (p2 == null) {
-                        if (!s.skip(length * idSize)) {
-                            throw new EOFException("object array at offset " + at + " ends after the end of the file");
-                        }
-                        addObject(id);
-                        arrayElements += length;
-                    } else {
-                        p2.objectArray(s, classId, length);
+                    s.pos += idSize; // class
+                    if (!s.skip(length * idSize)) {
+                        throw new EOFException("object array at offset " + at + " ends after the end of the file");
                     }
+                    part.addObject(id);
+                    part.arrayElements += length;
                     break;
                 }
                 case PRIM_ARRAY_DUMP: {
@@ -395,14 +699,10 @@ public final class HprofReader {
                     if (type == 2 || PRIMITIVE_ARRAY_NAMES.length <= type || PRIMITIVE_ARRAY_NAMES[type] == null) {
                         throw new Corrupt("primitive array of unknown type " + type + " at offset " + at);
                     }
-                    if (p2 == null) {
-                        if (!s.skip(length * typeSize(type))) {
-                            throw new EOFException("primitive array at offset " + at + " ends after the end of the file");
-                        }
-                        addObject(id);
-                    } else {
-                        p2.primitiveArray(s, type, length, typeSize(type));
+                    if (!s.skip(length * typeSize(type))) {
+                        throw new EOFException("primitive array at offset " + at + " ends after the end of the file");
                     }
+                    part.addObject(id);
                     break;
                 }
                 default:
@@ -421,28 +721,16 @@ public final class HprofReader {
         }
     }
 
-    private void root(Source s, int kind, int extra, Pass2 p2) throws IOException {
+    private void root(Source s, int kind, int extra, Part part) throws IOException {
         need(s, idSize + extra);
         long id = s.id(idSize);
         s.pos += extra;
-        if (p2 == null) {
-            if (rootCount == rootIds.length) {
-                rootIds = Arrays.copyOf(rootIds, rootCount * 2);
-                rootKinds = Arrays.copyOf(rootKinds, rootCount * 2);
-            }
-            rootIds[rootCount] = id;
-            rootKinds[rootCount++] = (byte) kind;
+        if (part != null) {
+            part.addRoot(id, kind);
         }
     }
 
-    private void addObject(long id) {
-        if (objectCount == objectIds.length) {
-            objectIds = Arrays.copyOf(objectIds, objectCount + (objectCount >> 1));
-        }
-        objectIds[objectCount++] = id;
-    }
-
-    private void classDump(Source s, long at, Pass2 p2) throws IOException, Corrupt {
+    private void classDump(Source s, long at, Part part, Pass2 p2) throws IOException, Corrupt {
         need(s, 7 * idSize + 8);
         long id = s.id(idSize);
         s.u4();
@@ -492,10 +780,9 @@ public final class HprofReader {
             typeSize(fieldTypes[i]);
         }
         if (p2 == null) {
-            classDumps.add(new ClassDump(id, superId, loaderId, instanceSize, fieldNames, fieldTypes,
-                    staticRefNames.toArray(new String[0]), Arrays.copyOf(staticRefIds, nRef), staticBytes,
-                    objectCount));
-            addObject(id);
+            part.classDumps.add(new ClassDump(id, superId, loaderId, instanceSize, fieldNames, fieldTypes,
+                    staticRefNames.toArray(new String[0]), Arrays.copyOf(staticRefIds, nRef), staticBytes));
+            part.addObject(id);
         } else {
             p2.classObject();
         }
@@ -540,8 +827,7 @@ public final class HprofReader {
     }
 
     private record ClassDump(long id, long superId, long loaderId, int hprofInstanceSize, long[] fieldNames,
-                             byte[] fieldTypes, String[] staticRefNames, long[] staticRefIds, int staticBytes,
-                             int objectIndex) {
+                             byte[] fieldTypes, String[] staticRefNames, long[] staticRefIds, int staticBytes) {
     }
 
     // ------------------------------------------------------------------------------------------ layouts
@@ -552,10 +838,6 @@ public final class HprofReader {
     private boolean compressed;
 
     private LongIntMap buildClasses(List<HeapGraph.ClassInfo> out) {
-        long maxId = 0;
-        for (int i = 0; i < objectCount; i++) {
-            maxId = Math.max(maxId, objectIds[i]);
-        }
         if (idSize == 4) {
             header = 8;
             arrayHeader = 12;
@@ -631,7 +913,8 @@ public final class HprofReader {
 
     // ------------------------------------------------------------------------------------------ pass 2
 
-    private final class Pass2 {
+    /** The graph's arrays; the parts of pass 2 fill them side by side, each its own objects and references. */
+    private final class Tables {
         final IdIndex ids;
         final List<HeapGraph.ClassInfo> classes;
         final LongIntMap classIndex;
@@ -642,17 +925,10 @@ public final class HprofReader {
         final int[] refStart = new int[n + 1];
         int[] refs;
         int[] slots;
-        int edgeCount;
-        int object;
-        long dangling;
-        long badInstances;
-        final boolean compressedOops = compressed;
         final int primitiveBase;
         final int unknownClass;
-        int classDumpCursor;
-        final SecretScanner secrets;
 
-        Pass2(IdIndex ids, List<HeapGraph.ClassInfo> classes, LongIntMap classIndex, boolean keepSecretValues) {
+        Tables(IdIndex ids, List<HeapGraph.ClassInfo> classes, LongIntMap classIndex) {
             this.ids = ids;
             this.classes = classes;
             this.classIndex = classIndex;
@@ -664,26 +940,93 @@ public final class HprofReader {
             this.unknownClass = classes.size();
             classes.add(new HeapGraph.ClassInfo(0, "<unknown class>", 0, 0, new String[0], new int[0], 0, header,
                     new String[0], -1));
-            this.secrets = new SecretScanner(keepSecretValues);
-            // at most this many references: one allocation instead of growing through copies
-            long bound = arrayElements + classDumps.size() * 8L;
+        }
+
+        /**
+         * At most this many references come from {@code p}: every reference field of its instances, every
+         * element of its object arrays, the statics and loader of its classes. One allocation for all parts
+         * instead of growing through copies, and each part writes into its own range of it.
+         */
+        long edgeBound(Part p) {
+            long bound = p.arrayElements + 16;
             for (int c = 0; c < primitiveBase; c++) {
                 HeapGraph.ClassInfo ci = classes.get(c);
-                bound += (long) Math.max(0, instancesPerClass.get(ci.id)) * ci.refOffsets.length;
+                bound += (long) Math.max(0, p.instancesPerClass.get(ci.id)) * ci.refOffsets.length;
             }
-            for (ClassDump d : classDumps) {
+            for (ClassDump d : p.classDumps) {
                 bound += d.staticRefIds.length + 1;
             }
+            return bound;
+        }
+
+        void allocateEdges(long bound) {
             int cap = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, bound));
             refs = new int[cap];
             slots = new int[cap];
         }
 
-        boolean done() {
-            return object >= n;
+        /** Moves each part's references down to follow the previous part's; returns how many there are. */
+        int compact(List<Pass2> p2s) {
+            int cursor = p2s.get(0).edgeCount;
+            for (int k = 1; k < p2s.size(); k++) {
+                Pass2 q = p2s.get(k);
+                int count = q.edgeCount - q.firstEdge;
+                int shift = q.firstEdge - cursor;
+                if (shift != 0) {
+                    System.arraycopy(refs, q.firstEdge, refs, cursor, count);
+                    System.arraycopy(slots, q.firstEdge, slots, cursor, count);
+                    for (int o = q.part.firstObject + 1; o <= q.limit; o++) {
+                        refStart[o] -= shift;
+                    }
+                }
+                cursor += count;
+            }
+            return cursor;
+        }
+    }
+
+    /** Pass 2 of one part: decodes its objects into the tables, resolving every reference to an index. */
+    private final class Pass2 {
+        final Tables t;
+        final Part part;
+        final IdIndex ids;
+        final LongIntMap classIndex;
+        final List<HeapGraph.ClassInfo> classes;
+        final boolean grows;     // the only part: its reference array may grow
+        final int limit;         // one past this part's last object
+        final int firstEdge;
+        int edgeEnd;
+        int edgeCount;
+        int object;
+        int classDumpCursor;
+        long lastClassId = -1;
+        int lastClass = -1;
+        long dangling;
+        long badInstances;
+        final SecretScanner secrets;
+
+        Pass2(Tables t, Part part, boolean keepSecretValues, boolean grows) {
+            this.t = t;
+            this.part = part;
+            this.ids = t.ids;
+            this.classIndex = t.classIndex;
+            this.classes = t.classes;
+            this.grows = grows;
+            this.object = part.firstObject;
+            this.limit = part.firstObject + part.count;
+            this.firstEdge = (int) part.firstEdge;
+            this.edgeCount = firstEdge;
+            this.edgeEnd = grows ? t.refs.length : (int) Math.min(t.refs.length, firstEdge + t.edgeBound(part));
+            this.classDumpCursor = part.firstClassDump;
+            this.secrets = new SecretScanner(keepSecretValues);
         }
 
-        void run(Source s) throws IOException {
+        boolean done() {
+            return object >= limit;
+        }
+
+        /** A gzip stream, every record in order. */
+        void runStream(Source s) throws IOException {
             long lastReport = 0;
             try {
                 while (!done()) {
@@ -694,7 +1037,7 @@ public final class HprofReader {
                     s.u4();
                     long len = s.u4() & 0xffffffffL;
                     if (tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT) {
-                        heapDump(s, s.offset() + len, this);
+                        decode(s, s.offset() + len);
                     } else if (!s.skip(len)) {
                         break;
                     }
@@ -706,43 +1049,121 @@ public final class HprofReader {
             } catch (Corrupt | EOFException | ZipException e) {
                 // pass 1 already recorded where and why; objects past that point were not counted
             }
-            while (object < n) { // only if pass 2 stopped earlier than pass 1 (should not happen)
-                classOf[object] = unknownClass;
-                refStart[++object] = edgeCount;
-            }
+            fillRest();
             progress.update(2, fileSize, fileSize);
+        }
+
+        /** This part's segments of a plain dump, on its own file channel. */
+        void runPart() throws IOException {
+            try (Source s = new Source(FileChannel.open(file, StandardOpenOption.READ))) {
+                for (long[] g : part.segments) {
+                    if (done()) {
+                        break;
+                    }
+                    s.seek(g[0]);
+                    decode(s, g[1]);
+                    advance(2, Math.min(g[1], fileSize) - g[0]);
+                }
+            } catch (Corrupt | EOFException e) {
+                // pass 1 already recorded where and why; objects past that point were not counted
+            }
+            fillRest();
+        }
+
+        /** Pass 2 of one HEAP_DUMP(_SEGMENT): pass 1 checked the records, this decodes the objects. */
+        void decode(Source s, long end) throws IOException, Corrupt {
+            final int idSize = HprofReader.this.idSize;
+            while (s.offset() < end && !done()) {
+                if (!s.ensure(1)) {
+                    throw new EOFException("heap dump record ends after the end of the file");
+                }
+                long at = s.offset();
+                int sub = s.u1();
+                switch (sub) {
+                    case 0xFF, 0x05, 0x07 -> skipRoot(s, 0);
+                    case 0x01 -> skipRoot(s, idSize);
+                    case 0x04, 0x06 -> skipRoot(s, 4);
+                    case 0x02, 0x03, 0x08 -> skipRoot(s, 8);
+                    case CLASS_DUMP -> classDump(s, at, null, this);
+                    case INSTANCE_DUMP -> {
+                        need(s, 2 * idSize + 8);
+                        s.pos += idSize + 4;
+                        long classId = s.id(idSize);
+                        instance(s, classId, s.u4() & 0xffffffffL);
+                    }
+                    case OBJ_ARRAY_DUMP -> {
+                        need(s, 2 * idSize + 8);
+                        s.pos += idSize + 4;
+                        long length = s.u4() & 0xffffffffL;
+                        objectArray(s, s.id(idSize), length);
+                    }
+                    case PRIM_ARRAY_DUMP -> {
+                        need(s, idSize + 9);
+                        s.pos += idSize + 4;
+                        long length = s.u4() & 0xffffffffL;
+                        int type = s.u1();
+                        if (type == 2 || PRIMITIVE_ARRAY_NAMES.length <= type || PRIMITIVE_ARRAY_NAMES[type] == null) {
+                            throw new Corrupt("primitive array of unknown type " + type + " at offset " + at);
+                        }
+                        primitiveArray(s, type, length, typeSize(type));
+                    }
+                    default -> throw new Corrupt("unknown heap dump sub-record 0x" + Integer.toHexString(sub));
+                }
+            }
+        }
+
+        private void skipRoot(Source s, int extra) throws IOException {
+            need(s, idSize + extra);
+            s.pos += idSize + extra;
+        }
+
+        /** Only if pass 2 stopped earlier than pass 1 (should not happen). */
+        private void fillRest() {
+            while (object < limit) {
+                t.classOf[object] = t.unknownClass;
+                t.refStart[++object] = edgeCount;
+            }
         }
 
         private void addRef(long id, int slot) {
             if (id == 0) {
                 return;
             }
-            int t = ids.find(id);
-            if (t < 0) {
+            int target = ids.find(id);
+            if (target < 0) {
                 dangling++;
                 return;
             }
-            if (edgeCount == refs.length) {
-                if (refs.length >= Integer.MAX_VALUE - 16) {
-                    throw new InputException(file + ": more than 2^31 references; not supported yet");
-                }
-                int cap = (int) Math.min(Integer.MAX_VALUE - 16, refs.length + (refs.length >> 1) + 16L);
-                refs = Arrays.copyOf(refs, cap);
-                slots = Arrays.copyOf(slots, cap);
+            if (edgeCount == edgeEnd) {
+                grow();
             }
-            refs[edgeCount] = t;
-            slots[edgeCount++] = slot;
+            t.refs[edgeCount] = target;
+            t.slots[edgeCount++] = slot;
+        }
+
+        private void grow() {
+            if (!grows) {
+                throw new IllegalStateException("part of " + file + " has more references than its bound");
+            }
+            if (t.refs.length >= Integer.MAX_VALUE - 16) {
+                throw new InputException(file + ": more than 2^31 references; not supported yet");
+            }
+            int cap = (int) Math.min(Integer.MAX_VALUE - 16, t.refs.length + (t.refs.length >> 1) + 16L);
+            t.refs = Arrays.copyOf(t.refs, cap);
+            t.slots = Arrays.copyOf(t.slots, cap);
+            edgeEnd = cap;
         }
 
         private void finish(byte k, int cls, long size) {
-            kind[object] = k;
-            classOf[object] = cls;
-            shallow[object] = (int) Math.min(Integer.MAX_VALUE, size);
-            refStart[++object] = edgeCount;
+            t.kind[object] = k;
+            t.classOf[object] = cls;
+            t.shallow[object] = (int) Math.min(Integer.MAX_VALUE, size);
+            t.refStart[++object] = edgeCount;
         }
 
         void instance(Source s, long classId, long nbytes) throws IOException {
-            int ci = classIndex.get(classId);
+            // runs of one class are common (a dump walks the heap in address order): skip the hash lookup
+            int ci = classId == lastClassId ? lastClass : (lastClass = classIndex.get(lastClassId = classId));
             HeapGraph.ClassInfo c = ci >= 0 ? classes.get(ci) : null;
             if (c != null && c.hprofInstanceBytes == nbytes && nbytes <= s.buf.length && s.ensure((int) nbytes)) {
                 int base = s.pos;
@@ -762,7 +1183,7 @@ public final class HprofReader {
                 if (!s.skip(nbytes)) {
                     throw new EOFException("instance ends after the end of the file");
                 }
-                finish(HeapGraph.INSTANCE, c != null ? ci : unknownClass, c != null ? c.shallowSize : header + nbytes);
+                finish(HeapGraph.INSTANCE, c != null ? ci : t.unknownClass, c != null ? c.shallowSize : header + nbytes);
             }
         }
 
@@ -775,7 +1196,7 @@ public final class HprofReader {
                 addRef(s.id(idSize), (int) Math.min(i, Integer.MAX_VALUE));
             }
             long size = align(arrayHeader + length * oopSize);
-            finish(HeapGraph.OBJECT_ARRAY, ci >= 0 ? ci : unknownClass, size);
+            finish(HeapGraph.OBJECT_ARRAY, ci >= 0 ? ci : t.unknownClass, size);
         }
 
         void primitiveArray(Source s, int type, long length, int elementSize) throws IOException {
@@ -800,7 +1221,7 @@ public final class HprofReader {
             if (elementSize == 8 && !compressed && idSize == 8) {
                 base = 24;
             }
-            finish(HeapGraph.PRIMITIVE_ARRAY, primitiveBase + type, align(base + bytes));
+            finish(HeapGraph.PRIMITIVE_ARRAY, t.primitiveBase + type, align(base + bytes));
         }
 
         void classObject() {
@@ -810,7 +1231,7 @@ public final class HprofReader {
                 addRef(d.staticRefIds[i], i);
             }
             addRef(d.loaderId, HeapGraph.ClassInfo.LOADER_SLOT);
-            finish(HeapGraph.CLASS, ci >= 0 ? ci : unknownClass, align(header + d.staticBytes));
+            finish(HeapGraph.CLASS, ci >= 0 ? ci : t.unknownClass, align(header + d.staticBytes));
         }
     }
 
@@ -852,9 +1273,14 @@ public final class HprofReader {
 
     /** A big-endian reader over a stream with its own buffer; {@link #offset()} is in the uncompressed dump. */
     static final class Source implements AutoCloseable {
-        final InputStream in;
+        final InputStream in;           // a gzip stream, or null
+        final FileChannel channel;      // a plain file, or null: then it can seek
         final CountingStream counting;
+        final long size;
         final byte[] buf = new byte[1 << 20];
+        private final ByteBuffer window = ByteBuffer.wrap(buf);
+        /** How much a read from the channel asks for at least: small where only record headers are wanted. */
+        int readAhead = buf.length;
         int pos;
         int lim;
         long base;
@@ -862,7 +1288,16 @@ public final class HprofReader {
 
         Source(InputStream in, CountingStream counting) {
             this.in = in;
+            this.channel = null;
             this.counting = counting;
+            this.size = Long.MAX_VALUE;
+        }
+
+        Source(FileChannel channel) throws IOException {
+            this.in = null;
+            this.channel = channel;
+            this.counting = null;
+            this.size = channel.size();
         }
 
         long offset() {
@@ -871,6 +1306,19 @@ public final class HprofReader {
 
         int remaining() {
             return lim - pos;
+        }
+
+        /** Plain files only: continue reading at {@code offset}. */
+        void seek(long offset) throws IOException {
+            if (offset >= base && offset <= base + lim) {
+                pos = (int) (offset - base);
+                return;
+            }
+            base = offset;
+            pos = 0;
+            lim = 0;
+            eof = false;
+            channel.position(offset);
         }
 
         boolean ensure(int n) throws IOException {
@@ -884,7 +1332,13 @@ public final class HprofReader {
                 pos = 0;
             }
             while (lim < n && !eof) {
-                int r = in.read(buf, lim, buf.length - lim);
+                int r;
+                if (channel != null) {
+                    window.limit(Math.min(buf.length, Math.max(n, lim + readAhead))).position(lim);
+                    r = channel.read(window);
+                } else {
+                    r = in.read(buf, lim, buf.length - lim);
+                }
                 if (r < 0) {
                     eof = true;
                 } else {
@@ -902,6 +1356,11 @@ public final class HprofReader {
             if (n <= have) {
                 pos += (int) n;
                 return true;
+            }
+            if (channel != null) {
+                long to = offset() + n;
+                seek(Math.min(to, size));
+                return to <= size;
             }
             n -= have;
             base += lim;
@@ -960,7 +1419,11 @@ public final class HprofReader {
 
         @Override
         public void close() throws IOException {
-            in.close();
+            if (channel != null) {
+                channel.close();
+            } else {
+                in.close();
+            }
         }
     }
 

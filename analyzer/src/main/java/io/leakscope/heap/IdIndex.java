@@ -1,76 +1,206 @@
 package io.leakscope.heap;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * Object id (an address) to object index. Ids are kept sorted with their object indexes; a bucket table over
- * the address range narrows each binary search to a few entries, which keeps resolving tens of millions of
- * references cheap.
+ * Object id (an address) to object index. Usually each entry is one long, the id's offset from the lowest id
+ * in alignment units in the high half and the object index in the low half, sorted; a bucket table over the
+ * offsets narrows each binary search to a few entries. Resolving a reference then touches two cache lines
+ * (bucket, entry), which is what pass 2 of a dump spends most of its time on. Ids spread over more than
+ * 2^32 alignment units (or negative) fall back to sorted ids with a parallel array of object indexes.
  */
 final class IdIndex {
-    private final long[] sorted;  // the first n entries are used
+    private final long[] sorted;  // the first n entries are used: packed entries, or ids in the wide layout
     private final int n;
-    private final int[] objectOf; // null when object index == rank
+    private final boolean packed;
+    private final int[] objectOf; // wide layout: object of each id, null when object index == rank
     private final long min;
+    private final int align;      // packed: low bits every id's offset has clear
     private final int shift;
     private final int[] bucketStart;
 
-    private IdIndex(long[] sorted, int n, int[] objectOf) {
+    /** Ids a chunk holds while a dump is read: ids are collected in chunks, never copied to grow an array. */
+    static final int CHUNK = 1 << 16;
+
+    private IdIndex(long[] sorted, int n, boolean packed, int[] objectOf, long min, int align, int shift,
+                    int[] bucketStart) {
         this.sorted = sorted;
         this.n = n;
+        this.packed = packed;
         this.objectOf = objectOf;
-        this.min = n == 0 ? 0 : sorted[0];
+        this.min = min;
+        this.align = align;
+        if (bucketStart != null) {
+            this.shift = shift;
+            this.bucketStart = bucketStart;
+            return;
+        }
         long range = n == 0 ? 0 : sorted[n - 1] - min;
+        this.shift = shiftFor(range, n);
+        int buckets = (int) (range >>> this.shift) + 1;
+        this.bucketStart = new int[buckets + 1];
+        for (int i = 0; i < n; i++) {
+            this.bucketStart[(int) ((sorted[i] - min) >>> this.shift) + 1]++;
+        }
+        for (int b = 0; b < buckets; b++) {
+            this.bucketStart[b + 1] += this.bucketStart[b];
+        }
+    }
+
+    /** Buckets of about two keys each over {@code 0..range}. */
+    private static int shiftFor(long range, int n) {
         int s = 0;
         long target = Math.max(1, n / 2);
         while (s < 63 && Long.compareUnsigned(range >>> s, target) >= 0) {
             s++;
         }
-        this.shift = s;
-        int buckets = (int) (range >>> s) + 1;
-        bucketStart = new int[buckets + 1];
-        for (int i = 0; i < n; i++) {
-            bucketStart[(int) ((sorted[i] - min) >>> s) + 1]++;
-        }
-        for (int b = 0; b < buckets; b++) {
-            bucketStart[b + 1] += bucketStart[b];
-        }
+        return s;
+    }
+
+    /** The index of the first {@code n} of {@code ids}, in object order (tests). */
+    static IdIndex of(long[] ids, int n) {
+        return of(List.of(Arrays.copyOf(ids, n)), n);
     }
 
     /**
-     * Builds the index of the first {@code n} of {@code ids}, given in object order; duplicate ids keep their
-     * first object. Takes {@code ids} over (sorts it in place): the caller must not use it afterwards.
+     * The index of {@code n} ids given in object order, in chunks; duplicate ids keep their first object. The
+     * chunks are not changed.
      */
-    static IdIndex of(long[] ids, int n) {
-        boolean ascending = true;
-        for (int i = 1; i < n && ascending; i++) {
-            ascending = ids[i - 1] < ids[i];
+    static IdIndex of(List<long[]> chunks, int n) {
+        if (n == 0) {
+            return new IdIndex(new long[0], 0, false, null, 0, 0, 0, null);
         }
-        long[] keys = ids;
+        boolean ascending = true;
+        long prev = 0;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        int i = 0;
+        for (long[] chunk : chunks) {
+            for (long v : chunk) {
+                ascending &= i++ == 0 || prev < v;
+                prev = v;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        long or = 0;
+        for (long[] chunk : chunks) {
+            for (long v : chunk) {
+                or |= v - min;
+            }
+        }
+        int align = Math.min(Long.numberOfTrailingZeros(or), 6);
+        if (min >= 0 && max - min >= 0 && ((max - min) >>> align) < (1L << 32)) {
+            return packed(chunks, n, min, (max - min) >>> align, align);
+        }
+        long[] keys = new long[n];
+        i = 0;
+        for (long[] chunk : chunks) {
+            System.arraycopy(chunk, 0, keys, i, chunk.length);
+            i += chunk.length;
+        }
         if (ascending) {
-            return new IdIndex(keys, n, null);
+            return new IdIndex(keys, n, false, null, min, 0, 0, null);
         }
         int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
+        for (i = 0; i < n; i++) {
             order[i] = i;
         }
-        if (!radixSort(keys, order, n)) {
-            sort(keys, order, 0, n - 1);
+        sort(keys, order, 0, n - 1);
+        for (i = 1; i < n; i++) {
+            if (keys[i] == keys[i - 1]) {
+                order[i] = order[i - 1];
+            }
         }
-        dedupe(keys, order, n);
-        return new IdIndex(keys, n, order);
+        return new IdIndex(keys, n, false, order, min, 0, 0, null);
+    }
+
+    /**
+     * Packs and sorts in one counting pass into the same buckets {@link #find} narrows by, then sorts each bucket
+     * (a few entries) in place. A dump lists objects mostly in address order, in a few thousand ascending
+     * runs, so the scatter writes nearly sequentially: much cheaper than a radix or comparison sort.
+     */
+    private static IdIndex packed(List<long[]> chunks, int n, long min, long range, int align) {
+        int s = shiftFor(range, n);
+        int buckets = (int) (range >>> s) + 1;
+        int[] start = new int[buckets + 1];
+        for (long[] chunk : chunks) {
+            for (long v : chunk) {
+                start[(int) ((v - min) >>> align >>> s) + 1]++;
+            }
+        }
+        for (int b = 0; b < buckets; b++) {
+            start[b + 1] += start[b];
+        }
+        long[] sorted = new long[n];
+        // start[b] serves as bucket b's fill cursor, which leaves it at the next bucket's start
+        long i = 0;
+        for (long[] chunk : chunks) {
+            for (long v : chunk) {
+                long k = (v - min) >>> align;
+                sorted[start[(int) (k >>> s)]++] = k << 32 | i++;
+            }
+        }
+        int lo = 0;
+        for (int b = 0; b < buckets; b++) {
+            int hi = start[b];
+            if (hi - lo > 32) {
+                Arrays.sort(sorted, lo, hi);
+            } else {
+                for (int x = lo + 1; x < hi; x++) {
+                    long v = sorted[x];
+                    int j = x - 1;
+                    while (j >= lo && sorted[j] > v) {
+                        sorted[j + 1] = sorted[j];
+                        j--;
+                    }
+                    sorted[j + 1] = v;
+                }
+            }
+            lo = hi;
+        }
+        System.arraycopy(start, 0, start, 1, buckets);
+        start[0] = 0;
+        for (int x = 1; x < n; x++) {
+            if ((sorted[x] >>> 32) == (sorted[x - 1] >>> 32)) {
+                sorted[x] = (sorted[x] & 0xFFFF_FFFF_0000_0000L) | (sorted[x - 1] & 0xFFFF_FFFFL);
+            }
+        }
+        return new IdIndex(sorted, n, true, null, min, align, s, start);
     }
 
     int find(long id) {
         if (n == 0 || id < min) {
             return -1;
         }
-        long b = (id - min) >>> shift;
+        long k = id - min;
+        if (packed) {
+            if ((k & ((1L << align) - 1)) != 0) {
+                return -1;
+            }
+            k >>>= align;
+        }
+        long b = k >>> shift;
         if (Long.compareUnsigned(b, bucketStart.length - 2) > 0) {
             return -1;
         }
         int lo = bucketStart[(int) b];
         int hi = bucketStart[(int) b + 1] - 1;
+        if (packed) {
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                long v = sorted[mid] >>> 32;
+                if (v < k) {
+                    lo = mid + 1;
+                } else if (v > k) {
+                    hi = mid - 1;
+                } else {
+                    return (int) sorted[mid];
+                }
+            }
+            return -1;
+        }
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             long v = sorted[mid];
@@ -140,65 +270,6 @@ final class IdIndex {
                 o[j + 1] = oo;
             }
         }
-    }
-
-    /** Duplicate ids (corrupt dumps): every copy answers with the first object. */
-    private static void dedupe(long[] k, int[] o, int n) {
-        for (int i = 1; i < n; i++) {
-            if (k[i] == k[i - 1]) {
-                o[i] = o[i - 1];
-            }
-        }
-    }
-
-    /**
-     * LSD radix sort, stable, 11 bits a pass over (id - min) without the alignment bits that every id shares:
-     * three passes for a heap up to 64 GB. Returns false (nothing changed) when ids are negative or span
-     * more than that, for the comparison sort.
-     */
-    private static boolean radixSort(long[] k, int[] o, int n) {
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        long or = 0;
-        for (int i = 0; i < n; i++) {
-            long v = k[i];
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-            or |= v;
-        }
-        if (n < 1024 || min < 0) {
-            return false;
-        }
-        int align = Math.min(Long.numberOfTrailingZeros(or), 6);
-        long range = (max - min) >>> align;
-        int bits = 64 - Long.numberOfLeadingZeros(range);
-        if (bits > 36) {
-            return false;
-        }
-        long[] k2 = new long[n];
-        int[] o2 = new int[n];
-        int[] count = new int[1 << 11];
-        for (int shift = 0; shift < bits; shift += 11) {
-            Arrays.fill(count, 0);
-            for (int i = 0; i < n; i++) {
-                count[(int) (((k[i] - min) >>> align >>> shift) & 2047)]++;
-            }
-            int sum = 0;
-            for (int b = 0; b < 2048; b++) {
-                int c = count[b];
-                count[b] = sum;
-                sum += c;
-            }
-            for (int i = 0; i < n; i++) {
-                int b = (int) (((k[i] - min) >>> align >>> shift) & 2047);
-                int to = count[b]++;
-                k2[to] = k[i];
-                o2[to] = o[i];
-            }
-            System.arraycopy(k2, 0, k, 0, n);
-            System.arraycopy(o2, 0, o, 0, n);
-        }
-        return true;
     }
 
     private static int[] push(int[] stack, int sp, int a, int b) {

@@ -227,6 +227,143 @@ class HprofReaderTest {
         assertTrue(f.heap().growing().isEmpty(), f.heap().growing().toString());
     }
 
+    /**
+     * A plain dump is read in parts on several threads; the graph must be the one a single sequential reader
+     * builds, object for object and reference for reference: whole, cut short, and corrupt in the middle
+     * (where everything after the break is dropped, as a sequential reader would).
+     */
+    @Test
+    void partsOnSeveralThreadsReadTheSameGraphAsOne(@TempDir Path tmp) throws IOException {
+        assertSameGraph(plain);
+        // JDK 17 writes 1 MB segments, so the small test dump has two: split it into many, as bigger dumps have
+        byte[] bytes = resegment(Files.readAllBytes(plain), 64 << 10);
+        List<Integer> segments = heapSegments(bytes);
+        assertTrue(segments.size() >= 8, "the test dump has " + segments.size() + " heap segments");
+        Path many = Files.write(tmp.resolve("many.hprof"), bytes);
+        assertEquals(HprofReader.read(plain).objectCount, assertSameGraph(many).objectCount);
+        int heapStart = segments.get(0);
+        Path cut = Files.write(tmp.resolve("cut.hprof"), Arrays.copyOf(bytes, heapStart + (bytes.length - heapStart) * 3 / 5));
+        assertTrue(assertSameGraph(cut).partial);
+        byte[] corrupt = bytes.clone();
+        corrupt[segments.get(segments.size() / 2) + 9] = (byte) 0x99; // first sub-record of a middle segment
+        HeapGraph g = assertSameGraph(Files.write(tmp.resolve("corrupt.hprof"), corrupt));
+        assertTrue(g.partial && g.partialReason.contains("sub-record 0x99"), g.partialReason);
+        assertTrue(g.objectCount > 0 && g.objectCount < HprofReader.read(plain).objectCount);
+    }
+
+    private static HeapGraph assertSameGraph(Path dump) throws IOException {
+        HeapGraph one = HprofReader.read(dump, HprofReader.Progress.NONE, true, 1);
+        HeapGraph four = HprofReader.read(dump, HprofReader.Progress.NONE, true, 4);
+        assertEquals(one.objectCount, four.objectCount);
+        assertEquals(one.partialReason, four.partialReason);
+        assertEquals(one.bytesRead, four.bytesRead);
+        assertTrue(Arrays.equals(one.kind, four.kind));
+        assertTrue(Arrays.equals(one.classOf, four.classOf));
+        assertTrue(Arrays.equals(one.shallow, four.shallow));
+        assertTrue(Arrays.equals(one.refStart, four.refStart));
+        long edges = one.referenceCount();
+        assertEquals(edges, four.referenceCount());
+        assertTrue(Arrays.equals(one.refs, 0, (int) edges, four.refs, 0, (int) edges));
+        assertTrue(Arrays.equals(one.refSlot, 0, (int) edges, four.refSlot, 0, (int) edges));
+        assertTrue(Arrays.equals(one.rootObjects, four.rootObjects));
+        assertTrue(Arrays.equals(one.rootKinds, four.rootKinds));
+        assertEquals(one.warnings, four.warnings);
+        assertEquals(one.danglingRefs, four.danglingRefs);
+        assertTrue(Arrays.equals(one.secretHits.objects(), four.secretHits.objects()));
+        assertEquals(one.secretHits.values(), four.secretHits.values());
+        assertEquals(one.secretHits.arraysScanned(), four.secretHits.arraysScanned());
+        for (int c = 0; c < one.classes.size(); c++) {
+            assertEquals(one.classes.get(c).name, four.classes.get(c).name);
+        }
+        return four;
+    }
+
+    /**
+     * The same dump with its heap in segments of about {@code max} bytes, cut between sub-records (HPROF allows
+     * any cut there; JDK 21's parallel dumper writes many small segments).
+     */
+    static byte[] resegment(byte[] b, int max) {
+        ByteBuffer in = ByteBuffer.wrap(b);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length + b.length / 1000);
+        out.write(b, 0, 31);
+        java.io.ByteArrayOutputStream seg = new java.io.ByteArrayOutputStream();
+        for (int pos = 31; pos < b.length; ) {
+            int len = in.getInt(pos + 5);
+            int end = pos + 9 + len;
+            if (b[pos] != 0x1C && b[pos] != 0x0C) {
+                out.write(b, pos, 9 + len);
+                pos = end;
+                continue;
+            }
+            for (int at = pos + 9; at < end; ) {
+                int next = at + subRecordLength(in, at);
+                seg.write(b, at, next - at);
+                at = next;
+                if (seg.size() >= max || at == end) {
+                    out.write(0x1C);
+                    out.writeBytes(new byte[4]);
+                    out.writeBytes(ByteBuffer.allocate(4).putInt(seg.size()).array());
+                    out.writeBytes(seg.toByteArray());
+                    seg.reset();
+                }
+            }
+            pos = end;
+        }
+        return out.toByteArray();
+    }
+
+    /** Length of the heap dump sub-record at {@code at} (8-byte ids), its tag included. */
+    private static int subRecordLength(ByteBuffer in, int at) {
+        int tag = in.get(at) & 0xff;
+        switch (tag) {
+            case 0xFF, 0x05, 0x07: return 1 + 8;
+            case 0x01: return 1 + 16;
+            case 0x04, 0x06: return 1 + 12;
+            case 0x02, 0x03, 0x08: return 1 + 16;
+            case 0x21: return 1 + 8 + 4 + 8 + 4 + in.getInt(at + 21);
+            case 0x22: return 1 + 8 + 4 + 4 + 8 + 8 * in.getInt(at + 13);
+            case 0x23: return 1 + 8 + 4 + 4 + 1 + in.getInt(at + 13) * basicSize(in.get(at + 17));
+            case 0x20: {
+                int p = at + 1 + 8 + 4 + 6 * 8 + 4;
+                int n = in.getShort(p) & 0xffff;
+                p += 2;
+                for (int i = 0; i < n; i++) {
+                    p += 3 + basicSize(in.get(p + 2));
+                }
+                n = in.getShort(p) & 0xffff;
+                p += 2;
+                for (int i = 0; i < n; i++) {
+                    p += 9 + basicSize(in.get(p + 8));
+                }
+                n = in.getShort(p) & 0xffff;
+                return p + 2 + 9 * n - at;
+            }
+            default: throw new AssertionError("sub-record 0x" + Integer.toHexString(tag) + " at " + at);
+        }
+    }
+
+    private static int basicSize(byte type) {
+        return switch (type) {
+            case 2 -> 8;
+            case 4, 8 -> 1;
+            case 5, 9 -> 2;
+            case 6, 10 -> 4;
+            default -> 8;
+        };
+    }
+
+    /** Offsets of every HEAP_DUMP(_SEGMENT) record. */
+    static List<Integer> heapSegments(byte[] b) {
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int pos = 31; pos + 9 <= b.length; pos += 9 + buf.getInt(pos + 5)) {
+            if (b[pos] == 0x1C || b[pos] == 0x0C) {
+                out.add(pos);
+            }
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------------------ bad input
 
     @Test

@@ -9,7 +9,10 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class IdIndexTest {
-    /** Every id finds its first object; ids not present find nothing; for the radix path and the fallback. */
+    /**
+     * Every id finds its first object; ids not present find nothing; for the bucket sort (small buckets and,
+     * with far outliers, crowded ones), ascending runs as dumps have them, and the comparison-sort fallback.
+     */
     @Test
     void findsEveryIdInAnyOrder() {
         Random rnd = new Random(7);
@@ -18,8 +21,17 @@ class IdIndexTest {
             long[] ids = new long[n + rnd.nextInt(10)]; // slack past n, as the reader's growing array has
             Map<Long, Integer> first = new HashMap<>();
             boolean wild = round % 5 == 4; // negative / huge ids: the comparison sort
+            boolean crowded = round % 5 == 3; // one far outlier: most ids share a few buckets
+            boolean runs = round % 5 == 2;    // ascending runs, as HotSpot writes regions
+            long run = 0x7000_0000L;
             for (int i = 0; i < n; i++) {
                 long id = wild ? rnd.nextLong() : 0x7000_0000L + 8L * rnd.nextInt(4 * n);
+                if (crowded && i == n / 2) {
+                    id = 0x7_0000_0000L;
+                } else if (runs) {
+                    run = rnd.nextInt(100) == 0 ? 0x7000_0000L + 8L * rnd.nextInt(4 * n) : run + 8L * (1 + rnd.nextInt(4));
+                    id = run;
+                }
                 if (i > 0 && rnd.nextInt(50) == 0) {
                     id = ids[rnd.nextInt(i)]; // duplicates, as in corrupt dumps
                 }
