@@ -120,29 +120,13 @@ public final class HprofReader {
         return read(file, Progress.NONE, false);
     }
 
-    private long tPrescan;
-    private long tMerge;
-
     private HeapGraph readAll(boolean keepSecretValues) throws IOException {
         if (fileSize == 0) {
             throw new InputException(file + ": offset 0: empty file, not an HPROF heap dump");
         }
         long t0 = System.nanoTime();
         try (Source src = open()) {
-            if (gzip) {
-                Part whole = new Part();
-                pass1Stream(src, whole);
-                merge(List.of(whole), null, whole.end);
-            } else {
-                List<Part> scanned = split(prescan(src));
-                String prescanError = partialReason;
-                long prescanEnd = bytesRead;
-                tPrescan = System.nanoTime() - t0;
-                forEachPart(scanned, this::pass1Part);
-                tMerge = System.nanoTime();
-                merge(scanned, prescanError, prescanEnd);
-                tMerge = System.nanoTime() - tMerge;
-            }
+            merge(pass1(src));
         }
         long t1 = System.nanoTime();
         if (objectCount == 0 && partialReason != null) {
@@ -188,8 +172,9 @@ public final class HprofReader {
         }
         int edgeCount = t.compact(p2s);
         if (TIMING) {
-            System.err.printf("hprof %s: %d part(s); wall pass1 %.2fs (prescan %.2fs, merge %.2fs), index %.2fs, pass2 %.2fs;"
-                            + " main-thread CPU %.2fs%n", file, p2s.size(), (t1 - t0) / 1e9, tPrescan / 1e9, tMerge / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9, cpuSeconds());
+            System.err.printf("hprof %s: wall pass1 %.2fs, index %.2fs, pass2 %.2fs in %d part(s); main-thread CPU %.2fs%n",
+                    file, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9, p2s.size(),
+                    cpuSeconds());
         }
         int[] roots = new int[rootCount];
         byte[] kinds = new byte[rootCount];
@@ -307,8 +292,9 @@ public final class HprofReader {
     // ------------------------------------------------------------------------------------------ pass 1
 
     /**
-     * A run of consecutive heap dump segments that one thread reads, and what pass 1 found in it. HotSpot writes
-     * the heap as segments of about 1 MB, so a plain dump splits into as many parts as there are cores.
+     * A run of consecutive heap dump segments that one thread decodes in pass 2, and what pass 1 found in it.
+     * HotSpot writes the heap as segments of about 1 MB, so a plain dump splits into as many parts as there are
+     * cores.
      */
     private static final class Part {
         final List<long[]> segments = new ArrayList<>(); // {first byte of the body, end of the body}
@@ -322,7 +308,7 @@ public final class HprofReader {
         final List<ClassDump> classDumps = new ArrayList<>();
         final LongIntMap instancesPerClass = new LongIntMap(1024);
         long arrayElements;
-        String error;        // "offset N: reason" where this part stopped early
+        String error;        // "offset N: reason" where pass 1 stopped early (then this is the last part)
         long end;            // offset reached
         // where pass 2 puts this part's objects, class objects and references
         int firstObject;
@@ -349,8 +335,17 @@ public final class HprofReader {
         }
     }
 
-    /** Pass 1 over a gzip stream, which cannot be split: every record in order on this thread. */
-    private void pass1Stream(Source s, Part part) throws IOException {
+    /**
+     * Pass 1, every record in order on this thread (reading is cheap; pass 2, which resolves references, is
+     * what is worth splitting). A plain dump's heap segments are cut into parts of about equal bytes, one per
+     * thread, for pass 2; a gzip stream cannot be split and stays one part.
+     */
+    private List<Part> pass1(Source s) throws IOException {
+        List<Part> parts = new ArrayList<>();
+        Part part = new Part();
+        parts.add(part);
+        int n = gzip ? 1 : threads;
+        long nextSplit = n > 1 ? fileSize / n : Long.MAX_VALUE;
         long lastReport = 0;
         try {
             while (true) {
@@ -365,59 +360,31 @@ public final class HprofReader {
                 s.u4();
                 long len = s.u4() & 0xffffffffL;
                 if (tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT) {
-                    scan(s, s.offset() + len, part);
+                    long start = s.offset();
+                    if (start >= nextSplit && !part.segments.isEmpty()) {
+                        part = new Part();
+                        parts.add(part);
+                        nextSplit = parts.size() < n ? fileSize * parts.size() / n : Long.MAX_VALUE;
+                    }
+                    part.segments.add(new long[]{start, start + len});
+                    scan(s, start + len, part);
                 } else {
                     otherRecord(s, tag, len, recordAt);
                 }
                 if (s.offset() - lastReport > (64 << 20)) {
                     lastReport = s.offset();
-                    progress.update(1, s.counting.count, fileSize);
+                    progress.update(1, gzip ? s.counting.count : s.offset(), fileSize);
                 }
             }
         } catch (Corrupt e) {
             part.error = "offset " + s.offset() + ": " + e.getMessage();
         } catch (EOFException | ZipException e) {
-            part.error = "offset " + s.offset() + ": compressed stream ends early or is corrupt: " + e.getMessage();
+            part.error = "offset " + s.offset() + ": " + (gzip ? "compressed stream ends early or is corrupt: " : "")
+                    + e.getMessage();
         }
         part.end = s.offset();
         progress.update(1, fileSize, fileSize);
-    }
-
-    /**
-     * Walks the records of a plain dump by their lengths, reading names and classes and listing heap segments
-     * without reading them. Where the record chain breaks, the reason goes to {@link #partialReason}.
-     */
-    private List<long[]> prescan(Source s) throws IOException {
-        List<long[]> segments = new ArrayList<>();
-        s.readAhead = 1 << 16;
-        try {
-            while (true) {
-                if (!s.ensure(9)) {
-                    if (s.remaining() > 0) {
-                        throw new Corrupt("truncated record header");
-                    }
-                    break;
-                }
-                long recordAt = s.offset();
-                int tag = s.u1();
-                s.u4();
-                long len = s.u4() & 0xffffffffL;
-                if (tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT) {
-                    long start = s.offset();
-                    segments.add(new long[]{start, start + len});
-                    if (start + len > fileSize) {
-                        break; // cut short: the rest of the file is this segment, read as far as it goes
-                    }
-                    s.seek(start + len);
-                } else {
-                    otherRecord(s, tag, len, recordAt);
-                }
-            }
-        } catch (Corrupt | EOFException e) {
-            partialReason = "offset " + s.offset() + ": " + e.getMessage();
-        }
-        bytesRead = s.offset();
-        return segments;
+        return parts;
     }
 
     /** A record that is not part of the heap: strings and class names are kept, the rest skipped. */
@@ -451,46 +418,6 @@ public final class HprofReader {
         }
     }
 
-    /** Consecutive segments in at most {@link #threads} parts of about equal bytes. */
-    private List<Part> split(List<long[]> segments) {
-        long total = 0;
-        for (long[] g : segments) {
-            total += Math.min(g[1], fileSize) - g[0];
-        }
-        int n = (int) Math.min(threads, segments.size());
-        List<Part> out = new ArrayList<>();
-        Part cur = new Part();
-        long done = 0;
-        for (long[] g : segments) {
-            cur.segments.add(g);
-            done += Math.min(g[1], fileSize) - g[0];
-            if (out.size() < n - 1 && done * n >= total * (out.size() + 1)) {
-                out.add(cur);
-                cur = new Part();
-            }
-        }
-        if (!cur.segments.isEmpty() || out.isEmpty()) {
-            out.add(cur);
-        }
-        return out;
-    }
-
-    /** Pass 1 of one part of a plain dump, on its own file channel. */
-    private void pass1Part(Part part) throws IOException {
-        try (Source s = new Source(FileChannel.open(file, StandardOpenOption.READ))) {
-            try {
-                for (long[] g : part.segments) {
-                    s.seek(g[0]);
-                    scan(s, g[1], part);
-                    advance(1, Math.min(g[1], fileSize) - g[0]);
-                }
-            } catch (Corrupt | EOFException e) {
-                part.error = "offset " + s.offset() + ": " + e.getMessage();
-            }
-            part.end = s.offset();
-        }
-    }
-
     /** Progress of the parts of a pass, from whichever thread; reported every 64 MB. */
     private void advance(int pass, long bytes) {
         long done = progressBytes.addAndGet(bytes);
@@ -501,24 +428,11 @@ public final class HprofReader {
         }
     }
 
-    /**
-     * The parts in file order up to the first that stopped early (nothing after a break is trusted: that is
-     * what a sequential reader would have seen), merged into one object list.
-     */
-    private void merge(List<Part> scanned, String prescanError, long prescanEnd) {
-        List<Part> whole = new ArrayList<>();
-        String error = prescanError;
-        long end = prescanEnd;
-        for (Part p : scanned) {
-            whole.add(p);
-            if (p.error != null) {
-                error = p.error;
-                end = p.end;
-                break;
-            }
-        }
-        partialReason = error;
-        bytesRead = end;
+    /** The parts' objects, roots and classes as one list each, in file order. */
+    private void merge(List<Part> whole) {
+        Part last = whole.get(whole.size() - 1);
+        partialReason = last.error;
+        bytesRead = last.end;
         long objects = 0;
         int roots = 0;
         for (Part p : whole) {
@@ -1279,8 +1193,6 @@ public final class HprofReader {
         final long size;
         final byte[] buf = new byte[1 << 20];
         private final ByteBuffer window = ByteBuffer.wrap(buf);
-        /** How much a read from the channel asks for at least: small where only record headers are wanted. */
-        int readAhead = buf.length;
         int pos;
         int lim;
         long base;
@@ -1334,7 +1246,7 @@ public final class HprofReader {
             while (lim < n && !eof) {
                 int r;
                 if (channel != null) {
-                    window.limit(Math.min(buf.length, Math.max(n, lim + readAhead))).position(lim);
+                    window.limit(buf.length).position(lim);
                     r = channel.read(window);
                 } else {
                     r = in.read(buf, lim, buf.length - lim);
