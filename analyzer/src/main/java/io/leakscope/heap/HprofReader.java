@@ -169,6 +169,7 @@ public final class HprofReader {
             }
             progressBytes.set(0);
             forEachPart(p2s, Pass2::runPart);
+            progress.update(2, fileSize, fileSize);
         }
         int edgeCount = t.compact(p2s);
         if (TIMING) {
@@ -418,10 +419,10 @@ public final class HprofReader {
         }
     }
 
-    /** Progress of the parts of a pass, from whichever thread; reported every 64 MB. */
+    /** Progress of the parts of pass 2, from whichever thread; reported every 64 MB (the end by the caller). */
     private void advance(int pass, long bytes) {
         long done = progressBytes.addAndGet(bytes);
-        if ((done >>> 26) != ((done - bytes) >>> 26) || done >= fileSize) {
+        if ((done >>> 26) != ((done - bytes) >>> 26)) {
             synchronized (progress) {
                 progress.update(pass, Math.min(done, fileSize), fileSize);
             }
