@@ -56,7 +56,6 @@ public final class HeapReader implements InputReader {
     }
 
     private void readDump(Path file, Artifact artifact, FindingsBuilder out, String name) throws IOException {
-        HeapGraph g = HprofReader.read(file, progress, showValues);
         Long ts = null;
         if (artifact != null && artifact.createdAt() != null) {
             try {
@@ -65,9 +64,14 @@ public final class HeapReader implements InputReader {
                 out.note(Note.warn(name, "createdAt '" + artifact.createdAt() + "' is not a time; using the dump header"));
             }
         }
-        if (ts == null && g.timestampMs > 0) {
-            ts = g.timestampMs;
+        if (ts == null) {
+            long header = HprofReader.timestampOf(file);
+            ts = header > 0 ? header : null;
         }
+        // decided before reading: the newest dump's full analysis replaces the previous one's, which is
+        // released first, so a diff never holds two full analyses (each about the dump's size) at once
+        boolean isNewest = becomesNewest(ts);
+        HeapGraph g = HprofReader.read(file, progress, showValues);
         HeapAnalysis a = HeapAnalysis.of(g);
         if (g.partial) {
             out.note(Note.partial(name, "heap dump read only in part (" + g.partialReason + "): "
@@ -97,6 +101,11 @@ public final class HeapReader implements InputReader {
         out.heap = new Heap(summaries, suspects, h.growing(),
                 new Heap.SecretScan(arraysScanned, suspected, showValues, holders));
         // keep the full analysis only of the newest dump: the diff names paths in it
+        dumps.add(new HeapDiff.Dump(name, ts, a.reachableBytes(), a.sigs, isNewest ? a : null));
+    }
+
+    /** Whether a dump taken at {@code ts} is the newest so far; if so the previous newest drops its analysis. */
+    private boolean becomesNewest(Long ts) {
         HeapDiff.Dump newest = newest();
         boolean isNewest = newest == null || (ts != null && (newest.timestampMs() == null || ts >= newest.timestampMs()))
                 || (ts == null && newest.timestampMs() == null);
@@ -104,7 +113,13 @@ public final class HeapReader implements InputReader {
             dumps.set(dumps.indexOf(newest), new HeapDiff.Dump(newest.path(), newest.timestampMs(),
                     newest.reachableBytes(), newest.sigs(), null));
         }
-        dumps.add(new HeapDiff.Dump(name, ts, a.reachableBytes(), a.sigs, isNewest ? a : null));
+        return isNewest;
+    }
+
+    /** The full analysis kept, of the newest dump read so far (tests). */
+    HeapAnalysis newestAnalysis() {
+        HeapDiff.Dump d = newest();
+        return d == null ? null : d.analysis();
     }
 
     private HeapDiff.Dump newest() {

@@ -116,6 +116,24 @@ public final class HprofReader {
         return r.readAll(keepSecretValues);
     }
 
+    /**
+     * The time in the dump's header (ms since the epoch), read without reading the dump; 0 when the file has no
+     * readable header (reading it then says why).
+     */
+    static long timestampOf(Path file) throws IOException {
+        try {
+            HprofReader r = new HprofReader(file, Progress.NONE, 1);
+            if (r.fileSize == 0) {
+                return 0;
+            }
+            try (Source s = r.open()) {
+                return r.timestampMs;
+            }
+        } catch (NoSuchFileException | InputException e) {
+            return 0;
+        }
+    }
+
     public static HeapGraph read(Path file) throws IOException {
         return read(file, Progress.NONE, false);
     }

@@ -364,6 +364,34 @@ class HprofReaderTest {
         return out;
     }
 
+    /**
+     * A diff keeps the full analysis of the newest dump only, and lets go of the previous one before reading
+     * the next dump, not after: two analyses at once would double the memory a diff needs.
+     */
+    @Test
+    void diffReleasesThePreviousAnalysisBeforeReadingTheNextDump() throws IOException {
+        java.util.concurrent.atomic.AtomicReference<java.lang.ref.WeakReference<HeapAnalysis>> previous =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean collectedDuringRead = new java.util.concurrent.atomic.AtomicBoolean();
+        HprofReader.Progress probe = (pass, done, total) -> {
+            java.lang.ref.WeakReference<HeapAnalysis> ref = previous.get();
+            if (ref != null && pass == 1 && !collectedDuringRead.get()) {
+                for (int i = 0; i < 5 && ref.get() != null; i++) {
+                    System.gc();
+                }
+                collectedDuringRead.set(ref.get() == null);
+            }
+        };
+        HeapReader reader = new HeapReader(false, probe);
+        io.leakscope.analyze.FindingsBuilder out = new io.leakscope.analyze.FindingsBuilder();
+        reader.read(growing[0], null, out);
+        previous.set(new java.lang.ref.WeakReference<>(reader.newestAnalysis()));
+        assertTrue(previous.get().get() != null);
+        reader.read(growing[1], null, out);
+        assertTrue(collectedDuringRead.get(), "the first dump's analysis was still reachable while the second was read");
+        assertTrue(reader.newestAnalysis() != null && reader.newestAnalysis() != previous.get().get());
+    }
+
     // ------------------------------------------------------------------------------ bad input
 
     @Test
