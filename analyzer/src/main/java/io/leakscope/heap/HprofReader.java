@@ -191,8 +191,8 @@ public final class HprofReader {
         }
         int edgeCount = t.compact(p2s);
         if (TIMING) {
-            System.err.printf("hprof %s: wall pass1 %.2fs, index %.2fs, pass2 %.2fs in %d part(s); main-thread CPU %.2fs%n",
-                    file, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9, p2s.size(),
+            System.err.printf("hprof %s: %d references in an array of %d; wall pass1 %.2fs, index %.2fs, pass2 %.2fs in %d"
+                    + " part(s); main-thread CPU %.2fs%n", file, edgeCount, t.refs.length, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9, p2s.size(),
                     cpuSeconds());
         }
         int[] roots = new int[rootCount];
