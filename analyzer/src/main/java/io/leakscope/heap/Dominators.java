@@ -9,11 +9,11 @@ package io.leakscope.heap;
  * sums over the tree are one backward loop.
  */
 public final class Dominators {
-    /** Preorder number of each vertex, -1 when unreachable. */
-    public final int[] preorder;
-    /** Vertex of each preorder number; vertex[0] = -1 (the virtual root). */
+    /** Preorder number of each vertex, -1 when unreachable; null once {@link #dropPreorder()} was called. */
+    public int[] preorder;
+    /** Vertex of each preorder number; vertex[0] = -1 (the virtual root); entries from {@link #count} on are unused. */
     public final int[] vertex;
-    /** Immediate dominator of each preorder number (idom[0] = 0). */
+    /** Immediate dominator of each preorder number (idom[0] = 0); entries from {@link #count} on are unused. */
     public final int[] idom;
     /** Number of preorder numbers in use, the virtual root included. */
     public final int count;
@@ -25,12 +25,25 @@ public final class Dominators {
         this.count = count;
     }
 
+    /** For a user that no longer looks vertices up by number, and needs the memory. */
+    public void dropPreorder() {
+        preorder = null;
+    }
+
     /**
      * @param n     vertices 0..n-1
      * @param start successors of v are {@code edges[start[v] .. start[v+1])}
      * @param roots successors of the virtual root
      */
     public static Dominators compute(int n, int[] start, int[] edges, int[] roots) {
+        return compute(n, start, edges, roots, null);
+    }
+
+    /**
+     * The same; {@code edgesRead}, when given, runs once the graph's arrays are no longer read (after the
+     * predecessor lists are built), so a caller can let go of them for the rest of the pass.
+     */
+    public static Dominators compute(int n, int[] start, int[] edges, int[] roots, Runnable edgesRead) {
         int[] pre = new int[n];
         java.util.Arrays.fill(pre, -1);
         int[] vertex = new int[n + 1];
@@ -103,6 +116,11 @@ public final class Dominators {
         }
         System.arraycopy(predStart, 0, predStart, 1, count);
         predStart[0] = 0;
+        if (edgesRead != null) {
+            start = null;
+            edges = null;
+            edgesRead.run();
+        }
         // semidominators by path-compressed eval over processed vertices, in reverse preorder
         int[] semi = new int[count];
         int[] label = new int[count];
@@ -148,9 +166,11 @@ public final class Dominators {
             semi[w] = s;
             ancestor[w] = parent[w];
         }
+        // label is done with: idom takes its place (idom[w] is written before any later w reads it)
+        int[] idom = label;
         label = null;
         ancestor = null;
-        int[] idom = new int[count];
+        idom[0] = 0;
         for (int w = 1; w < count; w++) {
             int d = parent[w];
             while (d > semi[w]) {
@@ -158,6 +178,6 @@ public final class Dominators {
             }
             idom[w] = d;
         }
-        return new Dominators(pre, java.util.Arrays.copyOf(vertex, count), idom, count);
+        return new Dominators(pre, vertex, idom, count);
     }
 }

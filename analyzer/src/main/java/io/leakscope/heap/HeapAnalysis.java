@@ -30,13 +30,16 @@ public final class HeapAnalysis {
     final int[] retainedCount;
     final int[] childStart;
     final int[] children;
-    /** By object: the reference BFS reached it through (-1 for a GC root, -2 unreachable); its source is
-     *  {@link #sourceOf}. */
-    final int[] bfsEdge;
-    final byte[] rootKindOf;
+    /** By object: the object BFS reached it from (-1 for a GC root, -2 unreachable), and through which of
+     *  that object's slots (see {@link HeapGraph#refSlot}): the shortest paths, without the reference arrays. */
+    int[] bfsParent;
+    int[] bfsSlot;
+    byte[] rootKindOf;
     final SigTable sigs;
+    /** Preorder number of each credential-shaped hit's object (-1 unreachable), parallel to the hits. */
+    private final int[] hitPreorder;
 
-    private HeapAnalysis(HeapGraph g) {
+    private HeapAnalysis(HeapGraph g, boolean releaseReferences) {
         this.g = g;
         int n = g.objectCount;
         // roots: first kind seen for each object
@@ -46,9 +49,49 @@ public final class HeapAnalysis {
                 rootKindOf[g.rootObjects[i]] = g.rootKinds[i];
             }
         }
+        // the order keeps the peak low: paths first, while every reference is at hand; then the dominator pass
+        // with what it does not read parked in a file (and, when releasing, the references let go of as soon
+        // as it has its predecessor lists); then retained sizes, signatures and the tree
         long t0 = System.nanoTime();
-        d = Dominators.compute(n, g.refStart, g.refs, g.rootObjects);
+        bfsParent = new int[n];
+        bfsSlot = new int[n];
+        bfs();
+        if (releaseReferences) {
+            g.refSlot = null; // paths need only bfsParent and bfsSlot from here on
+        }
         long t1 = System.nanoTime();
+        ParkedArrays parked = ParkedArrays.park(ParkedArrays.defaultDirectory(), g.kind, g.classOf, g.shallow,
+                g.refSlot, bfsParent, bfsSlot, rootKindOf);
+        if (parked != null) {
+            g.kind = null;
+            g.classOf = null;
+            g.shallow = null;
+            g.refSlot = null;
+            bfsParent = null;
+            bfsSlot = null;
+            rootKindOf = null;
+        }
+        try {
+            d = Dominators.compute(n, g.refStart, g.refs, g.rootObjects, releaseReferences ? g::releaseReferences : null);
+        } finally {
+            if (parked != null) {
+                Object[] back = parked.restore();
+                g.kind = (byte[]) back[0];
+                g.classOf = (int[]) back[1];
+                g.shallow = (int[]) back[2];
+                g.refSlot = (int[]) back[3];
+                bfsParent = (int[]) back[4];
+                bfsSlot = (int[]) back[5];
+                rootKindOf = (byte[]) back[6];
+            }
+        }
+        int[] hitObjects = g.secretHits.objects();
+        hitPreorder = new int[hitObjects.length];
+        for (int i = 0; i < hitObjects.length; i++) {
+            hitPreorder[i] = d.preorder[hitObjects[i]];
+        }
+        d.dropPreorder(); // 4 bytes an object: the few lookups by object left scan `vertex` instead
+        long t2 = System.nanoTime();
         int cnt = d.count;
         retained = new long[cnt];
         retainedCount = new int[cnt];
@@ -60,6 +103,9 @@ public final class HeapAnalysis {
             retained[d.idom[p]] += retained[p];
             retainedCount[d.idom[p]] += retainedCount[p];
         }
+        long t3 = System.nanoTime();
+        sigs = new SigTable(this);
+        long t4 = System.nanoTime();
         childStart = new int[cnt + 1];
         for (int p = 1; p < cnt; p++) {
             childStart[d.idom[p] + 1]++;
@@ -68,24 +114,29 @@ public final class HeapAnalysis {
             childStart[p + 1] += childStart[p];
         }
         children = new int[Math.max(0, cnt - 1)];
-        int[] fill = Arrays.copyOf(childStart, cnt);
+        // childStart[q] serves as q's fill cursor, which leaves it at q's end: shifted back afterwards
         for (int p = 1; p < cnt; p++) {
-            children[fill[d.idom[p]]++] = p;
+            children[childStart[d.idom[p]]++] = p;
         }
-        bfsEdge = new int[n];
-        long t2 = System.nanoTime();
-        bfs();
-        long t3 = System.nanoTime();
-        sigs = new SigTable(this);
+        System.arraycopy(childStart, 0, childStart, 1, cnt);
+        childStart[0] = 0;
         if (HprofReader.TIMING) {
-            System.err.printf("analysis: wall dominators %.2fs, retained %.2fs, bfs %.2fs, signatures %.2fs;"
+            System.err.printf("analysis: wall bfs %.2fs, dominators %.2fs, retained %.2fs, signatures %.2fs, tree %.2fs;"
                             + " main-thread CPU so far %.2fs%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
-                    (System.nanoTime() - t3) / 1e9, HprofReader.cpuSeconds());
+                    (t4 - t3) / 1e9, (System.nanoTime() - t4) / 1e9, HprofReader.cpuSeconds());
         }
     }
 
     public static HeapAnalysis of(HeapGraph g) {
-        return new HeapAnalysis(g);
+        return new HeapAnalysis(g, false);
+    }
+
+    /**
+     * The analysis, letting go of the graph's reference arrays once the dominators and paths are computed (8
+     * bytes a reference and 4 an object off the memory peak); the graph cannot be analysed again.
+     */
+    public static HeapAnalysis releasingReferences(HeapGraph g) {
+        return new HeapAnalysis(g, true);
     }
 
     /**
@@ -95,15 +146,15 @@ public final class HeapAnalysis {
      */
     private void bfs() {
         int n = g.objectCount;
-        Arrays.fill(bfsEdge, -2);
+        Arrays.fill(bfsParent, -2);
         int[] queue = new int[n];
         int tail = 0;
         int head = 0;
         for (int phase = 0; phase < 2; phase++) {
             for (int i = 0; i < g.rootObjects.length; i++) {
                 int r = g.rootObjects[i];
-                if (bfsEdge[r] == -2 && isStackRoot(g.rootKinds[i]) == (phase == 1)) {
-                    bfsEdge[r] = -1;
+                if (bfsParent[r] == -2 && isStackRoot(g.rootKinds[i]) == (phase == 1)) {
+                    bfsParent[r] = -1;
                     rootKindOf[r] = g.rootKinds[i];
                     queue[tail++] = r;
                 }
@@ -112,8 +163,9 @@ public final class HeapAnalysis {
                 int v = queue[head++];
                 for (int e = g.refStart[v], end = g.refStart[v + 1]; e < end; e++) {
                     int w = g.refs[e];
-                    if (bfsEdge[w] == -2) {
-                        bfsEdge[w] = e;
+                    if (bfsParent[w] == -2) {
+                        bfsParent[w] = v;
+                        bfsSlot[w] = g.refSlot[e];
                         queue[tail++] = w;
                     }
                 }
@@ -121,25 +173,9 @@ public final class HeapAnalysis {
         }
     }
 
-    /** The object a reference starts from: the CSR row holding edge {@code e}. */
-    int sourceOf(int e) {
-        int lo = 0;
-        int hi = g.objectCount - 1;
-        while (lo < hi) {
-            int mid = (lo + hi + 1) >>> 1;
-            if (g.refStart[mid] <= e) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return lo;
-    }
-
     /** Whether BFS reached {@code v} through a reference of {@code from}. */
     boolean reachedFrom(int v, int from) {
-        int e = bfsEdge[v];
-        return e >= g.refStart[from] && e < g.refStart[from + 1];
+        return bfsParent[v] == from;
     }
 
     private static boolean isStackRoot(byte kind) {
@@ -154,16 +190,25 @@ public final class HeapAnalysis {
         return retainedCount[0];
     }
 
-    /** Retained bytes of an object, 0 if unreachable. */
+    /** Retained bytes of an object, 0 if unreachable. A scan over every object: for tests and debugging. */
     public long retainedOf(int object) {
-        int p = d.preorder[object];
+        int p = preorderOf(object);
         return p < 0 ? 0 : retained[p];
     }
 
-    /** Immediate dominator of an object, -1 for the virtual root, -2 if unreachable. */
+    /** Immediate dominator of an object, -1 for the virtual root, -2 if unreachable. A scan, as above. */
     public int idomOf(int object) {
-        int p = d.preorder[object];
+        int p = preorderOf(object);
         return p < 0 ? -2 : d.idom[p] == 0 ? -1 : d.vertex[d.idom[p]];
+    }
+
+    private int preorderOf(int object) {
+        for (int p = 1; p < d.count; p++) {
+            if (d.vertex[p] == object) {
+                return p;
+            }
+        }
+        return -1;
     }
 
     // ------------------------------------------------------------------------------------------ paths
@@ -173,12 +218,12 @@ public final class HeapAnalysis {
         List<String> steps = new ArrayList<>();
         int v = object;
         int guard = 0;
-        while (v >= 0 && bfsEdge[v] >= 0 && guard++ < 10_000) {
-            int p = sourceOf(bfsEdge[v]);
-            steps.add(g.slotName(p, g.refSlot[bfsEdge[v]]) + " → " + g.className(v));
+        while (v >= 0 && bfsParent[v] >= 0 && guard++ < 10_000) {
+            int p = bfsParent[v];
+            steps.add(g.slotName(p, bfsSlot[v]) + " → " + g.className(v));
             v = p;
         }
-        if (v >= 0 && bfsEdge[v] == -1) {
+        if (v >= 0 && bfsParent[v] == -1) {
             String kind = HprofReader.ROOT_NAMES[rootKindOf[v] & 0xff];
             steps.add("GC root (" + (kind == null ? "root" : kind) + "): " + g.className(v));
         } else {
@@ -201,7 +246,7 @@ public final class HeapAnalysis {
             if (g.kind[o] == HeapGraph.INSTANCE && g.classes.get(g.classOf[o]).name.equals(className)) {
                 int dom = idomOf(o);
                 String payload = "";
-                for (int e = g.refStart[o]; e < g.refStart[o + 1]; e++) {
+                for (int e = g.refs == null ? 0 : g.refStart[o]; g.refs != null && e < g.refStart[o + 1]; e++) {
                     if (g.kind[g.refs[e]] == HeapGraph.PRIMITIVE_ARRAY) {
                         payload = " payload " + g.shallow[g.refs[e]] + " B";
                     }
@@ -408,7 +453,7 @@ public final class HeapAnalysis {
         long total = Math.max(1, reachableBytes());
         Map<String, Object[]> groups = new LinkedHashMap<>();
         for (int i = 0; i < hits.objects().length; i++) {
-            int p = d.preorder[hits.objects()[i]];
+            int p = hitPreorder[i];
             String holder;
             if (p < 0) {
                 holder = "(unreachable, awaiting GC)";
@@ -473,7 +518,8 @@ public final class HeapAnalysis {
             HeapGraph g = a.g;
             Dominators d = a.d;
             index = new HprofReader.LongIntMap(1024);
-            long[] nodeSig = new long[d.count];
+            // each node's signature as its slot in this table (4 bytes a node, not the 8 of the hash)
+            int[] nodeSlot = new int[d.count];
             // hashes of class names and of each field's "shape" label, once per class, not per node
             int nc = g.classes.size();
             long[] classHash = new long[nc];
@@ -503,14 +549,14 @@ public final class HeapAnalysis {
                 long ch = classHash[g.classOf[v]] ^ (g.kind[v] == HeapGraph.CLASS ? classObjectHash : 0);
                 if (dv >= 0 && g.classOf[v] == g.classOf[dv] && g.kind[v] == g.kind[dv]
                         && g.kind[v] != HeapGraph.CLASS) {
-                    nodeSig[p] = nodeSig[dp]; // a run of one class: one node
+                    nodeSlot[p] = nodeSlot[dp]; // a run of one class: one node
                     continue;
                 }
                 long fh;
                 if (dv < 0) {
                     fh = 0;
                 } else if (a.reachedFrom(v, dv)) {
-                    int slot = g.refSlot[a.bfsEdge[v]];
+                    int slot = a.bfsSlot[v];
                     int dc = g.classOf[dv];
                     switch (g.kind[dv]) {
                         case HeapGraph.OBJECT_ARRAY -> fh = arrayHash;
@@ -521,13 +567,14 @@ public final class HeapAnalysis {
                 } else {
                     fh = indirect;
                 }
-                long h = mix(nodeSig[dp] * 0x100000001B3L + ch * 31 + fh);
+                long parentSig = dp == 0 ? 0 : sig[nodeSlot[dp]];
+                long h = mix(parentSig * 0x100000001B3L + ch * 31 + fh);
                 h = h == 0 ? 1 : h;
-                nodeSig[p] = h;
                 int slot = index.get(h);
                 if (slot < 0) {
-                    slot = add(h, dp == 0 ? 0 : nodeSig[dp], g.className(v));
+                    slot = add(h, parentSig, g.className(v));
                 }
+                nodeSlot[p] = slot;
                 bytes[slot] += a.retained[p];
                 objects[slot] += a.retainedCount[p];
                 nodes[slot]++;
@@ -572,7 +619,7 @@ public final class HeapAnalysis {
                 p = dp;
                 continue;
             }
-            String field = dv < 0 ? "root " : reachedFrom(v, dv) ? g.slotShape(dv, g.refSlot[bfsEdge[v]]) + " " : "~ ";
+            String field = dv < 0 ? "root " : reachedFrom(v, dv) ? g.slotShape(dv, bfsSlot[v]) + " " : "~ ";
             labels.add(field + g.className(v));
             p = dp;
         }

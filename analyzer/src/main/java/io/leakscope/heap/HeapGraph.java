@@ -20,15 +20,18 @@ public final class HeapGraph {
     final int idSize;
     final boolean compressedOops;
     final int objectCount;
-    final byte[] kind;
-    final int[] classOf;         // index into classes
-    final int[] shallow;
-    final int[] refStart;
-    final int[] refs;
-    final int[] refSlot;
+    // not final: the analysis parks the ones the dominator pass does not read in a file (ParkedArrays), and may
+    // drop the reference arrays once it has its paths (releaseReferences)
+    byte[] kind;
+    int[] classOf;               // index into classes
+    int[] shallow;
+    int[] refStart;
+    int[] refs;
+    int[] refSlot;
     final List<ClassInfo> classes;
     final int[] rootObjects;     // GC roots, as object indexes (may repeat)
     final byte[] rootKinds;      // HPROF root sub-tags, parallel to rootObjects
+    final long referenceCount;
     final boolean partial;
     final String partialReason;
     final long bytesRead;
@@ -51,6 +54,7 @@ public final class HeapGraph {
         this.refStart = refStart;
         this.refs = refs;
         this.refSlot = refSlot;
+        this.referenceCount = refStart[objectCount];
         this.classes = classes;
         this.rootObjects = rootObjects;
         this.rootKinds = rootKinds;
@@ -75,7 +79,14 @@ public final class HeapGraph {
     }
 
     public long referenceCount() {
-        return refStart[objectCount];
+        return referenceCount;
+    }
+
+    /** Drops the reference arrays (refStart, refs, refSlot); only an analysis that has its paths may. */
+    void releaseReferences() {
+        refStart = null;
+        refs = null;
+        refSlot = null;
     }
 
     /** "java.util.ArrayList", "byte[]", "class java.lang.System". */

@@ -34,8 +34,12 @@ public final class HeapReader implements InputReader {
         this.progress = progress == null ? HprofReader.Progress.NONE : progress;
     }
 
-    /** Java heap per byte of (uncompressed) dump that the engine needs, with a margin; a gzip'd dump is ~4x smaller. */
-    static final double NEEDED_PER_DUMP_BYTE = 1.6;
+    /**
+     * Java heap per byte of (uncompressed) dump that the engine needs, with a margin: measured 0.88 (1.42 GB dump,
+     * -Xmx1200m) and 0.94 (5.69 GB, -Xmx5g) on dumps of small objects (docs/benchmarks.md); a gzip'd dump is ~4x
+     * smaller than its content.
+     */
+    static final double NEEDED_PER_DUMP_BYTE = 1.1;
 
     @Override
     public void read(Path file, Artifact artifact, FindingsBuilder out) throws IOException {
@@ -43,14 +47,14 @@ public final class HeapReader implements InputReader {
         try {
             readDump(file, artifact, out, name);
         } catch (OutOfMemoryError e) {
-            // the engine's tables live on the Java heap (about 110 B per object + 12 B per reference): measured,
-            // a 5.4 GB dump of 97 M objects needs -Xmx8g and fails with 6g (docs/benchmarks.md)
+            // the engine's tables live on the Java heap (about 46 B per object at the peak, 9 B more per
+            // reference while reading), only parked in a temp file during the dominator pass
             long max = Runtime.getRuntime().maxMemory() >> 20;
             long dumpBytes = Files.size(file);
             boolean gzip = file.getFileName().toString().endsWith(".gz");
             long needGb = Math.max(1, (long) Math.ceil(NEEDED_PER_DUMP_BYTE * (gzip ? 4 : 1) * dumpBytes / (1L << 30)));
             throw new InputException(file + ": not enough memory to analyse this dump with a " + max + " MB heap; give"
-                    + " leakscope about 1.5x the " + (gzip ? "uncompressed " : "") + "dump's size: LEAKSCOPE_JAVA_OPTS=-Xmx"
+                    + " leakscope about the " + (gzip ? "uncompressed " : "") + "dump's size: LEAKSCOPE_JAVA_OPTS=-Xmx"
                     + needGb + "g");
         }
     }
@@ -72,7 +76,7 @@ public final class HeapReader implements InputReader {
         // released first, so a diff never holds two full analyses (each about the dump's size) at once
         boolean isNewest = becomesNewest(ts);
         HeapGraph g = HprofReader.read(file, progress, showValues);
-        HeapAnalysis a = HeapAnalysis.of(g);
+        HeapAnalysis a = HeapAnalysis.releasingReferences(g);
         if (g.partial) {
             out.note(Note.partial(name, "heap dump read only in part (" + g.partialReason + "): "
                     + g.objectCount + " objects before that point were analysed"));

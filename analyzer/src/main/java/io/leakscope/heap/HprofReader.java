@@ -216,6 +216,11 @@ public final class HprofReader {
             badInstances += p2.badInstances;
             hits.add(p2.secrets.done());
         }
+        // the id index is not kept: ids are only needed to resolve references, which pass 2 did; let go of it
+        // (10 bytes an object) before the reference arrays are cut to size
+        p2s = null;
+        t.ids = null;
+        ids = null;
         if (danglingRoots > 0) {
             warnings.add(danglingRoots + " GC roots point to objects not in the dump");
         }
@@ -225,14 +230,17 @@ public final class HprofReader {
         if (badInstances > 0) {
             warnings.add(badInstances + " instances did not match their class layout (their references were skipped)");
         }
-        // the id index is not kept: ids are only needed to resolve references, which pass 2 did
         return new HeapGraph(file.toString(), timestampMs, idSize, compressed, objectCount, t.kind, t.classOf,
-                t.shallow, t.refStart, trim(t.refs, edgeCount), trim(t.slots, edgeCount), classes,
+                t.shallow, t.refStart, trim(t.refs, edgeCount),
+                t.slots.length == edgeCount ? t.slots : Arrays.copyOf(t.slots, edgeCount), classes,
                 Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr), partialReason != null, partialReason, bytesRead,
                 dangling, List.copyOf(warnings), SecretScanner.concat(hits));
     }
 
-    /** The reference arrays were sized for every non-null slot; copy only when much of that went unused. */
+    /**
+     * The reference arrays were sized for every non-null slot; copy only when much of that went unused. (The
+     * slots are always cut to size: they outlive the references, which the analysis lets go of.)
+     */
     private static int[] trim(int[] a, int used) {
         return a.length - used > a.length / 8 ? Arrays.copyOf(a, used) : a;
     }
@@ -848,7 +856,7 @@ public final class HprofReader {
 
     /** The graph's arrays; the parts of pass 2 fill them side by side, each its own objects and references. */
     private final class Tables {
-        final IdIndex ids;
+        IdIndex ids;
         final List<HeapGraph.ClassInfo> classes;
         final LongIntMap classIndex;
         final int n = objectCount;

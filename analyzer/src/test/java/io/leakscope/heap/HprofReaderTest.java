@@ -392,6 +392,33 @@ class HprofReaderTest {
         assertTrue(reader.newestAnalysis() != null && reader.newestAnalysis() != previous.get().get());
     }
 
+    /** The tables parked during the dominator pass come back exactly; the file is owner-only and then gone. */
+    @Test
+    void tablesParkedInAFileComeBackExactly(@TempDir Path tmp) throws IOException {
+        HeapGraph g = HprofReader.read(plain);
+        ParkedArrays parked = ParkedArrays.park(tmp, g.kind, g.classOf, null, g.refSlot, new int[0]);
+        Path file = parked.file();
+        assertTrue(Files.isRegularFile(file));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals((long) g.kind.length + 4L * (g.classOf.length + g.refSlot.length), Files.size(file));
+        Object[] back = parked.restore();
+        assertFalse(Files.exists(file));
+        assertTrue(back[0] != g.kind && Arrays.equals(g.kind, (byte[]) back[0]));
+        assertTrue(Arrays.equals(g.classOf, (int[]) back[1]));
+        assertEquals(null, back[2]);
+        assertTrue(Arrays.equals(g.refSlot, (int[]) back[3]));
+        assertEquals(0, ((int[]) back[4]).length);
+        // nowhere to write (a missing directory, like a full disk): nothing is parked, the caller keeps its arrays
+        assertEquals(null, ParkedArrays.park(tmp.resolve("missing"), g.kind));
+        // the analysis that parks and releases gives what the one that keeps everything gives
+        HeapAnalysis kept = HeapAnalysis.of(HprofReader.read(plain));
+        HeapAnalysis released = HeapAnalysis.releasingReferences(g);
+        assertEquals(null, g.refs);
+        assertEquals(kept.summary(1L), released.summary(1L));
+        assertEquals(kept.suspects(), released.suspects());
+        assertEquals(kept.secretHolders(), released.secretHolders());
+    }
+
     // ------------------------------------------------------------------------------ bad input
 
     @Test

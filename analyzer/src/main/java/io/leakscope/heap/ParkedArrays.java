@@ -1,0 +1,139 @@
+package io.leakscope.heap;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * byte[] and int[] tables parked in an owner-only temp file while a phase that does not read them runs (the
+ * dominator pass, the engine's memory peak), then read back. Parked, they sit in the page cache, which the
+ * kernel may write out and drop, not in this process: how a dump is analysed in less memory than its tables
+ * take together. Heap dumps carry secrets, hence owner-only; the file is deleted when read back.
+ */
+final class ParkedArrays {
+    private static final int CHUNK = 1 << 20;
+    private final Path file;
+    private final Object[] shapes; // per array: null, or an empty byte[]/int[] of its type with its length below
+    private final int[] lengths;
+
+    private ParkedArrays(Path file, Object[] shapes, int[] lengths) {
+        this.file = file;
+        this.shapes = shapes;
+        this.lengths = lengths;
+    }
+
+    static Path defaultDirectory() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /**
+     * Writes {@code arrays} (byte[], int[] or null) to a new file in {@code dir}; null when that cannot be done
+     * (no such directory, a full disk): then the caller keeps its arrays.
+     */
+    static ParkedArrays park(Path dir, Object... arrays) {
+        Path f = null;
+        try {
+            f = Files.createTempFile(dir, "leakscope-heap-", ".tables",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Object[] shapes = new Object[arrays.length];
+            int[] lengths = new int[arrays.length];
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.nativeOrder());
+                for (int i = 0; i < arrays.length; i++) {
+                    if (arrays[i] instanceof byte[] b) {
+                        shapes[i] = new byte[0];
+                        lengths[i] = b.length;
+                        for (int off = 0; off < b.length; off += CHUNK) {
+                            write(ch, ByteBuffer.wrap(b, off, Math.min(CHUNK, b.length - off)));
+                        }
+                    } else if (arrays[i] instanceof int[] a) {
+                        shapes[i] = new int[0];
+                        lengths[i] = a.length;
+                        for (int off = 0; off < a.length; off += CHUNK / 4) {
+                            int n = Math.min(CHUNK / 4, a.length - off);
+                            buf.clear();
+                            buf.asIntBuffer().put(a, off, n);
+                            buf.limit(n * 4);
+                            write(ch, buf);
+                        }
+                    } else if (arrays[i] != null) {
+                        throw new IllegalArgumentException("only byte[] and int[] are parked");
+                    }
+                }
+            }
+            return new ParkedArrays(f, shapes, lengths);
+        } catch (IOException | UnsupportedOperationException e) {
+            delete(f);
+            return null;
+        }
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** The arrays in the order given to {@link #park}; the file is deleted. */
+    Object[] restore() {
+        Object[] out = new Object[shapes.length];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.nativeOrder());
+            for (int i = 0; i < shapes.length; i++) {
+                if (shapes[i] instanceof byte[]) {
+                    byte[] b = new byte[lengths[i]];
+                    for (int off = 0; off < b.length; off += CHUNK) {
+                        read(ch, ByteBuffer.wrap(b, off, Math.min(CHUNK, b.length - off)));
+                    }
+                    out[i] = b;
+                } else if (shapes[i] instanceof int[]) {
+                    int[] a = new int[lengths[i]];
+                    for (int off = 0; off < a.length; off += CHUNK / 4) {
+                        int n = Math.min(CHUNK / 4, a.length - off);
+                        buf.clear();
+                        buf.limit(n * 4);
+                        read(ch, buf);
+                        buf.flip();
+                        buf.asIntBuffer().get(a, off, n);
+                    }
+                    out[i] = a;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": could not read back the heap tables parked there: "
+                    + e.getMessage(), e);
+        } finally {
+            delete(file);
+        }
+        return out;
+    }
+
+    private static void write(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    private static void read(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            if (ch.read(b) < 0) {
+                throw new EOFException("the file ends early");
+            }
+        }
+    }
+
+    private static void delete(Path f) {
+        if (f != null) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException ignored) {
+                // a temp file left behind is all that happens
+            }
+        }
+    }
+}
