@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Heap engine vs Shark 2.14, side by side on the same dumps, each run in a fresh JVM under /usr/bin/time.
 # Usage: scripts/bench-heap.sh [SIZES_MB...]   (default: 100 1024 4096)
+# leakscope runs twice per dump: with a roomy heap (ParallelGC: speed) and with -Xmx at ~95% of the dump's size
+# (G1: memory).
 # Dumps go to bench/heap/target/dumps (not in git). Shark runs only on dumps up to 1 GB (it needs ~11.5 GB
 # RSS for 1 GB; LEAKSCOPE_BENCH_SHARK=0 skips it). Results: bench/heap/target/results.md
 set -euo pipefail
@@ -14,18 +16,18 @@ out=bench/heap/target/results.md
 echo "| dump | size | tool | -Xmx | wall s | CPU s (user+sys) | peak RSS MB | phases |" > "$out"
 echo "|---|---|---|---|---|---|---|---|" >> "$out"
 
-run() { # tool xmx dump
-  local tool=$1 xmx=$2 dump=$3 tlog
+run() { # tool xmx dump [gc]
+  local tool=$1 xmx=$2 dump=$3 gc=${4:--XX:+UseParallelGC} tlog
   tlog=$(mktemp)
   local line
-  line=$(/usr/bin/time -v -o "$tlog" java -Xmx"$xmx" -XX:+UseParallelGC -cp "$cp" io.leakscope.bench.BenchRun "$tool" "$dump" | tail -1) || line="FAILED (exit $?)"
+  line=$(/usr/bin/time -v -o "$tlog" java -Xmx"$xmx" "$gc" -cp "$cp" io.leakscope.bench.BenchRun "$tool" "$dump" | tail -1) || line="FAILED (exit $?)"
   local wall user sys rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tlog" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   user=$(awk -F': ' '/User time/ {print $2}' "$tlog")
   sys=$(awk -F': ' '/System time/ {print $2}' "$tlog")
   rss=$(awk -F': ' '/Maximum resident/ {print int($2/1024)}' "$tlog")
   rm -f "$tlog"
-  echo "| $(basename "$dump") | $(( $(stat -c %s "$dump") / 1048576 )) MB | $tool | $xmx | $wall | $(echo "$user + $sys" | bc) | $rss | $line |" | tee -a "$out"
+  echo "| $(basename "$dump") | $(( $(stat -c %s "$dump") / 1048576 )) MB | $tool | $xmx $gc | $wall | $(echo "$user + $sys" | bc) | $rss | $line |" | tee -a "$out"
 }
 
 for mb in "${sizes[@]}"; do
@@ -36,6 +38,9 @@ for mb in "${sizes[@]}"; do
   xmx=$(( mb * 3 + 512 ))m
   [ "$mb" -ge 4096 ] && xmx=${LEAKSCOPE_BENCH_XMX_4G:-12g}
   run leakscope "$xmx" "$dump"
+  # the same with a Java heap of 95% of the dump's size (G1, which places big arrays anywhere in the heap):
+  # the engine's memory target is a peak RSS below the dump's size
+  run leakscope "$(( $(stat -c %s "$dump") / 1048576 * 95 / 100 / 100 * 100 + 100 ))m" "$dump" -XX:+UseG1GC
   if [ "$mb" -le 1024 ] && [ "${LEAKSCOPE_BENCH_SHARK:-1}" != 0 ]; then
     run shark 12g "$dump"
   fi

@@ -231,16 +231,12 @@ public final class HprofReader {
             warnings.add(badInstances + " instances did not match their class layout (their references were skipped)");
         }
         return new HeapGraph(file.toString(), timestampMs, idSize, compressed, objectCount, t.kind, t.classOf,
-                t.shallow, t.refStart, trim(t.refs, edgeCount),
-                t.slots.length == edgeCount ? t.slots : Arrays.copyOf(t.slots, edgeCount), classes,
+                t.shallow, t.refStart, trim(t.refs, edgeCount), trim(t.slots, edgeCount), classes,
                 Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr), partialReason != null, partialReason, bytesRead,
                 dangling, List.copyOf(warnings), SecretScanner.concat(hits));
     }
 
-    /**
-     * The reference arrays were sized for every non-null slot; copy only when much of that went unused. (The
-     * slots are always cut to size: they outlive the references, which the analysis lets go of.)
-     */
+    /** The reference arrays were sized for every non-null slot; copy only when much of that went unused. */
     private static int[] trim(int[] a, int used) {
         return a.length - used > a.length / 8 ? Arrays.copyOf(a, used) : a;
     }
