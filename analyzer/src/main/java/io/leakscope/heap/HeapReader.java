@@ -53,6 +53,9 @@ public final class HeapReader implements InputReader {
             long dumpBytes = Files.size(file);
             boolean gzip = file.getFileName().toString().endsWith(".gz");
             long needGb = Math.max(1, (long) Math.ceil(NEEDED_PER_DUMP_BYTE * (gzip ? 4 : 1) * dumpBytes / (1L << 30)));
+            // a dump of smaller objects than measured needs more per byte: never advise less than half again
+            // the heap that just ran out
+            needGb = Math.max(needGb, (long) Math.ceil(1.5 * Runtime.getRuntime().maxMemory() / (1L << 30)));
             throw new InputException(file + ": not enough memory to analyse this dump with a " + max + " MB heap; give"
                     + " leakscope about the " + (gzip ? "uncompressed " : "") + "dump's size: LEAKSCOPE_JAVA_OPTS=-Xmx"
                     + needGb + "g");
