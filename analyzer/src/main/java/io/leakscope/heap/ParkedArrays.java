@@ -15,16 +15,19 @@ import java.nio.file.attribute.PosixFilePermissions;
  * byte[] and int[] tables parked in an owner-only temp file while a phase that does not read them runs (the
  * dominator pass, the engine's memory peak), then read back. Parked, they sit in the page cache, which the
  * kernel may write out and drop, not in this process: how a dump is analysed in less memory than its tables
- * take together. Heap dumps carry secrets, hence owner-only; the file is deleted when read back.
+ * take together. The file is created owner-only and unlinked at once, kept through its open channel: nothing
+ * is left behind, even when the process is killed.
  */
 final class ParkedArrays {
     private static final int CHUNK = 1 << 20;
     private final Path file;
+    private final FileChannel channel;
     private final Object[] shapes; // per array: null, or an empty byte[]/int[] of its type with its length below
     private final int[] lengths;
 
-    private ParkedArrays(Path file, Object[] shapes, int[] lengths) {
+    private ParkedArrays(Path file, FileChannel channel, Object[] shapes, int[] lengths) {
         this.file = file;
+        this.channel = channel;
         this.shapes = shapes;
         this.lengths = lengths;
     }
@@ -39,50 +42,59 @@ final class ParkedArrays {
      */
     static ParkedArrays park(Path dir, Object... arrays) {
         Path f = null;
+        FileChannel ch = null;
         try {
             f = Files.createTempFile(dir, "leakscope-heap-", ".tables",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            Files.delete(f);
             Object[] shapes = new Object[arrays.length];
             int[] lengths = new int[arrays.length];
-            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.nativeOrder());
-                for (int i = 0; i < arrays.length; i++) {
-                    if (arrays[i] instanceof byte[] b) {
-                        shapes[i] = new byte[0];
-                        lengths[i] = b.length;
-                        for (int off = 0; off < b.length; off += CHUNK) {
-                            write(ch, ByteBuffer.wrap(b, off, Math.min(CHUNK, b.length - off)));
-                        }
-                    } else if (arrays[i] instanceof int[] a) {
-                        shapes[i] = new int[0];
-                        lengths[i] = a.length;
-                        for (int off = 0; off < a.length; off += CHUNK / 4) {
-                            int n = Math.min(CHUNK / 4, a.length - off);
-                            buf.clear();
-                            buf.asIntBuffer().put(a, off, n);
-                            buf.limit(n * 4);
-                            write(ch, buf);
-                        }
-                    } else if (arrays[i] != null) {
-                        throw new IllegalArgumentException("only byte[] and int[] are parked");
+            ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.nativeOrder());
+            for (int i = 0; i < arrays.length; i++) {
+                if (arrays[i] instanceof byte[] b) {
+                    shapes[i] = new byte[0];
+                    lengths[i] = b.length;
+                    for (int off = 0; off < b.length; off += CHUNK) {
+                        write(ch, ByteBuffer.wrap(b, off, Math.min(CHUNK, b.length - off)));
                     }
+                } else if (arrays[i] instanceof int[] a) {
+                    shapes[i] = new int[0];
+                    lengths[i] = a.length;
+                    for (int off = 0; off < a.length; off += CHUNK / 4) {
+                        int n = Math.min(CHUNK / 4, a.length - off);
+                        buf.clear();
+                        buf.asIntBuffer().put(a, off, n);
+                        buf.limit(n * 4);
+                        write(ch, buf);
+                    }
+                } else if (arrays[i] != null) {
+                    throw new IllegalArgumentException("only byte[] and int[] are parked");
                 }
             }
-            return new ParkedArrays(f, shapes, lengths);
+            return new ParkedArrays(f, ch, shapes, lengths);
         } catch (IOException | UnsupportedOperationException e) {
+            close(ch);
             delete(f);
             return null;
         }
     }
 
+    /** Bytes parked. */
+    long size() throws IOException {
+        return channel.size();
+    }
+
+    /** Where the file was (it no longer has a name). */
     Path file() {
         return file;
     }
 
-    /** The arrays in the order given to {@link #park}; the file is deleted. */
+    /** The arrays in the order given to {@link #park}; the file's space is freed. */
     Object[] restore() {
         Object[] out = new Object[shapes.length];
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = channel) {
+            ch.position(0);
             ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.nativeOrder());
             for (int i = 0; i < shapes.length; i++) {
                 if (shapes[i] instanceof byte[]) {
@@ -107,8 +119,6 @@ final class ParkedArrays {
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": could not read back the heap tables parked there: "
                     + e.getMessage(), e);
-        } finally {
-            delete(file);
         }
         return out;
     }
@@ -123,6 +133,16 @@ final class ParkedArrays {
         while (b.hasRemaining()) {
             if (ch.read(b) < 0) {
                 throw new EOFException("the file ends early");
+            }
+        }
+    }
+
+    private static void close(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing was parked
             }
         }
     }
