@@ -156,39 +156,7 @@ public final class HprofReader {
         idChunks = null;
         long t2 = System.nanoTime();
         Tables t = new Tables(ids, classes, classIndex);
-        List<Pass2> p2s = new ArrayList<>();
-        if (gzip) {
-            t.allocateEdges(t.edgeBound(parts.get(0)));
-            Pass2 p2 = new Pass2(t, parts.get(0), keepSecretValues, true);
-            p2s.add(p2);
-            try (Source src = open()) {
-                p2.runStream(src);
-            }
-        } else {
-            long bound = 0;
-            for (Part p : parts) {
-                p.firstEdge = bound;
-                bound += t.edgeBound(p);
-            }
-            if (bound > Integer.MAX_VALUE - 16 || parts.size() == 1) {
-                // one thread, one growing reference array (past 2^31 references it stops with one line)
-                Part all = new Part();
-                for (Part p : parts) {
-                    all.segments.addAll(p.segments);
-                }
-                all.count = objectCount;
-                t.allocateEdges(bound);
-                p2s.add(new Pass2(t, all, keepSecretValues, true));
-            } else {
-                t.allocateEdges(bound);
-                for (Part p : parts) {
-                    p2s.add(new Pass2(t, p, keepSecretValues, false));
-                }
-            }
-            progressBytes.set(0);
-            forEachPart(p2s, Pass2::runPart);
-            progress.update(2, fileSize, fileSize);
-        }
+        List<Pass2> p2s = pass2(t, keepSecretValues);
         int edgeCount = t.compact(p2s);
         if (TIMING) {
             System.err.printf("hprof %s: %d references in an array of %d; wall pass1 %.2fs, index %.2fs, pass2 %.2fs in %d"
@@ -234,6 +202,43 @@ public final class HprofReader {
                 t.shallow, t.refStart, trim(t.refs, edgeCount), trim(t.slots, edgeCount), classes,
                 Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr), partialReason != null, partialReason, bytesRead,
                 dangling, List.copyOf(warnings), SecretScanner.concat(hits));
+    }
+
+    /** Pass 2 into {@code t}: a gzip stream in one part; a plain file in its parts, one thread each. */
+    private List<Pass2> pass2(Tables t, boolean keepSecretValues) throws IOException {
+        List<Pass2> p2s = new ArrayList<>();
+        if (gzip) {
+            t.allocateEdges(t.edgeBound(parts.get(0)));
+            Pass2 p2 = new Pass2(t, parts.get(0), keepSecretValues, true);
+            p2s.add(p2);
+            try (Source src = open()) {
+                p2.runStream(src);
+            }
+            return p2s;
+        }
+        long bound = 0;
+        for (Part p : parts) {
+            p.firstEdge = bound;
+            bound += t.edgeBound(p);
+        }
+        t.allocateEdges(bound);
+        if (bound > Integer.MAX_VALUE - 16 || parts.size() == 1) {
+            // one thread, one growing reference array (past 2^31 references it stops with one line)
+            Part all = new Part();
+            for (Part p : parts) {
+                all.segments.addAll(p.segments);
+            }
+            all.count = objectCount;
+            p2s.add(new Pass2(t, all, keepSecretValues, true));
+        } else {
+            for (Part p : parts) {
+                p2s.add(new Pass2(t, p, keepSecretValues, false));
+            }
+        }
+        progressBytes.set(0);
+        forEachPart(p2s, Pass2::runPart);
+        progress.update(2, fileSize, fileSize);
+        return p2s;
     }
 
     /** The reference arrays were sized for every non-null slot; copy only when much of that went unused. */
