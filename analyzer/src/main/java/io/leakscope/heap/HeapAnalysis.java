@@ -50,8 +50,7 @@ public final class HeapAnalysis {
             }
         }
         // the order keeps the peak low: paths first, while every reference is at hand; then the dominator pass
-        // with what it does not read parked in a file (and, when releasing, the references let go of as soon
-        // as it has its predecessor lists); then retained sizes, signatures and the tree
+        // (dominatorsWithTablesParked); then retained sizes, signatures and, last, the tree
         long t0 = System.nanoTime();
         bfsParent = new int[n];
         bfsSlot = new int[n];
@@ -60,31 +59,7 @@ public final class HeapAnalysis {
             g.refSlot = null; // paths need only bfsParent and bfsSlot from here on
         }
         long t1 = System.nanoTime();
-        ParkedArrays parked = ParkedArrays.park(ParkedArrays.defaultDirectory(), g.kind, g.classOf, g.shallow,
-                g.refSlot, bfsParent, bfsSlot, rootKindOf);
-        if (parked != null) {
-            g.kind = null;
-            g.classOf = null;
-            g.shallow = null;
-            g.refSlot = null;
-            bfsParent = null;
-            bfsSlot = null;
-            rootKindOf = null;
-        }
-        try {
-            d = Dominators.compute(n, g.refStart, g.refs, g.rootObjects, releaseReferences ? g::releaseReferences : null);
-        } finally {
-            if (parked != null) {
-                Object[] back = parked.restore();
-                g.kind = (byte[]) back[0];
-                g.classOf = (int[]) back[1];
-                g.shallow = (int[]) back[2];
-                g.refSlot = (int[]) back[3];
-                bfsParent = (int[]) back[4];
-                bfsSlot = (int[]) back[5];
-                rootKindOf = (byte[]) back[6];
-            }
-        }
+        d = dominatorsWithTablesParked(releaseReferences);
         int[] hitObjects = g.secretHits.objects();
         hitPreorder = new int[hitObjects.length];
         for (int i = 0; i < hitObjects.length; i++) {
@@ -124,6 +99,40 @@ public final class HeapAnalysis {
             System.err.printf("analysis: wall bfs %.2fs, dominators %.2fs, retained %.2fs, signatures %.2fs, tree %.2fs;"
                             + " main-thread CPU so far %.2fs%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
                     (t4 - t3) / 1e9, (System.nanoTime() - t4) / 1e9, HprofReader.cpuSeconds());
+        }
+    }
+
+    /**
+     * The dominator pass, the engine's memory peak, with what it does not read (kind, class, shallow size, BFS
+     * parents and slots, root kinds) parked in a temp file meanwhile, and, when releasing, the references let
+     * go of once it has its predecessor lists.
+     */
+    private Dominators dominatorsWithTablesParked(boolean releaseReferences) {
+        ParkedArrays parked = ParkedArrays.park(ParkedArrays.defaultDirectory(), g.kind, g.classOf, g.shallow,
+                g.refSlot, bfsParent, bfsSlot, rootKindOf);
+        if (parked != null) {
+            g.kind = null;
+            g.classOf = null;
+            g.shallow = null;
+            g.refSlot = null;
+            bfsParent = null;
+            bfsSlot = null;
+            rootKindOf = null;
+        }
+        try {
+            return Dominators.compute(g.objectCount, g.refStart, g.refs, g.rootObjects,
+                    releaseReferences ? g::releaseReferences : null);
+        } finally {
+            if (parked != null) {
+                Object[] back = parked.restore();
+                g.kind = (byte[]) back[0];
+                g.classOf = (int[]) back[1];
+                g.shallow = (int[]) back[2];
+                g.refSlot = (int[]) back[3];
+                bfsParent = (int[]) back[4];
+                bfsSlot = (int[]) back[5];
+                rootKindOf = (byte[]) back[6];
+            }
         }
     }
 
