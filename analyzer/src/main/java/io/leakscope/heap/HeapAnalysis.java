@@ -255,9 +255,11 @@ public final class HeapAnalysis {
             if (g.kind[o] == HeapGraph.INSTANCE && g.classes.get(g.classOf[o]).name.equals(className)) {
                 int dom = idomOf(o);
                 String payload = "";
-                for (int e = g.refs == null ? 0 : g.refStart[o]; g.refs != null && e < g.refStart[o + 1]; e++) {
-                    if (g.kind[g.refs[e]] == HeapGraph.PRIMITIVE_ARRAY) {
-                        payload = " payload " + g.shallow[g.refs[e]] + " B";
+                if (g.refs != null) {
+                    for (int e = g.refStart[o]; e < g.refStart[o + 1]; e++) {
+                        if (g.kind[g.refs[e]] == HeapGraph.PRIMITIVE_ARRAY) {
+                            payload = " payload " + g.shallow[g.refs[e]] + " B";
+                        }
                     }
                 }
                 out.add(className + payload + ": retains " + retainedOf(o) + " B, immediate dominator "

@@ -84,7 +84,7 @@ public final class HprofReader {
     private String partialReason;
     private long bytesRead;
     private final java.util.concurrent.atomic.AtomicLong progressBytes = new java.util.concurrent.atomic.AtomicLong();
-    // the parts that were read whole, in file order, merged
+    // pass 1's parts in file order, and what they found, merged
     private List<Part> parts;
     private final List<ClassDump> classDumps = new ArrayList<>();
     private List<long[]> idChunks;  // object ids in file order, in chunks (of any length)
@@ -160,8 +160,8 @@ public final class HprofReader {
         int edgeCount = t.compact(p2s);
         if (TIMING) {
             System.err.printf("hprof %s: %d references in an array of %d; wall pass1 %.2fs, index %.2fs, pass2 %.2fs in %d"
-                    + " part(s); main-thread CPU %.2fs%n", file, edgeCount, t.refs.length, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9, p2s.size(),
-                    cpuSeconds());
+                            + " part(s); main-thread CPU %.2fs%n", file, edgeCount, t.refs.length, (t1 - t0) / 1e9,
+                    (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9, p2s.size(), cpuSeconds());
         }
         int[] roots = new int[rootCount];
         byte[] kinds = new byte[rootCount];
@@ -204,40 +204,40 @@ public final class HprofReader {
                 dangling, List.copyOf(warnings), SecretScanner.concat(hits));
     }
 
-    /** Pass 2 into {@code t}: a gzip stream in one part; a plain file in its parts, one thread each. */
+    /** Pass 2 into {@code t}: a plain file in its parts, one thread each; a gzip stream in one part. */
     private List<Pass2> pass2(Tables t, boolean keepSecretValues) throws IOException {
-        List<Pass2> p2s = new ArrayList<>();
-        if (gzip) {
-            t.allocateEdges(t.edgeBound(parts.get(0)));
-            Pass2 p2 = new Pass2(t, parts.get(0), keepSecretValues, true);
-            p2s.add(p2);
-            try (Source src = open()) {
-                p2.runStream(src);
-            }
-            return p2s;
-        }
         long bound = 0;
         for (Part p : parts) {
             p.firstEdge = bound;
             bound += t.edgeBound(p);
         }
         t.allocateEdges(bound);
-        if (bound > Integer.MAX_VALUE - 16 || parts.size() == 1) {
-            // one thread, one growing reference array (past 2^31 references it stops with one line)
-            Part all = new Part();
-            for (Part p : parts) {
-                all.segments.addAll(p.segments);
-            }
-            all.count = objectCount;
-            p2s.add(new Pass2(t, all, keepSecretValues, true));
-        } else {
+        List<Pass2> p2s = new ArrayList<>();
+        if (parts.size() > 1 && bound <= Integer.MAX_VALUE - 16) {
             for (Part p : parts) {
                 p2s.add(new Pass2(t, p, keepSecretValues, false));
             }
+        } else {
+            // one thread, one growing reference array (past 2^31 references it stops with one line)
+            Part all = parts.get(0);
+            if (parts.size() > 1) {
+                all = new Part();
+                for (Part p : parts) {
+                    all.segments.addAll(p.segments);
+                }
+                all.count = objectCount;
+            }
+            p2s.add(new Pass2(t, all, keepSecretValues, true));
         }
-        progressBytes.set(0);
-        forEachPart(p2s, Pass2::runPart);
-        progress.update(2, fileSize, fileSize);
+        if (gzip) {
+            try (Source src = open()) {
+                p2s.get(0).runStream(src);
+            }
+        } else {
+            progressBytes.set(0);
+            decodeInParallel(p2s);
+            progress.update(2, fileSize, fileSize);
+        }
         return p2s;
     }
 
@@ -496,14 +496,10 @@ public final class HprofReader {
         parts = whole;
     }
 
-    private interface PartTask<T> {
-        void run(T part) throws IOException;
-    }
-
-    /** Runs {@code task} on every part, one thread each (the calling thread when there is one part). */
-    private static <T> void forEachPart(List<T> parts, PartTask<T> task) throws IOException {
+    /** Runs pass 2 of every part, one thread each (the calling thread when there is one part). */
+    private static void decodeInParallel(List<Pass2> parts) throws IOException {
         if (parts.size() == 1) {
-            task.run(parts.get(0));
+            parts.get(0).runPart();
             return;
         }
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parts.size(), r -> {
@@ -513,9 +509,9 @@ public final class HprofReader {
         });
         try {
             List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
-            for (T p : parts) {
+            for (Pass2 p : parts) {
                 futures.add(pool.submit(() -> {
-                    task.run(p);
+                    p.runPart();
                     return null;
                 }));
             }
@@ -667,9 +663,7 @@ public final class HprofReader {
         need(s, idSize + extra);
         long id = s.id(idSize);
         s.pos += extra;
-        if (part != null) {
-            part.addRoot(id, kind);
-        }
+        part.addRoot(id, kind);
     }
 
     private void classDump(Source s, long at, Part part, Pass2 p2) throws IOException, Corrupt {
