@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Heap engine vs Shark 2.14, side by side on the same dumps, each run in a fresh JVM under /usr/bin/time.
 # Usage: scripts/bench-heap.sh [SIZES_MB...]   (default: 100 1024 4096)
-# leakscope runs twice per dump: with a roomy heap (ParallelGC: speed) and with -Xmx at ~95% of the dump's size
-# (G1: memory).
+# leakscope runs three times per dump: with a roomy heap (ParallelGC: speed), with -Xmx at ~95% of the dump's
+# size (G1: memory), and with -Xmx at about a third of it (2g for the 4 GB heap's dump), where its big tables go
+# to memory-mapped files. Peak RSS is split into anonymous memory (the Java heap, the JVM) and file-backed pages
+# (mapped tables: the kernel may write them out and drop them), sampled from /proc/PID/status.
 # Dumps go to bench/heap/target/dumps (not in git). Shark runs only on dumps up to 1 GB (it needs ~11.5 GB
 # RSS for 1 GB; LEAKSCOPE_BENCH_SHARK=0 skips it). Results: bench/heap/target/results.md
 set -euo pipefail
@@ -13,21 +15,36 @@ cp="bench/heap/target/leakscope-bench-heap-0.1.0-SNAPSHOT.jar:$(cat bench/heap/t
 dumps=bench/heap/target/dumps
 mkdir -p "$dumps"
 out=bench/heap/target/results.md
-echo "| dump | size | tool | -Xmx | wall s | CPU s (user+sys) | peak RSS MB | phases |" > "$out"
-echo "|---|---|---|---|---|---|---|---|" >> "$out"
+echo "| dump | size | tool | -Xmx | wall s | CPU s (user+sys) | peak RSS MB | peak anon / file-backed MB | phases |" > "$out"
+echo "|---|---|---|---|---|---|---|---|---|" >> "$out"
 
 run() { # tool xmx dump [gc]
-  local tool=$1 xmx=$2 dump=$3 gc=${4:--XX:+UseParallelGC} tlog
+  local tool=$1 xmx=$2 dump=$3 gc=${4:--XX:+UseParallelGC} tlog olog
   tlog=$(mktemp)
-  local line
-  line=$(/usr/bin/time -v -o "$tlog" java -Xmx"$xmx" "$gc" -cp "$cp" io.leakscope.bench.BenchRun "$tool" "$dump" | tail -1) || line="FAILED (exit $?)"
+  olog=$(mktemp)
+  local line tpid jpid anon=0 file=0 a f rc=0
+  /usr/bin/time -v -o "$tlog" java -Xmx"$xmx" "$gc" -cp "$cp" io.leakscope.bench.BenchRun "$tool" "$dump" > "$olog" &
+  tpid=$!
+  while kill -0 "$tpid" 2>/dev/null; do
+    jpid=${jpid:-$(pgrep -P "$tpid" java || true)}
+    if [ -n "$jpid" ] && [ -r "/proc/$jpid/status" ]; then
+      read -r a f < <(awk '/^RssAnon/ {a=$2} /^RssFile/ {f+=$2} /^RssShmem/ {f+=$2} END {print a+0, f+0}' "/proc/$jpid/status" 2>/dev/null || echo "0 0")
+      [ "$a" -gt "$anon" ] && anon=$a
+      [ "$f" -gt "$file" ] && file=$f
+    fi
+    sleep 0.2
+  done
+  wait "$tpid" || rc=$?
+  line=$(tail -1 "$olog")
+  [ "$rc" = 0 ] || line="FAILED (exit $rc)"
+  rm -f "$olog"
   local wall user sys rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tlog" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   user=$(awk -F': ' '/User time/ {print $2}' "$tlog")
   sys=$(awk -F': ' '/System time/ {print $2}' "$tlog")
   rss=$(awk -F': ' '/Maximum resident/ {print int($2/1024)}' "$tlog")
   rm -f "$tlog"
-  echo "| $(basename "$dump") | $(( $(stat -c %s "$dump") / 1048576 )) MB | $tool | $xmx $gc | $wall | $(echo "$user + $sys" | bc) | $rss | $line |" | tee -a "$out"
+  echo "| $(basename "$dump") | $(( $(stat -c %s "$dump") / 1048576 )) MB | $tool | $xmx $gc | $wall | $(echo "$user + $sys" | bc) | $rss | $(( anon / 1024 )) / $(( file / 1024 )) | $line |" | tee -a "$out"
 }
 
 for mb in "${sizes[@]}"; do
@@ -41,6 +58,10 @@ for mb in "${sizes[@]}"; do
   # the same with a Java heap of 95% of the dump's size (G1, which places big arrays anywhere in the heap):
   # the engine's memory target is a peak RSS below the dump's size
   run leakscope "$(( $(stat -c %s "$dump") / 1048576 * 95 / 100 / 100 * 100 + 100 ))m" "$dump" -XX:+UseG1GC
+  # and with a third of it (the tables the heap cannot take are mapped; the 4 GB heap's dump gets -Xmx2g)
+  small=$(( $(stat -c %s "$dump") / 1048576 / 3 / 100 * 100 + 100 ))m
+  [ "$mb" -ge 4096 ] && small=2g
+  run leakscope "$small" "$dump" -XX:+UseG1GC
   if [ "$mb" -le 1024 ] && [ "${LEAKSCOPE_BENCH_SHARK:-1}" != 0 ]; then
     run shark 12g "$dump"
   fi

@@ -26,14 +26,14 @@ public final class HeapAnalysis {
     final HeapGraph g;
     final Dominators d;
     /** By preorder number (see {@link Dominators}): bytes and objects retained. */
-    final long[] retained;
-    final int[] retainedCount;
-    final int[] childStart;
-    final int[] children;
+    final LongArray retained;
+    final IntArray retainedCount;
+    final IntArray childStart;
+    final IntArray children;
     /** By object: the object BFS reached it from (-1 for a GC root, -2 unreachable), and through which of
      *  that object's slots (see {@link HeapGraph#refSlot}): the shortest paths, without the reference arrays. */
-    int[] bfsParent;
-    int[] bfsSlot;
+    IntArray bfsParent;
+    IntArray bfsSlot;
     byte[] rootKindOf;
     final SigTable sigs;
     /** Preorder number of each credential-shaped hit's object (-1 unreachable), parallel to the hits. */
@@ -52,10 +52,11 @@ public final class HeapAnalysis {
         // the order keeps the peak low: paths first, while every reference is at hand; then the dominator pass
         // (dominatorsWithTablesParked); then retained sizes, signatures and, last, the tree
         long t0 = System.nanoTime();
-        bfsParent = new int[n];
-        bfsSlot = new int[n];
+        bfsParent = g.space.ints(n);
+        bfsSlot = g.space.ints(n);
         bfs();
         if (releaseReferences) {
+            g.space.release(g.refSlot);
             g.refSlot = null; // paths need only bfsParent and bfsSlot from here on
         }
         long t1 = System.nanoTime();
@@ -63,38 +64,39 @@ public final class HeapAnalysis {
         int[] hitObjects = g.secretHits.objects();
         hitPreorder = new int[hitObjects.length];
         for (int i = 0; i < hitObjects.length; i++) {
-            hitPreorder[i] = d.preorder[hitObjects[i]];
+            hitPreorder[i] = d.preorderOf(hitObjects[i]);
         }
         d.dropPreorder(); // 4 bytes an object: the few lookups by object left scan `vertex` instead
         long t2 = System.nanoTime();
         int cnt = d.count;
-        retained = new long[cnt];
-        retainedCount = new int[cnt];
+        retained = g.space.longs(cnt);
+        retainedCount = g.space.ints(cnt);
         for (int p = 1; p < cnt; p++) {
-            retained[p] = g.shallow[d.vertex[p]];
-            retainedCount[p] = 1;
+            retained.set(p, g.shallow[d.vertex.get(p)]);
+            retainedCount.set(p, 1);
         }
         for (int p = cnt - 1; p >= 1; p--) {
-            retained[d.idom[p]] += retained[p];
-            retainedCount[d.idom[p]] += retainedCount[p];
+            int dom = d.idom.get(p);
+            retained.add(dom, retained.get(p));
+            retainedCount.getAndAdd(dom, retainedCount.get(p));
         }
         long t3 = System.nanoTime();
         sigs = new SigTable(this);
         long t4 = System.nanoTime();
-        childStart = new int[cnt + 1];
+        childStart = g.space.ints(cnt + 1);
         for (int p = 1; p < cnt; p++) {
-            childStart[d.idom[p] + 1]++;
+            childStart.getAndAdd(d.idom.get(p) + 1, 1);
         }
         for (int p = 0; p < cnt; p++) {
-            childStart[p + 1] += childStart[p];
+            childStart.set(p + 1, childStart.get(p + 1) + childStart.get(p));
         }
-        children = new int[Math.max(0, cnt - 1)];
-        // childStart[q] serves as q's fill cursor, which leaves it at q's end: shifted back afterwards
+        children = g.space.ints(Math.max(0, cnt - 1));
+        // childStart.get(q) serves as q's fill cursor, which leaves it at q's end: shifted back afterwards
         for (int p = 1; p < cnt; p++) {
-            children[childStart[d.idom[p]]++] = p;
+            children.set(childStart.getAndAdd(d.idom.get(p), 1), p);
         }
-        System.arraycopy(childStart, 0, childStart, 1, cnt);
-        childStart[0] = 0;
+        childStart.copyWithin(0, 1, cnt);
+        childStart.set(0, 0);
         if (HprofReader.TIMING) {
             System.err.printf("analysis: wall bfs %.2fs, dominators %.2fs, retained %.2fs, signatures %.2fs, tree %.2fs;"
                             + " main-thread CPU so far %.2fs%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
@@ -108,8 +110,12 @@ public final class HeapAnalysis {
      * go of once it has its predecessor lists.
      */
     private Dominators dominatorsWithTablesParked(boolean releaseReferences) {
+        // mapped tables are parked already: only heap arrays are written out
         ParkedArrays parked = ParkedArrays.park(ParkedArrays.defaultDirectory(), g.kind, g.classOf, g.shallow,
-                g.refSlot, bfsParent, bfsSlot, rootKindOf);
+                heapArrayOf(g.refSlot), heapArrayOf(bfsParent), heapArrayOf(bfsSlot), rootKindOf);
+        IntArray refSlot = g.refSlot;
+        IntArray parent = bfsParent;
+        IntArray slot = bfsSlot;
         if (parked != null) {
             g.kind = null;
             g.classOf = null;
@@ -118,22 +124,33 @@ public final class HeapAnalysis {
             bfsParent = null;
             bfsSlot = null;
             rootKindOf = null;
+            if (refSlot != null && !refSlot.isMapped()) {
+                refSlot = null;
+            }
+            if (!parent.isMapped()) {
+                parent = null;
+                slot = null;
+            }
         }
         try {
             return Dominators.compute(g.objectCount, g.refStart, g.refs, g.rootObjects,
-                    releaseReferences ? g::releaseReferences : null);
+                    releaseReferences ? g::releaseReferences : null, g.space);
         } finally {
             if (parked != null) {
                 Object[] back = parked.restore();
                 g.kind = (byte[]) back[0];
                 g.classOf = (int[]) back[1];
                 g.shallow = (int[]) back[2];
-                g.refSlot = (int[]) back[3];
-                bfsParent = (int[]) back[4];
-                bfsSlot = (int[]) back[5];
+                g.refSlot = back[3] != null ? IntArray.of((int[]) back[3]) : refSlot;
+                bfsParent = back[4] != null ? IntArray.of((int[]) back[4]) : parent;
+                bfsSlot = back[5] != null ? IntArray.of((int[]) back[5]) : slot;
                 rootKindOf = (byte[]) back[6];
             }
         }
+    }
+
+    private static int[] heapArrayOf(IntArray a) {
+        return a == null ? null : a.heapArray();
     }
 
     public static HeapAnalysis of(HeapGraph g) {
@@ -155,36 +172,53 @@ public final class HeapAnalysis {
      */
     private void bfs() {
         int n = g.objectCount;
-        Arrays.fill(bfsParent, -2);
-        int[] queue = new int[n];
+        bfsParent.fill(-2);
+        IntArray queue = g.space.ints(n);
         int tail = 0;
         int head = 0;
         for (int phase = 0; phase < 2; phase++) {
             for (int i = 0; i < g.rootObjects.length; i++) {
                 int r = g.rootObjects[i];
-                if (bfsParent[r] == -2 && isStackRoot(g.rootKinds[i]) == (phase == 1)) {
-                    bfsParent[r] = -1;
+                if (bfsParent.get(r) == -2 && isStackRoot(g.rootKinds[i]) == (phase == 1)) {
+                    bfsParent.set(r, -1);
                     rootKindOf[r] = g.rootKinds[i];
-                    queue[tail++] = r;
+                    queue.set(tail++, r);
                 }
             }
             while (head < tail) {
-                int v = queue[head++];
-                for (int e = g.refStart[v], end = g.refStart[v + 1]; e < end; e++) {
-                    int w = g.refs[e];
-                    if (bfsParent[w] == -2) {
-                        bfsParent[w] = v;
-                        bfsSlot[w] = g.refSlot[e];
-                        queue[tail++] = w;
+                int v = queue.get(head++);
+                for (int e = g.refStart.get(v), end = g.refStart.get(v + 1); e < end; e++) {
+                    int w = g.refs.get(e);
+                    if (bfsParent.get(w) == -2) {
+                        bfsParent.set(w, v);
+                        bfsSlot.set(w, g.refSlot.get(e));
+                        queue.set(tail++, w);
                     }
                 }
             }
         }
+        g.space.release(queue);
+    }
+
+    /**
+     * Gives this analysis's mapped tables back to the space, for the next dump of a diff; the analysis is not
+     * to be used again (what it found was taken already).
+     */
+    void release() {
+        ArraySpace space = g.space;
+        space.release(retained);
+        space.release(retainedCount);
+        space.release(childStart);
+        space.release(children);
+        space.release(bfsParent);
+        space.release(bfsSlot);
+        space.release(d.vertex);
+        space.release(d.idom);
     }
 
     /** Whether BFS reached {@code v} through a reference of {@code from}. */
     boolean reachedFrom(int v, int from) {
-        return bfsParent[v] == from;
+        return bfsParent.get(v) == from;
     }
 
     private static boolean isStackRoot(byte kind) {
@@ -192,28 +226,28 @@ public final class HeapAnalysis {
     }
 
     public long reachableBytes() {
-        return retained[0];
+        return retained.get(0);
     }
 
     public long reachableObjects() {
-        return retainedCount[0];
+        return retainedCount.get(0);
     }
 
     /** Retained bytes of an object, 0 if unreachable. A scan over every object: for tests and debugging. */
     public long retainedOf(int object) {
         int p = preorderOf(object);
-        return p < 0 ? 0 : retained[p];
+        return p < 0 ? 0 : retained.get(p);
     }
 
     /** Immediate dominator of an object, -1 for the virtual root, -2 if unreachable. A scan, as above. */
     public int idomOf(int object) {
         int p = preorderOf(object);
-        return p < 0 ? -2 : d.idom[p] == 0 ? -1 : d.vertex[d.idom[p]];
+        return p < 0 ? -2 : d.idom.get(p) == 0 ? -1 : d.vertex.get(d.idom.get(p));
     }
 
     private int preorderOf(int object) {
         for (int p = 1; p < d.count; p++) {
-            if (d.vertex[p] == object) {
+            if (d.vertex.get(p) == object) {
                 return p;
             }
         }
@@ -227,12 +261,12 @@ public final class HeapAnalysis {
         List<String> steps = new ArrayList<>();
         int v = object;
         int guard = 0;
-        while (v >= 0 && bfsParent[v] >= 0 && guard++ < 10_000) {
-            int p = bfsParent[v];
-            steps.add(g.slotName(p, bfsSlot[v]) + " → " + g.className(v));
+        while (v >= 0 && bfsParent.get(v) >= 0 && guard++ < 10_000) {
+            int p = bfsParent.get(v);
+            steps.add(g.slotName(p, bfsSlot.get(v)) + " → " + g.className(v));
             v = p;
         }
-        if (v >= 0 && bfsParent[v] == -1) {
+        if (v >= 0 && bfsParent.get(v) == -1) {
             String kind = HprofReader.ROOT_NAMES[rootKindOf[v] & 0xff];
             steps.add("GC root (" + (kind == null ? "root" : kind) + "): " + g.className(v));
         } else {
@@ -256,9 +290,10 @@ public final class HeapAnalysis {
                 int dom = idomOf(o);
                 String payload = "";
                 if (g.refs != null) {
-                    for (int e = g.refStart[o]; e < g.refStart[o + 1]; e++) {
-                        if (g.kind[g.refs[e]] == HeapGraph.PRIMITIVE_ARRAY) {
-                            payload = " payload " + g.shallow[g.refs[e]] + " B";
+                    for (int e = g.refStart.get(o); e < g.refStart.get(o + 1); e++) {
+                        int w = g.refs.get(e);
+                        if (g.kind[w] == HeapGraph.PRIMITIVE_ARRAY) {
+                            payload = " payload " + g.shallow[w] + " B";
                         }
                     }
                 }
@@ -274,13 +309,13 @@ public final class HeapAnalysis {
     int accumulationPoint(int p) {
         for (int depth = 0; depth < 1000; depth++) {
             int best = -1;
-            for (int k = childStart[p]; k < childStart[p + 1]; k++) {
-                int c = children[k];
-                if (best < 0 || retained[c] > retained[best]) {
+            for (int k = childStart.get(p); k < childStart.get(p + 1); k++) {
+                int c = children.get(k);
+                if (best < 0 || retained.get(c) > retained.get(best)) {
                     best = c;
                 }
             }
-            if (best < 0 || retained[best] < BIG_DROP * retained[p]) {
+            if (best < 0 || retained.get(best) < BIG_DROP * retained.get(p)) {
                 return p;
             }
             p = best;
@@ -289,18 +324,18 @@ public final class HeapAnalysis {
     }
 
     String describe(int p) {
-        return g.className(d.vertex[p]) + " (retains " + Units.formatBytes(retained[p]) + " in " + retainedCount[p] + " objects)";
+        return g.className(d.vertex.get(p)) + " (retains " + Units.formatBytes(retained.get(p)) + " in " + retainedCount.get(p) + " objects)";
     }
 
     /** The objects dominated by {@code p}, grouped by class: count, shallow and retained bytes. */
     List<Heap.ClassRow> dominatedByClass(int p, int limit) {
         Map<String, long[]> rows = new HashMap<>();
-        for (int k = childStart[p]; k < childStart[p + 1]; k++) {
-            int c = children[k];
-            long[] r = rows.computeIfAbsent(g.className(d.vertex[c]), x -> new long[3]);
+        for (int k = childStart.get(p); k < childStart.get(p + 1); k++) {
+            int c = children.get(k);
+            long[] r = rows.computeIfAbsent(g.className(d.vertex.get(c)), x -> new long[3]);
             r[0]++;
-            r[1] += g.shallow[d.vertex[c]];
-            r[2] += retained[c];
+            r[1] += g.shallow[d.vertex.get(c)];
+            r[2] += retained.get(c);
         }
         return rows.entrySet().stream()
                 .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> -e.getValue()[2]))
@@ -329,29 +364,29 @@ public final class HeapAnalysis {
         int[] cursor = new int[64];
         int sp = 0;
         stack[sp] = 0;
-        cursor[sp++] = childStart[0];
+        cursor[sp++] = childStart.get(0);
         while (sp > 0) {
             int p = stack[sp - 1];
             int k = cursor[sp - 1];
-            if (k == childStart[p + 1]) {
+            if (k == childStart.get(p + 1)) {
                 sp--;
                 if (p != 0) {
-                    onPath[histKey(d.vertex[p])]--;
+                    onPath[histKey(d.vertex.get(p))]--;
                 }
                 continue;
             }
             cursor[sp - 1] = k + 1;
-            int c = children[k];
-            int key = histKey(d.vertex[c]);
+            int c = children.get(k);
+            int key = histKey(d.vertex.get(c));
             if (onPath[key]++ == 0) {
-                ret[key] += retained[c];
+                ret[key] += retained.get(c);
             }
             if (sp == stack.length) {
                 stack = Arrays.copyOf(stack, sp * 2);
                 cursor = Arrays.copyOf(cursor, sp * 2);
             }
             stack[sp] = c;
-            cursor[sp++] = childStart[c];
+            cursor[sp++] = childStart.get(c);
         }
         assert cnt > 0;
         Integer[] keys = new Integer[classCount];
@@ -376,7 +411,10 @@ public final class HeapAnalysis {
 
     /** Children of the virtual root, biggest first. */
     int[] topLevel() {
-        int[] top = Arrays.copyOfRange(children, childStart[0], childStart[1]);
+        int[] top = new int[childStart.get(1) - childStart.get(0)];
+        for (int i = 0; i < top.length; i++) {
+            top[i] = children.get(childStart.get(0) + i);
+        }
         return sortByRetainedDesc(top);
     }
 
@@ -385,7 +423,7 @@ public final class HeapAnalysis {
         for (int i = 0; i < ps.length; i++) {
             boxed[i] = ps[i];
         }
-        Arrays.sort(boxed, Comparator.comparingLong((Integer p) -> -retained[p]));
+        Arrays.sort(boxed, Comparator.comparingLong((Integer p) -> -retained.get(p)));
         int[] out = new int[ps.length];
         for (int i = 0; i < ps.length; i++) {
             out[i] = boxed[i];
@@ -402,8 +440,8 @@ public final class HeapAnalysis {
         List<Heap.Dominator> dominators = new ArrayList<>();
         for (int i = 0; i < Math.min(20, top.length); i++) {
             int p = top[i];
-            int v = d.vertex[p];
-            dominators.add(new Heap.Dominator(g.className(v), retained[p], retainedCount[p], g.shallow[v], pathTo(v)));
+            int v = d.vertex.get(p);
+            dominators.add(new Heap.Dominator(g.className(v), retained.get(p), retainedCount.get(p), g.shallow[v], pathTo(v)));
         }
         return new Heap.DumpSummary(g.path, timestampMs, g.objectCount, shallowTotal, reachableObjects(),
                 reachableBytes(), g.referenceCount(), g.rootObjects.length, g.partial, g.partialReason, g.warnings,
@@ -420,31 +458,31 @@ public final class HeapAnalysis {
         int[] top = topLevel();
         Map<Integer, List<Integer>> byClass = new LinkedHashMap<>();
         for (int p : top) {
-            if (retained[p] > SUSPECT_SHARE * total) {
+            if (retained.get(p) > SUSPECT_SHARE * total) {
                 int acc = accumulationPoint(p);
-                int v = d.vertex[p];
-                String desc = "One instance of " + g.className(v) + " retains " + share(retained[p], total)
-                        + " of the reachable heap (" + Units.formatBytes(retained[p]) + ")"
+                int v = d.vertex.get(p);
+                String desc = "One instance of " + g.className(v) + " retains " + share(retained.get(p), total)
+                        + " of the reachable heap (" + Units.formatBytes(retained.get(p)) + ")"
                         + (acc != p ? "; the memory accumulates in " + describe(acc) : "");
-                out.add(new Heap.LeakSuspect(g.path, desc, g.className(v), retained[p], retained[p] / (double) total,
-                        describe(acc), pathTo(d.vertex[acc]), dominatedByClass(acc, 10)));
+                out.add(new Heap.LeakSuspect(g.path, desc, g.className(v), retained.get(p), retained.get(p) / (double) total,
+                        describe(acc), pathTo(d.vertex.get(acc)), dominatedByClass(acc, 10)));
             } else {
-                byClass.computeIfAbsent(histKey(d.vertex[p]), k -> new ArrayList<>()).add(p);
+                byClass.computeIfAbsent(histKey(d.vertex.get(p)), k -> new ArrayList<>()).add(p);
             }
         }
         for (List<Integer> group : byClass.values()) {
             long sum = 0;
             for (int p : group) {
-                sum += retained[p];
+                sum += retained.get(p);
             }
             if (group.size() > 1 && sum > SUSPECT_SHARE * total) {
                 int first = group.get(0);
                 int acc = accumulationPoint(first);
-                String cls = g.className(d.vertex[first]);
+                String cls = g.className(d.vertex.get(first));
                 String desc = group.size() + " instances of " + cls + " retain " + share(sum, total)
                         + " of the reachable heap (" + Units.formatBytes(sum) + "); the biggest accumulates in " + describe(acc);
                 out.add(new Heap.LeakSuspect(g.path, desc, cls, sum, sum / (double) total, describe(acc),
-                        pathTo(d.vertex[acc]), dominatedByClass(acc, 10)));
+                        pathTo(d.vertex.get(acc)), dominatedByClass(acc, 10)));
             }
         }
         out.sort(Comparator.comparingLong(s -> -s.retainedBytes()));
@@ -470,13 +508,13 @@ public final class HeapAnalysis {
                 holder = "(unreachable, awaiting GC)";
             } else {
                 int h = p;
-                while (d.idom[h] != 0) {
-                    h = d.idom[h];
-                    if (childStart[h + 1] - childStart[h] > 1 && retained[h] >= 0.01 * total) {
+                while (d.idom.get(h) != 0) {
+                    h = d.idom.get(h);
+                    if (childStart.get(h + 1) - childStart.get(h) > 1 && retained.get(h) >= 0.01 * total) {
                         break;
                     }
                 }
-                List<String> path = pathTo(d.vertex[h]);
+                List<String> path = pathTo(d.vertex.get(h));
                 holder = String.join(" ", path.subList(Math.max(0, path.size() - 3), path.size()));
             }
             String kind = SecretScanner.KINDS[hits.kinds()[i]];
@@ -530,7 +568,7 @@ public final class HeapAnalysis {
             Dominators d = a.d;
             index = new HprofReader.LongIntMap(1024);
             // each node's signature as its slot in this table (4 bytes a node, not the 8 of the hash)
-            int[] nodeSlot = new int[d.count];
+            IntArray nodeSlot = g.space.ints(d.count);
             // hashes of class names and of each field's "shape" label, once per class, not per node
             int nc = g.classes.size();
             long[] classHash = new long[nc];
@@ -554,20 +592,20 @@ public final class HeapAnalysis {
             long classObjectHash = hash("class ");
             long indirect = hash("~");
             for (int p = 1; p < d.count; p++) {
-                int v = d.vertex[p];
-                int dp = d.idom[p];
-                int dv = dp == 0 ? -1 : d.vertex[dp];
+                int v = d.vertex.get(p);
+                int dp = d.idom.get(p);
+                int dv = dp == 0 ? -1 : d.vertex.get(dp);
                 long ch = classHash[g.classOf[v]] ^ (g.kind[v] == HeapGraph.CLASS ? classObjectHash : 0);
                 if (dv >= 0 && g.classOf[v] == g.classOf[dv] && g.kind[v] == g.kind[dv]
                         && g.kind[v] != HeapGraph.CLASS) {
-                    nodeSlot[p] = nodeSlot[dp]; // a run of one class: one node
+                    nodeSlot.set(p, nodeSlot.get(dp)); // a run of one class: one node
                     continue;
                 }
                 long fh;
                 if (dv < 0) {
                     fh = 0;
                 } else if (a.reachedFrom(v, dv)) {
-                    int slot = a.bfsSlot[v];
+                    int slot = a.bfsSlot.get(v);
                     int dc = g.classOf[dv];
                     switch (g.kind[dv]) {
                         case HeapGraph.OBJECT_ARRAY -> fh = arrayHash;
@@ -578,21 +616,22 @@ public final class HeapAnalysis {
                 } else {
                     fh = indirect;
                 }
-                long parentSig = dp == 0 ? 0 : sig[nodeSlot[dp]];
+                long parentSig = dp == 0 ? 0 : sig[nodeSlot.get(dp)];
                 long h = mix(parentSig * 0x100000001B3L + ch * 31 + fh);
                 h = h == 0 ? 1 : h;
                 int slot = index.get(h);
                 if (slot < 0) {
                     slot = add(h, parentSig, g.className(v));
                 }
-                nodeSlot[p] = slot;
-                bytes[slot] += a.retained[p];
-                objects[slot] += a.retainedCount[p];
+                nodeSlot.set(p, slot);
+                bytes[slot] += a.retained.get(p);
+                objects[slot] += a.retainedCount.get(p);
                 nodes[slot]++;
-                if (repr[slot] == 0 || a.retained[p] > a.retained[repr[slot]]) {
+                if (repr[slot] == 0 || a.retained.get(p) > a.retained.get(repr[slot])) {
                     repr[slot] = p;
                 }
             }
+            g.space.release(nodeSlot);
         }
 
         private int add(long h, long parentSig, String cls) {
@@ -623,14 +662,14 @@ public final class HeapAnalysis {
         List<String> labels = new ArrayList<>();
         int guard = 0;
         while (p != 0 && guard++ < 10_000) {
-            int v = d.vertex[p];
-            int dp = d.idom[p];
-            int dv = dp == 0 ? -1 : d.vertex[dp];
+            int v = d.vertex.get(p);
+            int dp = d.idom.get(p);
+            int dv = dp == 0 ? -1 : d.vertex.get(dp);
             if (dv >= 0 && g.classOf[v] == g.classOf[dv] && g.kind[v] == g.kind[dv] && g.kind[v] != HeapGraph.CLASS) {
                 p = dp;
                 continue;
             }
-            String field = dv < 0 ? "root " : reachedFrom(v, dv) ? g.slotShape(dv, bfsSlot[v]) + " " : "~ ";
+            String field = dv < 0 ? "root " : reachedFrom(v, dv) ? g.slotShape(dv, bfsSlot.get(v)) + " " : "~ ";
             labels.add(field + g.className(v));
             p = dp;
         }

@@ -180,7 +180,7 @@ public final class HeapDiff {
                 .limit(10)
                 .map(e -> new Heap.Accumulated(e.getKey(), toList(e.getValue()[0]), toList(e.getValue()[1])))
                 .toList();
-        return new Heap.GrowingPath(a.signatureText(p), a.pathTo(a.d.vertex[acc]), a.describe(acc), bytes, objects,
+        return new Heap.GrowingPath(a.signatureText(p), a.pathTo(a.d.vertex.get(acc)), a.describe(acc), bytes, objects,
                 perDump, perMinute, objectsPerDump, accumulated);
     }
 

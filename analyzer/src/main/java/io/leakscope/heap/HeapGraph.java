@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * One heap dump as a compact graph: objects are 0..N-1 in file order, every per-object fact is a primitive
  * array indexed by object, references are in CSR form ({@code refStart[v]..refStart[v+1]} into
- * {@code refs}). {@code refSlot} says which field (instance: ordinal in {@link ClassInfo#refNames}; class:
+ * {@code refs}); the reference tables may be mapped files rather than heap arrays ({@link ArraySpace}). {@code refSlot} says which field (instance: ordinal in {@link ClassInfo#refNames}; class:
  * ordinal of the static; array: element index) each reference came from, so paths can name fields
  * without keeping the dump around.
  */
@@ -20,14 +20,16 @@ public final class HeapGraph {
     final int idSize;
     final boolean compressedOops;
     final int objectCount;
+    /** Where the reference arrays are, and where the analysis puts its own big tables. */
+    final ArraySpace space;
     // not final: the analysis parks the ones the dominator pass does not read in a file (ParkedArrays), and may
     // drop the reference arrays once it has its paths (releaseReferences)
     byte[] kind;
     int[] classOf;               // index into classes
     int[] shallow;
-    int[] refStart;
-    int[] refs;
-    int[] refSlot;
+    IntArray refStart;
+    IntArray refs;
+    IntArray refSlot;
     final List<ClassInfo> classes;
     final int[] rootObjects;     // GC roots, as object indexes (may repeat)
     final byte[] rootKinds;      // HPROF root sub-tags, parallel to rootObjects
@@ -39,8 +41,8 @@ public final class HeapGraph {
     final List<String> warnings;
     final SecretScanner.Hits secretHits;
 
-    HeapGraph(String path, long timestampMs, int idSize, boolean compressedOops, int objectCount, byte[] kind, int[] classOf, int[] shallow, int[] refStart, int[] refs,
-              int[] refSlot, List<ClassInfo> classes, int[] rootObjects, byte[] rootKinds, boolean partial,
+    HeapGraph(String path, long timestampMs, int idSize, boolean compressedOops, int objectCount, ArraySpace space,
+              byte[] kind, int[] classOf, int[] shallow, IntArray refStart, IntArray refs, IntArray refSlot, List<ClassInfo> classes, int[] rootObjects, byte[] rootKinds, boolean partial,
               String partialReason, long bytesRead, long danglingRefs, List<String> warnings,
               SecretScanner.Hits secretHits) {
         this.path = path;
@@ -48,13 +50,14 @@ public final class HeapGraph {
         this.idSize = idSize;
         this.compressedOops = compressedOops;
         this.objectCount = objectCount;
+        this.space = space;
         this.kind = kind;
         this.classOf = classOf;
         this.shallow = shallow;
         this.refStart = refStart;
         this.refs = refs;
         this.refSlot = refSlot;
-        this.referenceCount = refStart[objectCount];
+        this.referenceCount = refStart.get(objectCount);
         this.classes = classes;
         this.rootObjects = rootObjects;
         this.rootKinds = rootKinds;
@@ -84,6 +87,9 @@ public final class HeapGraph {
 
     /** Drops the reference arrays (refStart, refs, refSlot); only an analysis that has its paths may. */
     void releaseReferences() {
+        space.release(refStart);
+        space.release(refs);
+        space.release(refSlot);
         refStart = null;
         refs = null;
         refSlot = null;

@@ -46,6 +46,14 @@ public final class HeapReader implements InputReader {
         String name = artifact != null ? artifact.path() : file.toString();
         try {
             readDump(file, artifact, out, name);
+        } catch (InternalError e) {
+            // how the JVM reports a fault writing a mapped page: the file system had no block for it
+            if (e.getMessage() == null || !e.getMessage().contains("unsafe memory access")) {
+                throw e;
+            }
+            throw new InputException(file + ": could not write the analysis's tables mapped in "
+                    + ParkedArrays.defaultDirectory() + " (is its disk full?); free space there or point leakscope"
+                    + " elsewhere: LEAKSCOPE_JAVA_OPTS=-Djava.io.tmpdir=DIR");
         } catch (OutOfMemoryError e) {
             // the engine's tables live on the Java heap (about 46 B per object at the peak, 9 B more per
             // reference while reading), only parked in a temp file during the dominator pass
@@ -87,6 +95,14 @@ public final class HeapReader implements InputReader {
         for (String w : g.warnings) {
             out.note(Note.warn(name, w));
         }
+        if (g.space.isMapped()) {
+            out.note(Note.info(name, "the analysis kept its big tables in memory-mapped files in "
+                    + ParkedArrays.defaultDirectory() + ": they would not have fitted in this " + (Runtime.getRuntime()
+                    .maxMemory() >> 20) + " MB heap"));
+        }
+        for (String w : g.space.problems()) {
+            out.note(Note.warn(name, w));
+        }
         Heap h = out.heap;
         List<Heap.DumpSummary> summaries = new ArrayList<>(h.dumps());
         Heap.DumpSummary summary = a.summary(ts);
@@ -119,6 +135,7 @@ public final class HeapReader implements InputReader {
         if (isNewest && newest != null) {
             dumps.set(dumps.indexOf(newest), new HeapDiff.Dump(newest.path(), newest.timestampMs(),
                     newest.reachableBytes(), newest.sigs(), null));
+            newest.analysis().release(); // mapped tables: their pages go to the next dump's
         }
         return isNewest;
     }

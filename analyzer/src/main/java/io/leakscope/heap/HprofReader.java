@@ -76,6 +76,7 @@ public final class HprofReader {
     static final int THREADS = Integer.getInteger("leakscope.heap.threads",
             Math.min(8, Runtime.getRuntime().availableProcessors()));
     private final int threads;
+    private final ArraySpace space; // null: chosen once the dump's size is known
 
     // pass 1: names and classes come from the records between heap segments, read by the main thread
     private final Map<Long, String> strings = new HashMap<>();
@@ -94,11 +95,12 @@ public final class HprofReader {
     private byte[] rootKinds;
     private int rootCount;
 
-    private HprofReader(Path file, Progress progress, int threads) throws IOException {
+    private HprofReader(Path file, Progress progress, int threads, ArraySpace space) throws IOException {
         this.file = file;
         this.progress = progress;
         this.fileSize = Files.size(file);
         this.threads = Math.max(1, threads);
+        this.space = space;
     }
 
     public static HeapGraph read(Path file, Progress progress, boolean keepSecretValues) throws IOException {
@@ -107,9 +109,18 @@ public final class HprofReader {
 
     /** With {@code threads} 1 a plain dump is read in one part on the calling thread (tests compare both). */
     static HeapGraph read(Path file, Progress progress, boolean keepSecretValues, int threads) throws IOException {
+        return read(file, progress, keepSecretValues, threads, null);
+    }
+
+    /**
+     * With the tables in {@code space}; null chooses by the dump's size and the heap's room ({@link
+     * ArraySpace#choose}).
+     */
+    static HeapGraph read(Path file, Progress progress, boolean keepSecretValues, int threads, ArraySpace space)
+            throws IOException {
         HprofReader r;
         try {
-            r = new HprofReader(file, progress, threads);
+            r = new HprofReader(file, progress, threads, space);
         } catch (NoSuchFileException e) {
             throw new InputException(file + ": no such file");
         }
@@ -122,7 +133,7 @@ public final class HprofReader {
      */
     static long timestampOf(Path file) throws IOException {
         try {
-            HprofReader r = new HprofReader(file, Progress.NONE, 1);
+            HprofReader r = new HprofReader(file, Progress.NONE, 1, ArraySpace.HEAP);
             if (r.fileSize == 0) {
                 return 0;
             }
@@ -152,16 +163,26 @@ public final class HprofReader {
         }
         List<HeapGraph.ClassInfo> classes = new ArrayList<>();
         LongIntMap classIndex = buildClasses(classes);
-        IdIndex ids = IdIndex.of(idChunks, objectCount);
+        Tables t = new Tables(classes, classIndex);
+        long bound = 0;
+        for (Part p : parts) {
+            p.firstEdge = bound;
+            bound += t.edgeBound(p);
+        }
+        ArraySpace space = this.space != null ? this.space
+                : ArraySpace.choose(heapBytesNeeded(objectCount, bound), 8L * objectCount);
+        IdIndex ids = IdIndex.of(idChunks, objectCount, space);
         idChunks = null;
         long t2 = System.nanoTime();
-        Tables t = new Tables(ids, classes, classIndex);
-        List<Pass2> p2s = pass2(t, keepSecretValues);
+        t.ids = ids;
+        t.allocate(space, bound);
+        List<Pass2> p2s = pass2(t, keepSecretValues, bound);
         int edgeCount = t.compact(p2s);
         if (TIMING) {
-            System.err.printf("hprof %s: %d references in an array of %d; wall pass1 %.2fs, index %.2fs, pass2 %.2fs in %d"
-                            + " part(s); main-thread CPU %.2fs%n", file, edgeCount, t.refs.length, (t1 - t0) / 1e9,
-                    (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9, p2s.size(), cpuSeconds());
+            System.err.printf("hprof %s: %d references in an array of %d, tables %s; wall pass1 %.2fs, index %.2fs,"
+                            + " pass2 %.2fs in %d part(s); main-thread CPU %.2fs%n", file, edgeCount, t.refs.length,
+                    space.isMapped() ? "mapped" : "on the heap", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                    (System.nanoTime() - t2) / 1e9, p2s.size(), cpuSeconds());
         }
         int[] roots = new int[rootCount];
         byte[] kinds = new byte[rootCount];
@@ -188,6 +209,7 @@ public final class HprofReader {
         // (10 bytes an object) before the reference arrays are cut to size
         p2s = null;
         t.ids = null;
+        ids.release(space);
         ids = null;
         if (danglingRoots > 0) {
             warnings.add(danglingRoots + " GC roots point to objects not in the dump");
@@ -198,20 +220,23 @@ public final class HprofReader {
         if (badInstances > 0) {
             warnings.add(badInstances + " instances did not match their class layout (their references were skipped)");
         }
-        return new HeapGraph(file.toString(), timestampMs, idSize, compressed, objectCount, t.kind, t.classOf,
-                t.shallow, t.refStart, trim(t.refs, edgeCount), trim(t.slots, edgeCount), classes,
+        return new HeapGraph(file.toString(), timestampMs, idSize, compressed, objectCount, space, t.kind, t.classOf,
+                t.shallow, t.refStart, t.refs.trimmed(edgeCount), t.slots.trimmed(edgeCount), classes,
                 Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr), partialReason != null, partialReason, bytesRead,
                 dangling, List.copyOf(warnings), SecretScanner.concat(hits));
     }
 
+    /**
+     * About what the heap must hold for a dump of {@code n} objects and at most {@code edges} references when
+     * every table is on it: the peak of pass 2 (id index 10n, graph 13n + 8E) or of the analysis (~46n, see
+     * docs/heap-engine.md), whichever is higher, with some room.
+     */
+    static long heapBytesNeeded(long n, long edges) {
+        return Math.max(23 * n + 8 * edges, 50 * n);
+    }
+
     /** Pass 2 into {@code t}: a plain file in its parts, one thread each; a gzip stream in one part. */
-    private List<Pass2> pass2(Tables t, boolean keepSecretValues) throws IOException {
-        long bound = 0;
-        for (Part p : parts) {
-            p.firstEdge = bound;
-            bound += t.edgeBound(p);
-        }
-        t.allocateEdges(bound);
+    private List<Pass2> pass2(Tables t, boolean keepSecretValues, long bound) throws IOException {
         List<Pass2> p2s = new ArrayList<>();
         if (parts.size() > 1 && bound <= Integer.MAX_VALUE - 16) {
             for (Part p : parts) {
@@ -239,11 +264,6 @@ public final class HprofReader {
             progress.update(2, fileSize, fileSize);
         }
         return p2s;
-    }
-
-    /** The reference arrays were sized for every non-null slot; copy only when much of that went unused. */
-    private static int[] trim(int[] a, int used) {
-        return a.length - used > a.length / 8 ? Arrays.copyOf(a, used) : a;
     }
 
     static double cpuSeconds() {
@@ -855,17 +875,18 @@ public final class HprofReader {
         final List<HeapGraph.ClassInfo> classes;
         final LongIntMap classIndex;
         final int n = objectCount;
-        final byte[] kind = new byte[n];
-        final int[] classOf = new int[n];
-        final int[] shallow = new int[n];
-        final int[] refStart = new int[n + 1];
-        int[] refs;
-        int[] slots;
+        // the per-object facts the report reads most stay on the heap (9 bytes an object); the rest may be mapped
+        byte[] kind;
+        int[] classOf;
+        int[] shallow;
+        IntArray refStart;
+        IntArray refs;
+        IntArray slots;
+        ArraySpace space;
         final int primitiveBase;
         final int unknownClass;
 
-        Tables(IdIndex ids, List<HeapGraph.ClassInfo> classes, LongIntMap classIndex) {
-            this.ids = ids;
+        Tables(List<HeapGraph.ClassInfo> classes, LongIntMap classIndex) {
             this.classes = classes;
             this.classIndex = classIndex;
             this.primitiveBase = classes.size();
@@ -895,10 +916,15 @@ public final class HprofReader {
             return bound;
         }
 
-        void allocateEdges(long bound) {
-            int cap = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, bound));
-            refs = new int[cap];
-            slots = new int[cap];
+        void allocate(ArraySpace space, long edgeBound) {
+            this.space = space;
+            kind = new byte[n];
+            classOf = new int[n];
+            shallow = new int[n];
+            refStart = space.ints(n + 1);
+            int cap = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, edgeBound));
+            refs = space.ints(cap);
+            slots = space.ints(cap);
         }
 
         /** Moves each part's references down to follow the previous part's; returns how many there are. */
@@ -909,10 +935,10 @@ public final class HprofReader {
                 int count = q.edgeCount - q.firstEdge;
                 int shift = q.firstEdge - cursor;
                 if (shift != 0) {
-                    System.arraycopy(refs, q.firstEdge, refs, cursor, count);
-                    System.arraycopy(slots, q.firstEdge, slots, cursor, count);
+                    refs.copyWithin(q.firstEdge, cursor, count);
+                    slots.copyWithin(q.firstEdge, cursor, count);
                     for (int o = q.part.firstObject + 1; o <= q.limit; o++) {
-                        refStart[o] -= shift;
+                        refStart.getAndAdd(o, -shift);
                     }
                 }
                 cursor += count;
@@ -1057,7 +1083,7 @@ public final class HprofReader {
         private void fillRest() {
             while (object < limit) {
                 t.classOf[object] = t.unknownClass;
-                t.refStart[++object] = edgeCount;
+                t.refStart.set(++object, edgeCount);
             }
         }
 
@@ -1073,8 +1099,8 @@ public final class HprofReader {
             if (edgeCount == edgeEnd) {
                 grow();
             }
-            t.refs[edgeCount] = target;
-            t.slots[edgeCount++] = slot;
+            t.refs.set(edgeCount, target);
+            t.slots.set(edgeCount++, slot);
         }
 
         private void grow() {
@@ -1085,8 +1111,8 @@ public final class HprofReader {
                 throw new InputException(file + ": more than 2^31 references; not supported yet");
             }
             int cap = (int) Math.min(Integer.MAX_VALUE - 16, t.refs.length + (t.refs.length >> 1) + 16L);
-            t.refs = Arrays.copyOf(t.refs, cap);
-            t.slots = Arrays.copyOf(t.slots, cap);
+            t.refs = t.refs.grownTo(cap, t.space);
+            t.slots = t.slots.grownTo(cap, t.space);
             edgeEnd = cap;
         }
 
@@ -1094,7 +1120,7 @@ public final class HprofReader {
             t.kind[object] = k;
             t.classOf[object] = cls;
             t.shallow[object] = (int) Math.min(Integer.MAX_VALUE, size);
-            t.refStart[++object] = edgeCount;
+            t.refStart.set(++object, edgeCount);
         }
 
         void instance(Source s, long classId, long nbytes) throws IOException {

@@ -11,20 +11,20 @@ import java.util.List;
  * 2^32 alignment units (or negative) fall back to sorted ids with a parallel array of object indexes.
  */
 final class IdIndex {
-    private final long[] sorted;  // the first n entries are used: packed entries, or ids in the wide layout
+    private final LongArray sorted; // the first n entries are used: packed entries, or ids in the wide layout
     private final int n;
     private final boolean packed;
     private final int[] objectOf; // wide layout: object of each id, null when object index == rank
     private final long min;
     private final int align;      // packed: low bits every id's offset has clear
     private final int shift;
-    private final int[] bucketStart;
+    private final IntArray bucketStart;
 
     /** Ids a chunk holds while a dump is read: ids are collected in chunks, never copied to grow an array. */
     static final int CHUNK = 1 << 16;
 
-    private IdIndex(long[] sorted, int n, boolean packed, int[] objectOf, long min, int align, int shift,
-                    int[] bucketStart) {
+    private IdIndex(LongArray sorted, int n, boolean packed, int[] objectOf, long min, int align, int shift,
+                    IntArray bucketStart) {
         this.sorted = sorted;
         this.n = n;
         this.packed = packed;
@@ -36,16 +36,17 @@ final class IdIndex {
             this.bucketStart = bucketStart;
             return;
         }
-        long range = n == 0 ? 0 : sorted[n - 1] - min;
+        long range = n == 0 ? 0 : sorted.get(n - 1) - min;
         this.shift = shiftFor(range, n);
         int buckets = (int) (range >>> this.shift) + 1;
-        this.bucketStart = new int[buckets + 1];
+        int[] start = new int[buckets + 1];
         for (int i = 0; i < n; i++) {
-            this.bucketStart[(int) ((sorted[i] - min) >>> this.shift) + 1]++;
+            start[(int) ((sorted.get(i) - min) >>> this.shift) + 1]++;
         }
         for (int b = 0; b < buckets; b++) {
-            this.bucketStart[b + 1] += this.bucketStart[b];
+            start[b + 1] += start[b];
         }
+        this.bucketStart = IntArray.of(start);
     }
 
     /** Buckets of about two keys each over {@code 0..range}. */
@@ -60,16 +61,16 @@ final class IdIndex {
 
     /** The index of the first {@code n} of {@code ids}, in object order (tests). */
     static IdIndex of(long[] ids, int n) {
-        return of(List.of(Arrays.copyOf(ids, n)), n);
+        return of(List.of(Arrays.copyOf(ids, n)), n, ArraySpace.HEAP);
     }
 
     /**
      * The index of {@code n} ids given in object order, in chunks; duplicate ids keep their first object. The
-     * chunks are not changed.
+     * chunks are not changed. The usual (packed) index is in {@code space}; the rare wide one on the heap.
      */
-    static IdIndex of(List<long[]> chunks, int n) {
+    static IdIndex of(List<long[]> chunks, int n, ArraySpace space) {
         if (n == 0) {
-            return new IdIndex(new long[0], 0, false, null, 0, 0, 0, null);
+            return new IdIndex(LongArray.of(new long[0]), 0, false, null, 0, 0, 0, null);
         }
         boolean ascending = true;
         long prev = 0;
@@ -92,7 +93,7 @@ final class IdIndex {
         }
         int align = Math.min(Long.numberOfTrailingZeros(or), 6);
         if (min >= 0 && max - min >= 0 && ((max - min) >>> align) < (1L << 32)) {
-            return packed(chunks, n, min, (max - min) >>> align, align);
+            return packed(chunks, n, min, (max - min) >>> align, align, space);
         }
         long[] keys = new long[n];
         i = 0;
@@ -101,7 +102,7 @@ final class IdIndex {
             i += chunk.length;
         }
         if (ascending) {
-            return new IdIndex(keys, n, false, null, min, 0, 0, null);
+            return new IdIndex(LongArray.of(keys), n, false, null, min, 0, 0, null);
         }
         int[] order = new int[n];
         for (i = 0; i < n; i++) {
@@ -113,7 +114,7 @@ final class IdIndex {
                 order[i] = order[i - 1];
             }
         }
-        return new IdIndex(keys, n, false, order, min, 0, 0, null);
+        return new IdIndex(LongArray.of(keys), n, false, order, min, 0, 0, null);
     }
 
     /**
@@ -121,53 +122,61 @@ final class IdIndex {
      * (a few entries) in place. A dump lists objects mostly in address order, in a few thousand ascending
      * runs, so the scatter writes nearly sequentially: much cheaper than a radix or comparison sort.
      */
-    private static IdIndex packed(List<long[]> chunks, int n, long min, long range, int align) {
+    private static IdIndex packed(List<long[]> chunks, int n, long min, long range, int align, ArraySpace space) {
         int s = shiftFor(range, n);
         int buckets = (int) (range >>> s) + 1;
-        int[] start = new int[buckets + 1];
+        IntArray start = space.ints(buckets + 1);
         for (long[] chunk : chunks) {
             for (long v : chunk) {
-                start[(int) ((v - min) >>> align >>> s) + 1]++;
+                start.getAndAdd((int) ((v - min) >>> align >>> s) + 1, 1);
             }
         }
         for (int b = 0; b < buckets; b++) {
-            start[b + 1] += start[b];
+            start.set(b + 1, start.get(b + 1) + start.get(b));
         }
-        long[] sorted = new long[n];
+        LongArray sorted = space.longs(n);
         // start[b] serves as bucket b's fill cursor, which leaves it at the next bucket's start
         long i = 0;
         for (long[] chunk : chunks) {
             for (long v : chunk) {
                 long k = (v - min) >>> align;
-                sorted[start[(int) (k >>> s)]++] = k << 32 | i++;
+                sorted.set(start.getAndAdd((int) (k >>> s), 1), k << 32 | i++);
             }
         }
         int lo = 0;
         for (int b = 0; b < buckets; b++) {
-            int hi = start[b];
+            int hi = start.get(b);
             if (hi - lo > 32) {
-                Arrays.sort(sorted, lo, hi);
+                sorted.sort(lo, hi);
             } else {
                 for (int x = lo + 1; x < hi; x++) {
-                    long v = sorted[x];
+                    long v = sorted.get(x);
                     int j = x - 1;
-                    while (j >= lo && sorted[j] > v) {
-                        sorted[j + 1] = sorted[j];
+                    while (j >= lo && sorted.get(j) > v) {
+                        sorted.set(j + 1, sorted.get(j));
                         j--;
                     }
-                    sorted[j + 1] = v;
+                    sorted.set(j + 1, v);
                 }
             }
             lo = hi;
         }
-        System.arraycopy(start, 0, start, 1, buckets);
-        start[0] = 0;
+        start.copyWithin(0, 1, buckets);
+        start.set(0, 0);
         for (int x = 1; x < n; x++) {
-            if ((sorted[x] >>> 32) == (sorted[x - 1] >>> 32)) {
-                sorted[x] = (sorted[x] & 0xFFFF_FFFF_0000_0000L) | (sorted[x - 1] & 0xFFFF_FFFFL);
+            long v = sorted.get(x);
+            long prev = sorted.get(x - 1);
+            if ((v >>> 32) == (prev >>> 32)) {
+                sorted.set(x, (v & 0xFFFF_FFFF_0000_0000L) | (prev & 0xFFFF_FFFFL));
             }
         }
         return new IdIndex(sorted, n, true, null, min, align, s, start);
+    }
+
+    /** Gives the index's tables back to {@code space}; the index is not to be used again. */
+    void release(ArraySpace space) {
+        space.release(sorted);
+        space.release(bucketStart);
     }
 
     int find(long id) {
@@ -185,25 +194,26 @@ final class IdIndex {
         if (Long.compareUnsigned(b, bucketStart.length - 2) > 0) {
             return -1;
         }
-        int lo = bucketStart[(int) b];
-        int hi = bucketStart[(int) b + 1] - 1;
+        int lo = bucketStart.get((int) b);
+        int hi = bucketStart.get((int) b + 1) - 1;
         if (packed) {
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                long v = sorted[mid] >>> 32;
+                long e = sorted.get(mid);
+                long v = e >>> 32;
                 if (v < k) {
                     lo = mid + 1;
                 } else if (v > k) {
                     hi = mid - 1;
                 } else {
-                    return (int) sorted[mid];
+                    return (int) e;
                 }
             }
             return -1;
         }
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            long v = sorted[mid];
+            long v = sorted.get(mid);
             if (v < id) {
                 lo = mid + 1;
             } else if (v > id) {

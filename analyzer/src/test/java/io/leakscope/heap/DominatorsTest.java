@@ -1,13 +1,18 @@
 package io.leakscope.heap;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Semi-NCA against the definition: d dominates w iff w is unreachable from the roots once d is removed. */
 class DominatorsTest {
@@ -42,12 +47,48 @@ class DominatorsTest {
             Dominators d = Dominators.compute(n, start, edges, roots);
             int[] expected = bruteForceIdom(n, start, edges, roots);
             for (int v = 0; v < n; v++) {
-                int p = d.preorder[v];
-                int got = p < 0 ? -2 : d.idom[p] == 0 ? -1 : d.vertex[d.idom[p]];
+                int p = d.preorderOf(v);
+                int got = p < 0 ? -2 : d.idomOf(p) == 0 ? -1 : d.vertexOf(d.idomOf(p));
                 assertEquals(expected[v], got, "graph " + iter + " vertex " + v + " edges " + edgesText(edgeList)
                         + " roots " + Arrays.toString(roots));
             }
         }
+    }
+
+    /** Tables in mapped files, in pages of 1,024 ints, give the same tree as heap arrays on a graph of 50,000. */
+    @Test
+    void mappedTablesGiveTheSameTree(@TempDir Path tmp) {
+        Random rnd = new Random(7);
+        int n = 50_000;
+        int[] start = new int[n + 1];
+        int[] edges = new int[3 * n];
+        for (int v = 0; v < n; v++) {
+            int k = rnd.nextInt(4);
+            for (int i = 0; i < k; i++) {
+                edges[start[v] + i] = rnd.nextInt(n);
+            }
+            start[v + 1] = start[v] + k;
+        }
+        int[] roots = {0, 17, 4242, 17, n - 1};
+        Dominators heap = Dominators.compute(n, IntArray.of(start), IntArray.of(edges), roots, null, ArraySpace.HEAP);
+        ArraySpace space = ArraySpace.mapped(tmp, 12);
+        IntArray mappedStart = space.ints(n + 1);
+        IntArray mappedEdges = space.ints(edges.length);
+        for (int i = 0; i <= n; i++) {
+            mappedStart.set(i, start[i]);
+        }
+        for (int i = 0; i < edges.length; i++) {
+            mappedEdges.set(i, edges[i]);
+        }
+        boolean[] released = new boolean[1];
+        Dominators mapped = Dominators.compute(n, mappedStart, mappedEdges, roots, () -> released[0] = true, space);
+        assertTrue(mapped.vertex.isMapped() && mapped.idom.isMapped() && released[0]);
+        assertTrue(heap.count > n / 2, "reachable: " + heap.count);
+        assertEquals(heap.count, mapped.count);
+        assertArrayEquals(heap.preorder.toArray(), mapped.preorder.toArray());
+        assertArrayEquals(heap.vertex.toArray(heap.count), mapped.vertex.toArray(heap.count));
+        assertArrayEquals(heap.idom.toArray(heap.count), mapped.idom.toArray(heap.count));
+        assertEquals(List.of(), space.problems());
     }
 
     @Test
@@ -64,9 +105,9 @@ class DominatorsTest {
             start[v + 1] = edges.size();
         }
         Dominators d = Dominators.compute(5, start, edges.stream().mapToInt(Integer::intValue).toArray(), new int[]{a, dd});
-        assertEquals(0, d.idom[d.preorder[c]]);
-        assertEquals(0, d.idom[d.preorder[b]]);
-        assertEquals(d.preorder[dd], d.idom[d.preorder[e]]);
+        assertEquals(0, d.idomOf(d.preorderOf(c)));
+        assertEquals(0, d.idomOf(d.preorderOf(b)));
+        assertEquals(d.preorderOf(dd), d.idomOf(d.preorderOf(e)));
     }
 
     @Test
@@ -82,7 +123,7 @@ class DominatorsTest {
         }
         Dominators d = Dominators.compute(n, start, edges, new int[]{0});
         assertEquals(n + 1, d.count);
-        assertEquals(d.preorder[n - 2], d.idom[d.preorder[n - 1]]);
+        assertEquals(d.preorderOf(n - 2), d.idomOf(d.preorderOf(n - 1)));
     }
 
     /** idom by definition; -1 = virtual root, -2 = unreachable. */

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * A small program the tests run in its own JVM: it builds a heap of known shape and dumps itself on
- * command (stdin: "grow N", "dump FILE", "dumpgz FILE", "exit"), answering "ok" on stdout.
+ * command (stdin: "grow N", "links N", "dump FILE", "dumpgz FILE", "exit"), answering "ok" on stdout.
  */
 public final class DumpTarget {
     static final class Node {
@@ -23,6 +23,11 @@ public final class DumpTarget {
             this.next = next;
             this.payload = new byte[size];
         }
+    }
+
+    /** The smallest object with a reference: what makes a dump of many objects in few bytes. */
+    static final class Link {
+        Link next;
     }
 
     static final class Shared {
@@ -43,6 +48,8 @@ public final class DumpTarget {
     static final List<Node> KEEP = new ArrayList<>(1000);
     /** Two owners share one object: it is dominated by neither. */
     static final Owner[] OWNERS = {new Owner("left"), new Owner("right")};
+    /** Grows on "links N": a chain of N links. */
+    static Link LINKS;
     /** A linked chain of 500 nodes. */
     static Node CHAIN;
     /** Grows on "grow N": the leak of the diff tests. */
@@ -86,6 +93,13 @@ public final class DumpTarget {
         while ((line = in.readLine()) != null) {
             String[] cmd = line.trim().split(" ", 2);
             switch (cmd[0]) {
+                case "links" -> {
+                    for (int i = Integer.parseInt(cmd[1]); i > 0; i--) {
+                        Link l = new Link();
+                        l.next = LINKS;
+                        LINKS = l;
+                    }
+                }
                 case "grow" -> {
                     int n = Integer.parseInt(cmd[1]);
                     for (int i = 0; i < n; i++) {

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,9 +64,9 @@ class HprofReaderTest {
     }
 
     static int staticField(HeapGraph g, int classObject, String field) {
-        for (int e = g.refStart[classObject]; e < g.refStart[classObject + 1]; e++) {
-            if (g.slotName(classObject, g.refSlot[e]).equals("." + field)) {
-                return g.refs[e];
+        for (int e = g.refStart.get(classObject); e < g.refStart.get(classObject + 1); e++) {
+            if (g.slotName(classObject, g.refSlot.get(e)).equals("." + field)) {
+                return g.refs.get(e);
             }
         }
         throw new AssertionError("no static " + field);
@@ -99,11 +100,11 @@ class HprofReaderTest {
         assertEquals(500 * 48, a.retainedOf(staticField(g, target, "CHAIN")));
         // one Shared object held by two owners: dominated by the array holding both
         int owners = staticField(g, target, "OWNERS");
-        int left = g.refs[g.refStart[owners]];
+        int left = g.refs.get(g.refStart.get(owners));
         int shared = -1;
-        for (int e = g.refStart[left]; e < g.refStart[left + 1]; e++) {
-            if (g.slotName(left, g.refSlot[e]).equals(".shared")) {
-                shared = g.refs[e];
+        for (int e = g.refStart.get(left); e < g.refStart.get(left + 1); e++) {
+            if (g.slotName(left, g.refSlot.get(e)).equals(".shared")) {
+                shared = g.refs.get(e);
             }
         }
         assertEquals("io.leakscope.heap.DumpTarget$Shared", g.className(shared));
@@ -254,20 +255,29 @@ class HprofReaderTest {
         assertTrue(g.objectCount > 0 && g.objectCount < HprofReader.read(plain).objectCount);
     }
 
+    /** One part and four, and four with the tables mapped in small pages: the same graph, array for array. */
     private static HeapGraph assertSameGraph(Path dump) throws IOException {
         HeapGraph one = HprofReader.read(dump, HprofReader.Progress.NONE, true, 1);
-        HeapGraph four = HprofReader.read(dump, HprofReader.Progress.NONE, true, 4);
+        assertSameGraph(one, HprofReader.read(dump, HprofReader.Progress.NONE, true, 4));
+        Path tables = Files.createTempDirectory(dir, "tables");
+        HeapGraph mapped = HprofReader.read(dump, HprofReader.Progress.NONE, true, 4, ArraySpace.mapped(tables, 12));
+        assertTrue(mapped.refs.isMapped() && mapped.refStart.isMapped());
+        assertSameGraph(one, mapped);
+        return one;
+    }
+
+    private static void assertSameGraph(HeapGraph one, HeapGraph four) {
         assertEquals(one.objectCount, four.objectCount);
         assertEquals(one.partialReason, four.partialReason);
         assertEquals(one.bytesRead, four.bytesRead);
         assertTrue(Arrays.equals(one.kind, four.kind));
         assertTrue(Arrays.equals(one.classOf, four.classOf));
         assertTrue(Arrays.equals(one.shallow, four.shallow));
-        assertTrue(Arrays.equals(one.refStart, four.refStart));
+        assertTrue(Arrays.equals(one.refStart.toArray(), four.refStart.toArray()));
         long edges = one.referenceCount();
         assertEquals(edges, four.referenceCount());
-        assertTrue(Arrays.equals(one.refs, 0, (int) edges, four.refs, 0, (int) edges));
-        assertTrue(Arrays.equals(one.refSlot, 0, (int) edges, four.refSlot, 0, (int) edges));
+        assertTrue(Arrays.equals(one.refs.toArray((int) edges), four.refs.toArray((int) edges)));
+        assertTrue(Arrays.equals(one.refSlot.toArray((int) edges), four.refSlot.toArray((int) edges)));
         assertTrue(Arrays.equals(one.rootObjects, four.rootObjects));
         assertTrue(Arrays.equals(one.rootKinds, four.rootKinds));
         assertEquals(one.warnings, four.warnings);
@@ -278,7 +288,6 @@ class HprofReaderTest {
         for (int c = 0; c < one.classes.size(); c++) {
             assertEquals(one.classes.get(c).name, four.classes.get(c).name);
         }
-        return four;
     }
 
     /**
@@ -399,7 +408,7 @@ class HprofReaderTest {
     @Test
     void tablesParkedInAFileComeBackExactly(@TempDir Path tmp) throws IOException {
         HeapGraph g = HprofReader.read(plain);
-        ParkedArrays parked = ParkedArrays.park(tmp, g.kind, g.classOf, null, g.refSlot, new int[0]);
+        ParkedArrays parked = ParkedArrays.park(tmp, g.kind, g.classOf, null, g.refSlot.heapArray(), new int[0]);
         assertTrue(parked.file().startsWith(tmp));
         try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
             assertEquals(0, left.count()); // unlinked at once, kept through its open channel
@@ -409,7 +418,7 @@ class HprofReaderTest {
         assertTrue(back[0] != g.kind && Arrays.equals(g.kind, (byte[]) back[0]));
         assertTrue(Arrays.equals(g.classOf, (int[]) back[1]));
         assertEquals(null, back[2]);
-        assertTrue(Arrays.equals(g.refSlot, (int[]) back[3]));
+        assertTrue(Arrays.equals(g.refSlot.heapArray(), (int[]) back[3]));
         assertEquals(0, ((int[]) back[4]).length);
         // nowhere to write (a missing directory, like a full disk): nothing is parked, the caller keeps its arrays
         assertEquals(null, ParkedArrays.park(tmp.resolve("missing"), g.kind));
@@ -420,6 +429,38 @@ class HprofReaderTest {
         assertEquals(kept.summary(1L), released.summary(1L));
         assertEquals(kept.suspects(), released.suspects());
         assertEquals(kept.secretHolders(), released.secretHolders());
+    }
+
+    /** With every big table in mapped files the analysis and the diff say exactly what they say on the heap. */
+    @Test
+    void tablesInMappedFilesGiveTheSameAnalysisAndDiff(@TempDir Path tmp) throws IOException {
+        HeapAnalysis onHeap = HeapAnalysis.releasingReferences(HprofReader.read(plain, HprofReader.Progress.NONE, false,
+                2, ArraySpace.HEAP));
+        ArraySpace space = ArraySpace.mapped(tmp, 12);
+        HeapAnalysis mapped = HeapAnalysis.releasingReferences(HprofReader.read(plain, HprofReader.Progress.NONE, false,
+                2, space));
+        assertTrue(mapped.retained.isMapped() && mapped.children.isMapped() && mapped.bfsParent.isMapped());
+        assertArrayEquals(onHeap.retained.toArray(), mapped.retained.toArray());
+        assertArrayEquals(onHeap.bfsParent.toArray(), mapped.bfsParent.toArray());
+        assertEquals(onHeap.summary(1L), mapped.summary(1L));
+        assertEquals(onHeap.suspects(), mapped.suspects());
+        assertEquals(onHeap.secretHolders(), mapped.secretHolders());
+        assertEquals(List.of(), space.problems());
+        try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
+            assertEquals(0, left.count());
+        }
+        // the whole way through the analyzer, as `leakscope diff` runs, with the choice forced to mapped files
+        Findings heapDiff = Analyzer.standard("test").analyze(List.of(growing[0], growing[1], growing[2]));
+        System.setProperty("leakscope.heap.tables", "mapped");
+        Findings mappedDiff;
+        try {
+            mappedDiff = Analyzer.standard("test").analyze(List.of(growing[0], growing[1], growing[2]));
+        } finally {
+            System.clearProperty("leakscope.heap.tables");
+        }
+        assertEquals(heapDiff.heap(), mappedDiff.heap());
+        assertFalse(mappedDiff.heap().growing().isEmpty());
+        assertTrue(FindingsJson.toJson(mappedDiff).contains("memory-mapped files"));
     }
 
     // ------------------------------------------------------------------------------ bad input

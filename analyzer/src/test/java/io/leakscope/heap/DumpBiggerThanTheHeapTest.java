@@ -1,0 +1,77 @@
+package io.leakscope.heap;
+
+import io.leakscope.analyze.Analyzer;
+import io.leakscope.findings.Findings;
+import io.leakscope.findings.FindingsJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A dump of 1.5 M objects analysed in a 48 MB heap, in a JVM of its own: too small for the tables on the heap
+ * (that run stops with its one line), enough once they are mapped, which the analysis chooses by itself. The
+ * answer is the same as with every table on the heap.
+ */
+class DumpBiggerThanTheHeapTest {
+    private static final int LINKS = 1_500_000;
+
+    @Test
+    void isAnalysedWithItsTablesInMappedFiles(@TempDir Path tmp) throws Exception {
+        Path dump;
+        try (DumpTargetProcess t = new DumpTargetProcess("-Xmx256m")) {
+            t.command("links " + LINKS);
+            dump = t.dump(tmp.resolve("links.hprof"));
+        }
+        assertTrue(Files.size(dump) > (48L << 20), "dump of " + Files.size(dump) + " bytes");
+
+        Run onHeap = analyse(dump, tmp.resolve("heap.json"), "-Dleakscope.heap.tables=heap");
+        assertEquals(2, onHeap.code, onHeap.out);
+        assertEquals(1, onHeap.out.strip().lines().count(), onHeap.out);
+        assertTrue(onHeap.out.contains(dump + ": not enough memory to analyse this dump with a"), onHeap.out);
+
+        Path tables = Files.createDirectory(tmp.resolve("tables"));
+        Run chosen = analyse(dump, tmp.resolve("mapped.json"), "-Djava.io.tmpdir=" + tables);
+        assertEquals(0, chosen.code, chosen.out);
+        Findings mapped = FindingsJson.read(tmp.resolve("mapped.json"));
+        assertTrue(mapped.notes().stream().anyMatch(n -> n.message().contains("memory-mapped files in " + tables)),
+                mapped.notes().toString());
+        try (java.util.stream.Stream<Path> left = Files.list(tables)) {
+            assertEquals(0, left.count()); // unlinked once mapped: nothing left behind
+        }
+        // the same answer as all on the heap (this JVM has the heap for it)
+        Findings expected;
+        System.setProperty("leakscope.heap.tables", "heap");
+        try {
+            expected = Analyzer.standard("test").analyze(List.of(dump));
+        } finally {
+            System.clearProperty("leakscope.heap.tables");
+        }
+        assertEquals(expected.heap(), mapped.heap());
+        assertTrue(mapped.heap().dumps().get(0).objects() > LINKS);
+        assertTrue(mapped.heap().suspects().stream().anyMatch(s -> s.pathFromRoot().toString().contains(".LINKS")),
+                mapped.heap().suspects().toString());
+    }
+
+    private record Run(int code, String out) {
+    }
+
+    private static Run analyse(Path dump, Path findings, String flag) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx48m", "-XX:+UseSerialGC", flag, "-cp", System.getProperty("java.class.path"),
+                AnalyzeInAHeapOfItsOwn.class.getName(), dump.toString(), findings.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
+        return new Run(p.exitValue(), out);
+    }
+}
