@@ -28,8 +28,12 @@ final class ArraySpace {
     /** Every table on the heap. */
     static final ArraySpace HEAP = new ArraySpace(null, 0);
 
-    /** Bytes in one mapping (a mapping holds at most 2 GiB): 1 GiB. */
-    static final int PAGE_BYTES_SHIFT = 30;
+    /**
+     * Bytes in one mapping: 64 MiB. A table takes whole pages and a released page goes to any later table, so the
+     * page is what a table may waste; small enough that the mapped bytes stay near what is alive, large enough
+     * that a 10 GB analysis needs a few hundred mappings.
+     */
+    static final int PAGE_BYTES_SHIFT = 26;
 
     private static ArraySpace shared;
 
@@ -77,10 +81,13 @@ final class ArraySpace {
 
     /**
      * The space for a dump whose tables need about {@code heapBytesNeeded} on the heap: the heap when that fits
-     * in what this JVM can still take, with room to spare, else mapped files in {@code java.io.tmpdir}.
+     * in the JVM's maximum heap with 5% to spare, less what the rest of the analyzer holds (at most 64 MB), else
+     * mapped files in {@code java.io.tmpdir} (which are slower: about 1.8 times the time, measured in
+     * docs/benchmarks.md). The heap's current use is not asked: it counts garbage the collector has not
+     * reached yet, and the ids pass 1 collected, which go before the tables come.
      * {@code -Dleakscope.heap.tables=heap|mapped} overrides the choice.
      */
-    static ArraySpace choose(long heapBytesNeeded, long heapBytesToBeFreed) {
+    static ArraySpace choose(long heapBytesNeeded) {
         String mode = System.getProperty("leakscope.heap.tables", "auto");
         if (mode.equals("heap")) {
             return HEAP;
@@ -88,9 +95,9 @@ final class ArraySpace {
         if (mode.equals("mapped")) {
             return mapped(ParkedArrays.defaultDirectory());
         }
-        Runtime rt = Runtime.getRuntime();
-        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()) + heapBytesToBeFreed;
-        return heapBytesNeeded < 0.8 * available ? HEAP : mapped(ParkedArrays.defaultDirectory());
+        long max = Runtime.getRuntime().maxMemory();
+        long available = max - Math.min(max / 8, 64L << 20);
+        return 1.05 * heapBytesNeeded <= available ? HEAP : mapped(ParkedArrays.defaultDirectory());
     }
 
     boolean isMapped() {

@@ -40,6 +40,11 @@ public final class HeapReader implements InputReader {
      * smaller than its content.
      */
     static final double NEEDED_PER_DUMP_BYTE = 1.1;
+    /**
+     * The same with the big tables in mapped files: measured 0.34 (142 MB dump, -Xmx48m, mostly the JVM's own)
+     * and 0.21 (5.69 GB, -Xmx1200m); the heap then holds about 10 bytes an object, 18 while pass 1 runs.
+     */
+    static final double NEEDED_PER_DUMP_BYTE_MAPPED = 0.35;
 
     @Override
     public void read(Path file, Artifact artifact, FindingsBuilder out) throws IOException {
@@ -55,18 +60,24 @@ public final class HeapReader implements InputReader {
                     + ParkedArrays.defaultDirectory() + " (is its disk full?); free space there or point leakscope"
                     + " elsewhere: LEAKSCOPE_JAVA_OPTS=-Djava.io.tmpdir=DIR");
         } catch (OutOfMemoryError e) {
-            // the engine's tables live on the Java heap (about 46 B per object at the peak, 9 B more per
-            // reference while reading), only parked in a temp file during the dominator pass
-            long max = Runtime.getRuntime().maxMemory() >> 20;
+            // with its tables on the heap the engine needs about 46 B per object at the peak (9 B more per reference
+            // while reading); with them in mapped files, 10 B (the per-object facts the report reads) plus 8 B while
+            // the ids are collected. The analysis chooses mapped files by itself when it sees the heap is short;
+            // this is where that estimate was wrong, or even the mapped tables' share did not fit.
+            long max = Runtime.getRuntime().maxMemory();
             long dumpBytes = Files.size(file);
             boolean gzip = file.getFileName().toString().endsWith(".gz");
-            long needGb = Math.max(1, (long) Math.ceil(NEEDED_PER_DUMP_BYTE * (gzip ? 4 : 1) * dumpBytes / (1L << 30)));
+            long content = (gzip ? 4 : 1) * dumpBytes;
+            long needGb = Math.max(1, (long) Math.ceil(NEEDED_PER_DUMP_BYTE * content / (1L << 30)));
             // a dump of smaller objects than measured needs more per byte: never advise less than half again
             // the heap that just ran out
-            needGb = Math.max(needGb, (long) Math.ceil(1.5 * Runtime.getRuntime().maxMemory() / (1L << 30)));
-            throw new InputException(file + ": not enough memory to analyse this dump with a " + max + " MB heap; give"
-                    + " leakscope about the " + (gzip ? "uncompressed " : "") + "dump's size: LEAKSCOPE_JAVA_OPTS=-Xmx"
-                    + needGb + "g");
+            needGb = Math.max(needGb, (long) Math.ceil(1.5 * max / (1L << 30)));
+            long mappedMb = Math.max((long) Math.ceil(1.5 * max / (1 << 20)),
+                    (long) Math.ceil(NEEDED_PER_DUMP_BYTE_MAPPED * content / (1 << 20)) + 64);
+            throw new InputException(file + ": not enough memory to analyse this dump with a " + (max >> 20)
+                    + " MB heap; give leakscope about the " + (gzip ? "uncompressed " : "") + "dump's size"
+                    + " (LEAKSCOPE_JAVA_OPTS=-Xmx" + needGb + "g), or a third of it with its tables in mapped files"
+                    + " (LEAKSCOPE_JAVA_OPTS=\"-Xmx" + mappedMb + "m -Dleakscope.heap.tables=mapped\")");
         }
     }
 

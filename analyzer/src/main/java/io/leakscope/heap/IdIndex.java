@@ -20,8 +20,12 @@ final class IdIndex {
     private final int shift;
     private final IntArray bucketStart;
 
-    /** Ids a chunk holds while a dump is read: ids are collected in chunks, never copied to grow an array. */
-    static final int CHUNK = 1 << 16;
+    /**
+     * Ids a chunk holds while a dump is read: ids are collected in chunks, never copied to grow an array. 256 KB,
+     * under half of G1's smallest region: a bigger chunk would be a humongous object taking a whole region,
+     * which doubled pass 1's memory in a heap under 2 GB.
+     */
+    static final int CHUNK = 1 << 15;
 
     private IdIndex(LongArray sorted, int n, boolean packed, int[] objectOf, long min, int align, int shift,
                     IntArray bucketStart) {

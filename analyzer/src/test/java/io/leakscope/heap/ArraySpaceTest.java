@@ -115,13 +115,13 @@ class ArraySpaceTest {
 
     @Test
     void theHeapIsChosenWhenTheTablesFitAndFilesWhenTheyDoNot() {
-        assertFalse(ArraySpace.choose(1 << 20, 0).isMapped());
-        assertTrue(ArraySpace.choose(2 * Runtime.getRuntime().maxMemory(), 0).isMapped());
+        assertFalse(ArraySpace.choose(1 << 20).isMapped());
+        assertTrue(ArraySpace.choose(2 * Runtime.getRuntime().maxMemory()).isMapped());
         System.setProperty("leakscope.heap.tables", "heap");
         try {
-            assertFalse(ArraySpace.choose(2 * Runtime.getRuntime().maxMemory(), 0).isMapped());
+            assertFalse(ArraySpace.choose(2 * Runtime.getRuntime().maxMemory()).isMapped());
             System.setProperty("leakscope.heap.tables", "mapped");
-            assertTrue(ArraySpace.choose(1, 0).isMapped());
+            assertTrue(ArraySpace.choose(1).isMapped());
         } finally {
             System.clearProperty("leakscope.heap.tables");
         }

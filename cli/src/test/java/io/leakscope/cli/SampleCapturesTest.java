@@ -52,7 +52,8 @@ class SampleCapturesTest {
         List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
         assertEquals(1, lines.size(), out);
         assertTrue(lines.get(0).startsWith("leakscope: " + dump + ": not enough memory to analyse this dump with a")
-                && lines.get(0).contains("uncompressed dump's size: LEAKSCOPE_JAVA_OPTS=-Xmx"), out);
+                && lines.get(0).contains("uncompressed dump's size (LEAKSCOPE_JAVA_OPTS=-Xmx")
+                && lines.get(0).contains("m -Dleakscope.heap.tables=mapped\")"), out);
     }
 
     @Test
