@@ -165,6 +165,12 @@ class HprofReaderTest {
         assertEquals(1701, count(g, "io.leakscope.heap.DumpTarget$Node"));
         HeapAnalysis a = HeapAnalysis.of(g);
         assertEquals(148040, a.retainedOf(staticField(g, classObject(g, "io.leakscope.heap.DumpTarget"), "KEEP")));
+        // a gzip stream is read in one part, into one reference array that may grow: the same with mapped tables
+        HeapGraph mapped = HprofReader.read(gz, HprofReader.Progress.NONE, false, 2,
+                ArraySpace.mapped(Files.createTempDirectory(dir, "gz-tables"), 12));
+        assertTrue(mapped.refs.isMapped());
+        assertSameGraph(g, mapped);
+        assertEquals(a.summary(1L), HeapAnalysis.of(mapped).summary(1L));
     }
 
     @Test
