@@ -141,6 +141,12 @@ public final class Dominators {
             edges = null;
             edgesRead.run();
         }
+        if (space.isMapped()) {
+            // mapped, this pass is the peak of mapped bytes: the numbering by vertex is not read again until the
+            // end, where it is rebuilt from `vertex` (on the heap the peak comes after this pass: kept)
+            space.release(pre);
+            pre = null;
+        }
         // semidominators by path-compressed eval over processed vertices, in reverse preorder
         IntArray semi = space.ints(count);
         IntArray label = space.ints(count);
@@ -205,6 +211,13 @@ public final class Dominators {
         }
         space.release(semi);
         space.release(parent);
+        if (pre == null) {
+            pre = space.ints(n);
+            pre.fill(-1);
+            for (int p = 1; p < count; p++) {
+                pre.set(vertex.get(p), p);
+            }
+        }
         return new Dominators(pre, vertex, idom, count, space);
     }
 }
