@@ -104,9 +104,14 @@ final class ArraySpace {
         return dir != null;
     }
 
-    /** What went wrong mapping tables (then they were put on the heap instead), for the findings' warnings. */
-    synchronized List<String> problems() {
-        return List.copyOf(problems);
+    /**
+     * What went wrong mapping tables since the last call (then they were put on the heap instead), for the
+     * findings' warnings: the space is shared by the dumps of a diff, each says its own.
+     */
+    synchronized List<String> takeProblems() {
+        List<String> out = List.copyOf(problems);
+        problems.clear();
+        return out;
     }
 
     /** Bytes of files mapped so far (recycled pages count once). */

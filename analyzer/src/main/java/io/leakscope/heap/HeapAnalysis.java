@@ -91,7 +91,7 @@ public final class HeapAnalysis {
             childStart.set(p + 1, childStart.get(p + 1) + childStart.get(p));
         }
         children = g.space.ints(Math.max(0, cnt - 1));
-        // childStart.get(q) serves as q's fill cursor, which leaves it at q's end: shifted back afterwards
+        // childStart[q] serves as q's fill cursor, which leaves it at q's end: shifted back afterwards
         for (int p = 1; p < cnt; p++) {
             children.set(childStart.getAndAdd(d.idom.get(p), 1), p);
         }
@@ -110,26 +110,20 @@ public final class HeapAnalysis {
      * go of once it has its predecessor lists.
      */
     private Dominators dominatorsWithTablesParked(boolean releaseReferences) {
-        // mapped tables are parked already: only heap arrays are written out
+        // mapped tables are in files already: only heap arrays are written out (and let go of)
         ParkedArrays parked = ParkedArrays.park(ParkedArrays.defaultDirectory(), g.kind, g.classOf, g.shallow,
                 heapArrayOf(g.refSlot), heapArrayOf(bfsParent), heapArrayOf(bfsSlot), rootKindOf);
-        IntArray refSlot = g.refSlot;
-        IntArray parent = bfsParent;
-        IntArray slot = bfsSlot;
         if (parked != null) {
             g.kind = null;
             g.classOf = null;
             g.shallow = null;
-            g.refSlot = null;
-            bfsParent = null;
-            bfsSlot = null;
             rootKindOf = null;
-            if (refSlot != null && !refSlot.isMapped()) {
-                refSlot = null;
+            if (heapArrayOf(g.refSlot) != null) {
+                g.refSlot = null;
             }
-            if (!parent.isMapped()) {
-                parent = null;
-                slot = null;
+            if (heapArrayOf(bfsParent) != null) {
+                bfsParent = null;
+                bfsSlot = null;
             }
         }
         try {
@@ -141,9 +135,13 @@ public final class HeapAnalysis {
                 g.kind = (byte[]) back[0];
                 g.classOf = (int[]) back[1];
                 g.shallow = (int[]) back[2];
-                g.refSlot = back[3] != null ? IntArray.of((int[]) back[3]) : refSlot;
-                bfsParent = back[4] != null ? IntArray.of((int[]) back[4]) : parent;
-                bfsSlot = back[5] != null ? IntArray.of((int[]) back[5]) : slot;
+                if (back[3] != null) {
+                    g.refSlot = IntArray.of((int[]) back[3]);
+                }
+                if (back[4] != null) {
+                    bfsParent = IntArray.of((int[]) back[4]);
+                    bfsSlot = IntArray.of((int[]) back[5]);
+                }
                 rootKindOf = (byte[]) back[6];
             }
         }

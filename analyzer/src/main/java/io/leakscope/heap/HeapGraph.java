@@ -5,9 +5,9 @@ import java.util.List;
 /**
  * One heap dump as a compact graph: objects are 0..N-1 in file order, every per-object fact is a primitive
  * array indexed by object, references are in CSR form ({@code refStart[v]..refStart[v+1]} into
- * {@code refs}); the reference tables may be mapped files rather than heap arrays ({@link ArraySpace}). {@code refSlot} says which field (instance: ordinal in {@link ClassInfo#refNames}; class:
- * ordinal of the static; array: element index) each reference came from, so paths can name fields
- * without keeping the dump around.
+ * {@code refs}), in heap arrays or mapped files ({@link ArraySpace}). {@code refSlot} says which field
+ * (instance: ordinal in {@link ClassInfo#refNames}; class: ordinal of the static; array: element index) each
+ * reference came from, so paths can name fields without keeping the dump around.
  */
 public final class HeapGraph {
     public static final byte INSTANCE = 0;
@@ -42,9 +42,9 @@ public final class HeapGraph {
     final SecretScanner.Hits secretHits;
 
     HeapGraph(String path, long timestampMs, int idSize, boolean compressedOops, int objectCount, ArraySpace space,
-              byte[] kind, int[] classOf, int[] shallow, IntArray refStart, IntArray refs, IntArray refSlot, List<ClassInfo> classes, int[] rootObjects, byte[] rootKinds, boolean partial,
-              String partialReason, long bytesRead, long danglingRefs, List<String> warnings,
-              SecretScanner.Hits secretHits) {
+              byte[] kind, int[] classOf, int[] shallow, IntArray refStart, IntArray refs, IntArray refSlot,
+              List<ClassInfo> classes, int[] rootObjects, byte[] rootKinds, boolean partial, String partialReason,
+              long bytesRead, long danglingRefs, List<String> warnings, SecretScanner.Hits secretHits) {
         this.path = path;
         this.timestampMs = timestampMs;
         this.idSize = idSize;

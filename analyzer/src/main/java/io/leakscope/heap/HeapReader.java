@@ -111,7 +111,7 @@ public final class HeapReader implements InputReader {
                     + ParkedArrays.defaultDirectory() + ": they would not have fitted in this " + (Runtime.getRuntime()
                     .maxMemory() >> 20) + " MB heap"));
         }
-        for (String w : g.space.problems()) {
+        for (String w : g.space.takeProblems()) {
             out.note(Note.warn(name, w));
         }
         Heap h = out.heap;

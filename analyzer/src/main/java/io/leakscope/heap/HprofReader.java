@@ -1112,8 +1112,12 @@ public final class HprofReader {
                 throw new InputException(file + ": more than 2^31 references; not supported yet");
             }
             int cap = (int) Math.min(Integer.MAX_VALUE - 16, t.refs.length + (t.refs.length >> 1) + 16L);
-            t.refs = t.refs.grownTo(cap, t.space);
-            t.slots = t.slots.grownTo(cap, t.space);
+            IntArray refs = t.refs;
+            IntArray slots = t.slots;
+            t.refs = refs.grownTo(cap, t.space);
+            t.slots = slots.grownTo(cap, t.space);
+            t.space.release(refs);
+            t.space.release(slots);
             edgeEnd = cap;
         }
 

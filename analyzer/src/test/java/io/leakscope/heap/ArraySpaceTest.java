@@ -54,7 +54,7 @@ class ArraySpaceTest {
         try (Stream<Path> left = Files.list(tmp)) {
             assertEquals(0, left.count()); // each file is unlinked as soon as it is mapped
         }
-        assertEquals(java.util.List.of(), space.problems());
+        assertEquals(java.util.List.of(), space.takeProblems());
     }
 
     /** A released table's pages go to the next table, zeroed; releasing twice (or a view) gives nothing twice. */
@@ -108,9 +108,10 @@ class ArraySpaceTest {
         a.set(99, 7);
         assertEquals(7, a.get(99));
         assertFalse(a.isMapped());
-        assertEquals(1, space.problems().size());
-        assertTrue(space.problems().get(0).contains("missing") && space.problems().get(0).contains("on the heap"),
-                space.problems().toString());
+        java.util.List<String> problems = space.takeProblems();
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).contains("missing") && problems.get(0).contains("on the heap"), problems.toString());
+        assertEquals(java.util.List.of(), space.takeProblems()); // each said once
     }
 
     @Test

@@ -88,7 +88,7 @@ class DominatorsTest {
         assertArrayEquals(heap.preorder.toArray(), mapped.preorder.toArray());
         assertArrayEquals(heap.vertex.toArray(heap.count), mapped.vertex.toArray(heap.count));
         assertArrayEquals(heap.idom.toArray(heap.count), mapped.idom.toArray(heap.count));
-        assertEquals(List.of(), space.problems());
+        assertEquals(List.of(), space.takeProblems());
     }
 
     @Test

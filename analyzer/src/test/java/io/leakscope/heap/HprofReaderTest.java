@@ -451,7 +451,7 @@ class HprofReaderTest {
         assertEquals(onHeap.summary(1L), mapped.summary(1L));
         assertEquals(onHeap.suspects(), mapped.suspects());
         assertEquals(onHeap.secretHolders(), mapped.secretHolders());
-        assertEquals(List.of(), space.problems());
+        assertEquals(List.of(), space.takeProblems());
         try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
             assertEquals(0, left.count());
         }
