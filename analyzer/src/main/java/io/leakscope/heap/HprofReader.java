@@ -171,11 +171,25 @@ public final class HprofReader {
         }
         ArraySpace space = this.space != null ? this.space
                 : ArraySpace.choose(heapBytesNeeded(objectCount, bound));
+        // the tables pass 2 fills are allocated (zeroed, page by page) on a second thread while this one sorts
+        // the ids: a few hundred MB of zeroing per GB of dump, off the critical path
+        long edgeBound = bound;
+        java.util.concurrent.FutureTask<Void> tables = new java.util.concurrent.FutureTask<>(() -> {
+            t.allocate(space, edgeBound);
+            return null;
+        });
+        if (threads > 1) {
+            Thread th = new Thread(tables, "leakscope-tables");
+            th.setDaemon(true);
+            th.start();
+        } else {
+            tables.run();
+        }
         IdIndex ids = IdIndex.of(idChunks, objectCount, space);
         idChunks = null;
+        await(tables);
         long t2 = System.nanoTime();
         t.ids = ids;
-        t.allocate(space, bound);
         List<Pass2> p2s = pass2(t, keepSecretValues, bound);
         int edgeCount = t.compact(p2s);
         if (TIMING) {
@@ -517,6 +531,26 @@ public final class HprofReader {
         parts = whole;
     }
 
+    /** Waits for {@code task}, rethrowing what it threw as it was (an OutOfMemoryError stays one). */
+    private static void await(java.util.concurrent.Future<?> task) throws IOException {
+        try {
+            task.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            } else if (c instanceof RuntimeException re) {
+                throw re;
+            } else if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while reading the dump");
+        }
+    }
+
     /** Runs pass 2 of every part, one thread each (the calling thread when there is one part). */
     private static void decodeInParallel(List<Pass2> parts) throws IOException {
         if (parts.size() == 1) {
@@ -537,22 +571,7 @@ public final class HprofReader {
                 }));
             }
             for (java.util.concurrent.Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof IOException io) {
-                        throw io;
-                    } else if (c instanceof RuntimeException re) {
-                        throw re;
-                    } else if (c instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IOException(c);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while reading the dump");
-                }
+                await(f);
             }
         } finally {
             pool.shutdownNow();
