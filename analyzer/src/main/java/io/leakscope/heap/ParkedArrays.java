@@ -32,8 +32,27 @@ final class ParkedArrays {
         this.lengths = lengths;
     }
 
+    /**
+     * {@code java.io.tmpdir}, except that the JVM's default {@code /tmp} on a tmpfs becomes {@code /var/tmp} when
+     * that is a writable directory on a disk: a tmpfs keeps parked and mapped tables in memory, which is what
+     * they are there to give back. A {@code java.io.tmpdir} set to anything else is taken as it is.
+     */
     static Path defaultDirectory() {
-        return Path.of(System.getProperty("java.io.tmpdir"));
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path var = Path.of("/var/tmp");
+        if (tmp.equals(Path.of("/tmp")) && isTmpfs(tmp) && Files.isDirectory(var) && Files.isWritable(var)
+                && !isTmpfs(var)) {
+            return var;
+        }
+        return tmp;
+    }
+
+    private static boolean isTmpfs(Path dir) {
+        try {
+            return Files.getFileStore(dir).type().equals("tmpfs");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
