@@ -126,6 +126,12 @@ public final class HeapAnalysis {
                 bfsSlot = null;
             }
         }
+        if (parked != null && g.space.isMapped()) {
+            // the heap is short (that is why the tables are mapped) and now holds almost nothing: one full
+            // collection lets the JVM give back the heap pass 1 and pass 2 grew, before the pass that is the
+            // peak of mapped pages
+            System.gc();
+        }
         try {
             return Dominators.compute(g.objectCount, g.refStart, g.refs, g.rootObjects,
                     releaseReferences ? g::releaseReferences : null, g.space);
