@@ -193,9 +193,9 @@ public final class HprofReader {
         List<Pass2> p2s = pass2(t, keepSecretValues, bound);
         int edgeCount = t.compact(p2s);
         if (TIMING) {
-            System.err.printf("hprof %s: %d references in an array of %d, tables %s; wall pass1 %.2fs, index %.2fs,"
+            System.err.printf("hprof %s: %d references in an array of %d, tables %s; wall pass1 %.2fs, %s index %.2fs,"
                             + " pass2 %.2fs in %d part(s); main-thread CPU %.2fs%n", file, edgeCount, t.refs.length,
-                    space.isMapped() ? "mapped" : "on the heap", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                    space.isMapped() ? "mapped" : "on the heap", (t1 - t0) / 1e9, ids.layout(), (t2 - t1) / 1e9,
                     (System.nanoTime() - t2) / 1e9, p2s.size(), cpuSeconds());
         }
         int[] roots = new int[rootCount];

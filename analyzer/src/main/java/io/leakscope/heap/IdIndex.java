@@ -4,21 +4,36 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Object id (an address) to object index. Usually each entry is one long, the id's offset from the lowest id
- * in alignment units in the high half and the object index in the low half, sorted; a bucket table over the
- * offsets narrows each binary search to a few entries. Resolving a reference then touches two cache lines
- * (bucket, entry), which is what pass 2 of a dump spends most of its time on. Ids spread over more than
- * 2^32 alignment units (or negative) fall back to sorted ids with a parallel array of object indexes.
+ * Object id (an address) to object index, in one of three layouts chosen by how the ids spread:
+ * <ul>
+ * <li><b>dense</b>, the usual one: the ids' range, in alignment units, as a bitmap of which units hold an object,
+ * 32 units to a long whose high half counts the objects in the units before. An id's rank among the ids is then
+ * one load and a bit count, and a table of rank → object index (none when the dump listed its objects in address
+ * order) gives the object. About 1.4 + 4 bytes an object for a compacted heap, and the bitmap (a few tens of MB
+ * per GB of dump) mostly stays in the cache, so resolving a reference, which pass 2 of a dump spends most of its
+ * time on, takes about one cache miss.</li>
+ * <li><b>packed</b>, when the ids are too sparse for a bitmap to pay (more than 24 units an object): one long per
+ * id, its offset from the lowest id in alignment units in the high half and the object index in the low half,
+ * sorted; a bucket table over the offsets narrows each binary search to a few entries (10 bytes an object).</li>
+ * <li><b>wide</b>, for ids spread over more than 2^32 alignment units (or negative): sorted ids with a parallel
+ * array of object indexes.</li>
+ * </ul>
+ * Duplicate ids (only corrupt dumps have them) find their first object.
  */
 final class IdIndex {
-    private final LongArray sorted; // the first n entries are used: packed entries, or ids in the wide layout
+    private static final byte DENSE = 0;
+    private static final byte PACKED = 1;
+    private static final byte WIDE = 2;
+
+    private final byte layout;
     private final int n;
-    private final boolean packed;
-    private final int[] objectOf; // wide layout: object of each id, null when object index == rank
     private final long min;
-    private final int align;      // packed: low bits every id's offset has clear
-    private final int shift;
-    private final IntArray bucketStart;
+    private final int align;           // dense and packed: low bits every id's offset from min has clear
+    private final long lastUnit;       // dense: the highest unit, (max - min) >>> align
+    private final LongArray words;     // dense: bitmap and counts; packed: the sorted entries; wide: sorted ids
+    private final IntArray objectOf;   // dense: object of each rank; wide: object of each id; null when the same
+    private final int shift;           // packed
+    private final IntArray bucketStart; // packed
 
     /**
      * Ids a chunk holds while a dump is read: ids are collected in chunks, never copied to grow an array. 256 KB,
@@ -27,30 +42,123 @@ final class IdIndex {
      */
     static final int CHUNK = 1 << 15;
 
-    private IdIndex(LongArray sorted, int n, boolean packed, int[] objectOf, long min, int align, int shift,
-                    IntArray bucketStart) {
-        this.sorted = sorted;
+    private IdIndex(byte layout, int n, long min, int align, long lastUnit, LongArray words, IntArray objectOf,
+                    int shift, IntArray bucketStart) {
+        this.layout = layout;
         this.n = n;
-        this.packed = packed;
-        this.objectOf = objectOf;
         this.min = min;
         this.align = align;
-        if (bucketStart != null) {
-            this.shift = shift;
-            this.bucketStart = bucketStart;
-            return;
+        this.lastUnit = lastUnit;
+        this.words = words;
+        this.objectOf = objectOf;
+        this.shift = shift;
+        this.bucketStart = bucketStart;
+    }
+
+    /** The index of the first {@code n} of {@code ids}, in object order (tests). */
+    static IdIndex of(long[] ids, int n) {
+        return of(List.of(Arrays.copyOf(ids, n)), n, ArraySpace.HEAP);
+    }
+
+    /**
+     * The index of {@code n} ids given in object order, in chunks holding exactly those ids; duplicate ids keep
+     * their first object. The chunks are not changed. Dense and packed indexes are in {@code space}; the rare wide
+     * one on the heap.
+     */
+    static IdIndex of(List<long[]> chunks, int n, ArraySpace space) {
+        if (n == 0) {
+            return new IdIndex(WIDE, 0, 0, 0, 0, LongArray.of(new long[0]), null, 0, IntArray.of(new int[2]));
         }
-        long range = n == 0 ? 0 : sorted.get(n - 1) - min;
-        this.shift = shiftFor(range, n);
-        int buckets = (int) (range >>> this.shift) + 1;
-        int[] start = new int[buckets + 1];
-        for (int i = 0; i < n; i++) {
-            start[(int) ((sorted.get(i) - min) >>> this.shift) + 1]++;
+        // one pass for the range, the order and the alignment: every id is congruent to the lowest modulo
+        // 2^align exactly when it is congruent to the first one
+        long first = chunks.get(0)[0];
+        boolean ascending = true;
+        long prev = Long.MIN_VALUE;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        long differ = 0;
+        for (long[] chunk : chunks) {
+            for (long v : chunk) {
+                ascending &= prev < v;
+                prev = v;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                differ |= v ^ first;
+            }
         }
-        for (int b = 0; b < buckets; b++) {
-            start[b + 1] += start[b];
+        int align = Math.min(Long.numberOfTrailingZeros(differ), 6);
+        if (min >= 0 && max - min >= 0 && ((max - min) >>> align) < (1L << 32)) {
+            long lastUnit = (max - min) >>> align;
+            if ((lastUnit >>> 5) + 1 <= 3L * n / 4) {
+                return dense(chunks, n, min, lastUnit, align, ascending, space);
+            }
+            return packed(chunks, n, min, lastUnit, align, space);
         }
-        this.bucketStart = IntArray.of(start);
+        long[] keys = new long[n];
+        int i = 0;
+        for (long[] chunk : chunks) {
+            System.arraycopy(chunk, 0, keys, i, chunk.length);
+            i += chunk.length;
+        }
+        int[] order = null;
+        if (!ascending) {
+            order = new int[n];
+            for (i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            sort(keys, order, 0, n - 1);
+            for (i = 1; i < n; i++) {
+                if (keys[i] == keys[i - 1]) {
+                    order[i] = order[i - 1];
+                }
+            }
+        }
+        long range = keys[n - 1] - min;
+        int s = shiftFor(range, n);
+        int[] start = new int[(int) (range >>> s) + 2];
+        for (i = 0; i < n; i++) {
+            start[(int) ((keys[i] - min) >>> s) + 1]++;
+        }
+        for (int b = 1; b < start.length; b++) {
+            start[b] += start[b - 1];
+        }
+        return new IdIndex(WIDE, n, min, 0, 0, LongArray.of(keys), order == null ? null : IntArray.of(order), s,
+                IntArray.of(start));
+    }
+
+    /**
+     * Sets each id's bit, sums the counts, then (unless the ids came in address order, when rank and object are
+     * the same) writes each rank's object, last object first so that a duplicate id ends with its first object.
+     */
+    private static IdIndex dense(List<long[]> chunks, int n, long min, long lastUnit, int align, boolean ascending,
+                                 ArraySpace space) {
+        LongArray words = space.longs((int) (lastUnit >>> 5) + 1);
+        for (long[] chunk : chunks) {
+            for (long v : chunk) {
+                long k = (v - min) >>> align;
+                words.set((int) (k >>> 5), words.get((int) (k >>> 5)) | 1L << (k & 31));
+            }
+        }
+        long count = 0;
+        for (int w = 0; w < words.length; w++) {
+            long e = words.get(w);
+            words.set(w, count << 32 | (e & 0xFFFF_FFFFL));
+            count += Long.bitCount(e & 0xFFFF_FFFFL);
+        }
+        IntArray objectOf = null;
+        if (!ascending) {
+            objectOf = space.ints((int) count);
+            int i = n;
+            for (int c = chunks.size() - 1; c >= 0; c--) {
+                long[] chunk = chunks.get(c);
+                for (int j = chunk.length - 1; j >= 0; j--) {
+                    long k = (chunk[j] - min) >>> align;
+                    long e = words.get((int) (k >>> 5));
+                    objectOf.set((int) (e >>> 32) + Integer.bitCount((int) e & ((1 << ((int) k & 31)) - 1)), --i);
+                }
+            }
+        }
+        return new IdIndex(DENSE, n, min, align, lastUnit, words, objectOf, 0, null);
     }
 
     /** Buckets of about two keys each over {@code 0..range}. */
@@ -63,68 +171,10 @@ final class IdIndex {
         return s;
     }
 
-    /** The index of the first {@code n} of {@code ids}, in object order (tests). */
-    static IdIndex of(long[] ids, int n) {
-        return of(List.of(Arrays.copyOf(ids, n)), n, ArraySpace.HEAP);
-    }
-
-    /**
-     * The index of {@code n} ids given in object order, in chunks; duplicate ids keep their first object. The
-     * chunks are not changed. The usual (packed) index is in {@code space}; the rare wide one on the heap.
-     */
-    static IdIndex of(List<long[]> chunks, int n, ArraySpace space) {
-        if (n == 0) {
-            return new IdIndex(LongArray.of(new long[0]), 0, false, null, 0, 0, 0, null);
-        }
-        boolean ascending = true;
-        long prev = 0;
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        int i = 0;
-        for (long[] chunk : chunks) {
-            for (long v : chunk) {
-                ascending &= i++ == 0 || prev < v;
-                prev = v;
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-            }
-        }
-        long or = 0;
-        for (long[] chunk : chunks) {
-            for (long v : chunk) {
-                or |= v - min;
-            }
-        }
-        int align = Math.min(Long.numberOfTrailingZeros(or), 6);
-        if (min >= 0 && max - min >= 0 && ((max - min) >>> align) < (1L << 32)) {
-            return packed(chunks, n, min, (max - min) >>> align, align, space);
-        }
-        long[] keys = new long[n];
-        i = 0;
-        for (long[] chunk : chunks) {
-            System.arraycopy(chunk, 0, keys, i, chunk.length);
-            i += chunk.length;
-        }
-        if (ascending) {
-            return new IdIndex(LongArray.of(keys), n, false, null, min, 0, 0, null);
-        }
-        int[] order = new int[n];
-        for (i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        sort(keys, order, 0, n - 1);
-        for (i = 1; i < n; i++) {
-            if (keys[i] == keys[i - 1]) {
-                order[i] = order[i - 1];
-            }
-        }
-        return new IdIndex(LongArray.of(keys), n, false, order, min, 0, 0, null);
-    }
-
     /**
      * Packs and sorts in one counting pass into the same buckets {@link #find} narrows by, then sorts each bucket
-     * (a few entries) in place. A dump lists objects mostly in address order, in a few thousand ascending
-     * runs, so the scatter writes nearly sequentially: much cheaper than a radix or comparison sort.
+     * (a few entries) in place. A dump lists objects mostly in address order, in a few thousand ascending runs,
+     * so the scatter writes nearly sequentially: much cheaper than a radix or comparison sort.
      */
     private static IdIndex packed(List<long[]> chunks, int n, long min, long range, int align, ArraySpace space) {
         int s = shiftFor(range, n);
@@ -174,25 +224,44 @@ final class IdIndex {
                 sorted.set(x, (v & 0xFFFF_FFFF_0000_0000L) | (prev & 0xFFFF_FFFFL));
             }
         }
-        return new IdIndex(sorted, n, true, null, min, align, s, start);
+        return new IdIndex(PACKED, n, min, align, 0, sorted, null, s, start);
+    }
+
+    /** "dense", "packed" or "wide" (timings, tests). */
+    String layout() {
+        return layout == DENSE ? "dense" : layout == PACKED ? "packed" : "wide";
     }
 
     /** Gives the index's tables back to {@code space}; the index is not to be used again. */
     void release(ArraySpace space) {
-        space.release(sorted);
+        space.release(words);
+        space.release(objectOf);
         space.release(bucketStart);
     }
 
+    /** The object of {@code id}, or -1. */
     int find(long id) {
         if (n == 0 || id < min) {
             return -1;
         }
         long k = id - min;
-        if (packed) {
+        if (layout != WIDE) {
             if ((k & ((1L << align) - 1)) != 0) {
                 return -1;
             }
             k >>>= align;
+        }
+        if (layout == DENSE) {
+            if (k > lastUnit) {
+                return -1;
+            }
+            long e = words.get((int) (k >>> 5));
+            int bit = (int) k & 31;
+            if (((int) e >>> bit & 1) == 0) {
+                return -1;
+            }
+            int rank = (int) (e >>> 32) + Integer.bitCount((int) e & ((1 << bit) - 1));
+            return objectOf == null ? rank : objectOf.get(rank);
         }
         long b = k >>> shift;
         if (Long.compareUnsigned(b, bucketStart.length - 2) > 0) {
@@ -200,10 +269,10 @@ final class IdIndex {
         }
         int lo = bucketStart.get((int) b);
         int hi = bucketStart.get((int) b + 1) - 1;
-        if (packed) {
+        if (layout == PACKED) {
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                long e = sorted.get(mid);
+                long e = words.get(mid);
                 long v = e >>> 32;
                 if (v < k) {
                     lo = mid + 1;
@@ -217,13 +286,13 @@ final class IdIndex {
         }
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            long v = sorted.get(mid);
+            long v = words.get(mid);
             if (v < id) {
                 lo = mid + 1;
             } else if (v > id) {
                 hi = mid - 1;
             } else {
-                return objectOf == null ? mid : objectOf[mid];
+                return objectOf == null ? mid : objectOf.get(mid);
             }
         }
         return -1;

@@ -10,8 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class IdIndexTest {
     /**
-     * Every id finds its first object; ids not present find nothing; for the bucket sort (small buckets and,
-     * with far outliers, crowded ones), ascending runs as dumps have them, and the comparison-sort fallback.
+     * Every id finds its first object; ids not present find nothing; in each layout: the bitmap (ids in any
+     * order, in ascending runs as dumps have them, all ascending), the bucket sort (sparse ids, and with a far
+     * outlier crowded buckets), and the comparison-sort fallback for wild ids.
      */
     @Test
     void findsEveryIdInAnyOrder() {
@@ -23,16 +24,20 @@ class IdIndexTest {
             boolean wild = round % 5 == 4; // negative / huge ids: the comparison sort
             boolean crowded = round % 5 == 3; // one far outlier: most ids share a few buckets
             boolean runs = round % 5 == 2;    // ascending runs, as HotSpot writes regions
+            boolean sparse = round % 5 == 1;  // 400 units an object: too sparse for the bitmap
+            boolean ordered = round % 10 == 0; // all ascending: rank and object are the same
             long run = 0x7000_0000L;
             for (int i = 0; i < n; i++) {
-                long id = wild ? rnd.nextLong() : 0x7000_0000L + 8L * rnd.nextInt(4 * n);
+                long id = wild ? rnd.nextLong() : 0x7000_0000L + 8L * rnd.nextInt((sparse ? 400 : 4) * n);
                 if (crowded && i == n / 2) {
                     id = 0x7_0000_0000L;
                 } else if (runs) {
                     run = rnd.nextInt(100) == 0 ? 0x7000_0000L + 8L * rnd.nextInt(4 * n) : run + 8L * (1 + rnd.nextInt(4));
                     id = run;
                 }
-                if (i > 0 && rnd.nextInt(50) == 0) {
+                if (ordered) {
+                    id = 0x7000_0000L + 16L * i + 8L * rnd.nextInt(2);
+                } else if (i > 0 && rnd.nextInt(50) == 0) {
                     id = ids[rnd.nextInt(i)]; // duplicates, as in corrupt dumps
                 }
                 ids[i] = id;
@@ -40,11 +45,15 @@ class IdIndexTest {
             }
             long[] copy = ids.clone();
             IdIndex index = IdIndex.of(ids, n);
+            String expected = wild ? "wide" : crowded || sparse ? "packed" : "dense";
+            if (n >= 100) {
+                assertEquals(expected, index.layout(), "round " + round);
+            }
             for (int i = 0; i < n; i++) {
                 assertEquals((int) first.get(copy[i]), index.find(copy[i]));
             }
             for (int k = 0; k < 100; k++) {
-                long probe = wild ? rnd.nextLong() : 0x7000_0000L + rnd.nextInt(40 * n) - 8;
+                long probe = wild ? rnd.nextLong() : 0x7000_0000L + rnd.nextInt((sparse ? 4000 : 40) * n) - 8;
                 assertEquals(first.getOrDefault(probe, -1), index.find(probe));
             }
         }
