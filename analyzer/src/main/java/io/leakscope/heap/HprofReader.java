@@ -171,22 +171,26 @@ public final class HprofReader {
         }
         ArraySpace space = this.space != null ? this.space
                 : ArraySpace.choose(heapBytesNeeded(objectCount, bound));
-        // the tables pass 2 fills are allocated (zeroed, page by page) on a second thread while this one sorts
-        // the ids: a few hundred MB of zeroing per GB of dump, off the critical path
+        // the tables pass 2 fills are allocated (zeroed, page by page) on a second thread while this one builds
+        // the id index: a few hundred MB of zeroing per GB of dump, off the critical path. Not when the heap is
+        // short (tables mapped): the id chunks (8 bytes an object) must be garbage before the tables that stay
+        // on the heap (9 bytes an object) are allocated, or the two together may not fit
         long edgeBound = bound;
         java.util.concurrent.FutureTask<Void> tables = new java.util.concurrent.FutureTask<>(() -> {
             t.allocate(space, edgeBound);
             return null;
         });
-        if (threads > 1) {
+        boolean early = threads > 1 && !space.isMapped();
+        if (early) {
             Thread th = new Thread(tables, "leakscope-tables");
             th.setDaemon(true);
             th.start();
-        } else {
-            tables.run();
         }
         IdIndex ids = IdIndex.of(idChunks, objectCount, space);
         idChunks = null;
+        if (!early) {
+            tables.run();
+        }
         await(tables);
         long t2 = System.nanoTime();
         t.ids = ids;
