@@ -243,7 +243,18 @@ final class ArraySpace {
 
     private void note(String problem) {
         if (problems.size() < 5) {
-            problems.add(problem + "; the table was put on the heap instead");
+            problems.add(problem + ON_THE_HEAP);
         }
+    }
+
+    /** How each of {@link #takeProblems}' lines ends. */
+    static final String ON_THE_HEAP = "; the table was put on the heap instead";
+
+    /**
+     * {@link #takeProblems} of the space dumps map their tables in by default, if any was made: after the heap
+     * ran out, what says that the tables' directory could not take them.
+     */
+    static synchronized List<String> takeSharedProblems() {
+        return shared == null ? List.of() : shared.takeProblems();
     }
 }

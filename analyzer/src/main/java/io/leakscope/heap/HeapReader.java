@@ -52,13 +52,11 @@ public final class HeapReader implements InputReader {
         try {
             readDump(file, artifact, out, name);
         } catch (InternalError e) {
-            // how the JVM reports a fault writing a mapped page: the file system had no block for it
-            if (e.getMessage() == null || !e.getMessage().contains("unsafe memory access")) {
+            InputException full = mappedWriteFault(file, e);
+            if (full == null) {
                 throw e;
             }
-            throw new InputException(file + ": could not write the analysis's tables mapped in "
-                    + ParkedArrays.defaultDirectory() + " (is its disk full?); free space there or point leakscope"
-                    + " elsewhere: LEAKSCOPE_JAVA_OPTS=-Djava.io.tmpdir=DIR");
+            throw full;
         } catch (OutOfMemoryError e) {
             // with its tables on the heap the engine needs about 46 B per object at the peak (9 B more per reference
             // while reading); with them in mapped files, 10 B (the per-object facts the report reads) plus 8 B while
@@ -74,11 +72,33 @@ public final class HeapReader implements InputReader {
             needGb = Math.max(needGb, (long) Math.ceil(1.5 * max / (1L << 30)));
             long mappedMb = Math.max((long) Math.ceil(1.5 * max / (1 << 20)),
                     (long) Math.ceil(NEEDED_PER_DUMP_BYTE_MAPPED * content / (1 << 20)) + 64);
+            List<String> unmapped = ArraySpace.takeSharedProblems();
+            if (!unmapped.isEmpty()) {
+                // the tables were to be mapped, but their directory could not take them: that is what to fix
+                throw new InputException(file + ": not enough memory to analyse this dump with a " + (max >> 20)
+                        + " MB heap, because " + unmapped.get(0).replace(ArraySpace.ON_THE_HEAP, "") + "; free space"
+                        + " there, point leakscope at a bigger disk (LEAKSCOPE_JAVA_OPTS=-Djava.io.tmpdir=DIR), or"
+                        + " give it about the " + (gzip ? "uncompressed " : "") + "dump's size (LEAKSCOPE_JAVA_OPTS=-Xmx"
+                        + needGb + "g)");
+            }
             throw new InputException(file + ": not enough memory to analyse this dump with a " + (max >> 20)
                     + " MB heap; give leakscope about the " + (gzip ? "uncompressed " : "") + "dump's size"
                     + " (LEAKSCOPE_JAVA_OPTS=-Xmx" + needGb + "g), or a third of it with its tables in mapped files"
                     + " (LEAKSCOPE_JAVA_OPTS=\"-Xmx" + mappedMb + "m -Dleakscope.heap.tables=mapped\")");
         }
+    }
+
+    /**
+     * The one line for {@code e} when it is how the JVM reports a fault writing a mapped page (the file system had
+     * no block for it: the disk filled up after the free-space check), else null.
+     */
+    static InputException mappedWriteFault(Path file, InternalError e) {
+        if (e.getMessage() == null || !e.getMessage().contains("unsafe memory access")) {
+            return null;
+        }
+        return new InputException(file + ": could not write the analysis's tables mapped in "
+                + ParkedArrays.defaultDirectory() + " (is its disk full?); free space there or point leakscope"
+                + " elsewhere: LEAKSCOPE_JAVA_OPTS=-Djava.io.tmpdir=DIR");
     }
 
     private void readDump(Path file, Artifact artifact, FindingsBuilder out, String name) throws IOException {
@@ -108,8 +128,9 @@ public final class HeapReader implements InputReader {
         }
         if (g.space.isMapped()) {
             out.note(Note.info(name, "the analysis kept its big tables in memory-mapped files in "
-                    + ParkedArrays.defaultDirectory() + ": they would not have fitted in this " + (Runtime.getRuntime()
-                    .maxMemory() >> 20) + " MB heap"));
+                    + ParkedArrays.defaultDirectory() + (System.getProperty("leakscope.heap.tables", "").equals("mapped")
+                    ? ", as -Dleakscope.heap.tables=mapped asks" : ": they would not have fitted in this "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap")));
         }
         for (String w : g.space.takeProblems()) {
             out.note(Note.warn(name, w));

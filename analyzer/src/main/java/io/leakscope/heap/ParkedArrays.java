@@ -38,9 +38,12 @@ final class ParkedArrays {
      * they are there to give back. A {@code java.io.tmpdir} set to anything else is taken as it is.
      */
     static Path defaultDirectory() {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        Path var = Path.of("/var/tmp");
-        if (tmp.equals(Path.of("/tmp")) && isTmpfs(tmp) && Files.isDirectory(var) && Files.isWritable(var)
+        return directoryFor(Path.of(System.getProperty("java.io.tmpdir")), Path.of("/tmp"), Path.of("/var/tmp"));
+    }
+
+    /** {@code tmp}, or {@code var} when {@code tmp} is the JVM's default, on a tmpfs, and {@code var} is not. */
+    static Path directoryFor(Path tmp, Path jvmDefault, Path var) {
+        if (tmp.equals(jvmDefault) && isTmpfs(tmp) && Files.isDirectory(var) && Files.isWritable(var)
                 && !isTmpfs(var)) {
             return var;
         }

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A dump of 1.5 M objects analysed in a 48 MB heap, in a JVM of its own: too small for the tables on the heap
@@ -60,15 +62,50 @@ class DumpBiggerThanTheHeapTest {
         assertTrue(mapped.heap().dumps().get(0).objects() > LINKS);
         assertTrue(mapped.heap().suspects().stream().anyMatch(s -> s.pathFromRoot().toString().contains(".LINKS")),
                 mapped.heap().suspects().toString());
+
+        // the tables' disk full (a 70 MB tmpfs, private to the child: under the 64 MB kept free, no table fits)
+        assumeTrue(PrivateTmpfs.available(tmp), "needs unshare and a private tmpfs mount (root, or user namespaces)");
+        Path full = Files.createDirectory(tmp.resolve("full"));
+        // with heap to spare the tables all go on the heap, each with a warning, and the answer is the same
+        Run roomy = analyse(dump, tmp.resolve("full.json"), "-Xmx128m", full, "-Dleakscope.heap.tables=mapped");
+        assertEquals(0, roomy.code, roomy.out);
+        Findings unmapped = FindingsJson.read(tmp.resolve("full.json"));
+        assertTrue(unmapped.notes().stream().anyMatch(n -> n.message().startsWith("not enough free space in " + full
+                + " for a ") && n.message().endsWith("; the table was put on the heap instead")),
+                unmapped.notes().toString());
+        assertEquals(expected.heap(), unmapped.heap());
+        // without: one line that says the disk is what to fix, and no findings written
+        Run tight = analyse(dump, tmp.resolve("none.json"), "-Xmx48m", full);
+        assertEquals(2, tight.code, tight.out);
+        assertEquals(1, tight.out.strip().lines().count(), tight.out);
+        assertTrue(tight.out.startsWith(dump + ": not enough memory to analyse this dump with a "), tight.out);
+        assertTrue(tight.out.contains(", because not enough free space in " + full + " for a "), tight.out);
+        assertTrue(tight.out.contains("-Djava.io.tmpdir=DIR"), tight.out);
+        assertFalse(Files.exists(tmp.resolve("none.json")));
     }
 
     private record Run(int code, String out) {
     }
 
     private static Run analyse(Path dump, Path findings, String flag) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx48m", "-XX:+UseSerialGC", flag, "-cp", System.getProperty("java.class.path"),
-                AnalyzeInAHeapOfItsOwn.class.getName(), dump.toString(), findings.toString()));
+        return analyse(dump, findings, "-Xmx48m", null, flag);
+    }
+
+    /** With {@code tmpfs} not null: a 70 MB tmpfs mounted there, seen by the child alone, as its temp directory. */
+    private static Run analyse(Path dump, Path findings, String xmx, Path tmpfs, String... flags)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        if (tmpfs != null) {
+            cmd.addAll(PrivateTmpfs.prefix(tmpfs, 70));
+        }
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), xmx,
+                "-XX:+UseSerialGC"));
+        if (tmpfs != null) {
+            cmd.add("-Djava.io.tmpdir=" + tmpfs);
+        }
+        cmd.addAll(List.of(flags));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AnalyzeInAHeapOfItsOwn.class.getName(),
+                dump.toString(), findings.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
