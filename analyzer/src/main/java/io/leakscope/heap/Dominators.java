@@ -60,7 +60,8 @@ public final class Dominators {
     /**
      * The same with the graph and the pass's own tables in {@code space}; {@code edgesRead}, when given, runs
      * once the graph's arrays are no longer read (after the predecessor lists are built), so a caller can let
-     * go of them for the rest of the pass.
+     * go of them for the rest of the pass. Given, it also means that {@code edges} may be overwritten: its
+     * contents are not to be used afterwards.
      */
     static Dominators compute(int n, IntArray start, IntArray edges, int[] roots, Runnable edgesRead,
                               ArraySpace space) {
@@ -110,11 +111,22 @@ public final class Dominators {
             }
         }
         // predecessors in preorder numbers, CSR
+        // both passes walk the vertices in their own order, not in preorder, so the graph's arrays are read front
+        // to back instead of at random (the order of a vertex's predecessors does not matter); a caller that lets
+        // go of the graph afterwards gets each edge's target replaced by its preorder number on the first pass,
+        // which spares the second a random read per edge
         IntArray predStart = space.ints(count + 1);
-        for (int p = 1; p < count; p++) {
-            int v = vertex.get(p);
+        boolean overwrite = edgesRead != null;
+        for (int v = 0; v < n; v++) {
+            if (pre.get(v) < 0) {
+                continue;
+            }
             for (int e = start.get(v), end = start.get(v + 1); e < end; e++) {
-                predStart.getAndAdd(pre.get(edges.get(e)) + 1, 1);
+                int t = pre.get(edges.get(e));
+                if (overwrite) {
+                    edges.set(e, t);
+                }
+                predStart.getAndAdd(t + 1, 1);
             }
         }
         for (int r : roots) {
@@ -128,10 +140,13 @@ public final class Dominators {
         for (int r : roots) {
             preds.set(predStart.getAndAdd(pre.get(r), 1), 0);
         }
-        for (int p = 1; p < count; p++) {
-            int v = vertex.get(p);
+        for (int v = 0; v < n; v++) {
+            int p = pre.get(v);
+            if (p < 0) {
+                continue;
+            }
             for (int e = start.get(v), end = start.get(v + 1); e < end; e++) {
-                preds.set(predStart.getAndAdd(pre.get(edges.get(e)), 1), p);
+                preds.set(predStart.getAndAdd(overwrite ? edges.get(e) : pre.get(edges.get(e)), 1), p);
             }
         }
         predStart.copyWithin(0, 1, count);
@@ -147,61 +162,63 @@ public final class Dominators {
             space.release(pre);
             pre = null;
         }
-        // semidominators by path-compressed eval over processed vertices, in reverse preorder
+        // semidominators by path-compressed eval over processed vertices, in reverse preorder. Semi-NCA needs
+        // only the smallest semidominator on a path, not the vertex that has it, so the forest keeps that value
+        // itself (no label → semi indirection), next to the ancestor link in the same long: one cache line per
+        // vertex visited while compressing. High half: ancestor (-1 for none); low half: the smallest semi.
         IntArray semi = space.ints(count);
-        IntArray label = space.ints(count);
-        IntArray ancestor = space.ints(count);
+        LongArray forest = space.longs(count);
         for (int p = 0; p < count; p++) {
-            semi.set(p, p);
-            label.set(p, p);
-            ancestor.set(p, -1);
+            forest.set(p, 0xFFFF_FFFF_0000_0000L | p);
         }
         int[] path = new int[64];
         for (int w = count - 1; w >= 1; w--) {
-            int s = semi.get(w);
+            int s = w;
             for (int k = predStart.get(w), end = predStart.get(w + 1); k < end; k++) {
                 int v = preds.get(k);
+                long fv = forest.get(v);
                 int u;
-                if (ancestor.get(v) < 0) {
-                    u = v; // not processed yet (v < w) or the virtual root
+                if (fv < 0) {
+                    u = v; // not processed yet (v < w, so its semi is v) or the virtual root
                 } else {
-                    // compress the ancestor path of v, then label[v] holds the smallest semi on it
+                    // compress the ancestor path of v; then v's low half holds the smallest semi on it
                     int depth = 0;
                     int x = v;
-                    while (ancestor.get(ancestor.get(x)) >= 0) {
+                    long fx = fv;
+                    long fa = forest.get((int) (fx >>> 32));
+                    while (fa >= 0) {
                         if (depth == path.length) {
                             path = java.util.Arrays.copyOf(path, depth * 2);
                         }
                         path[depth++] = x;
-                        x = ancestor.get(x);
+                        x = (int) (fx >>> 32);
+                        fx = fa;
+                        fa = forest.get((int) (fx >>> 32));
                     }
+                    // x is the last vertex whose ancestor is a root of the forest: its entry is already right
                     for (int i = depth - 1; i >= 0; i--) {
                         int y = path[i];
-                        int a = ancestor.get(y);
-                        if (semi.get(label.get(a)) < semi.get(label.get(y))) {
-                            label.set(y, label.get(a));
-                        }
-                        ancestor.set(y, ancestor.get(a));
+                        long fy = forest.get(y);
+                        long fz = forest.get((int) (fy >>> 32));
+                        int best = Math.min((int) fy, (int) fz);
+                        forest.set(y, (fz & 0xFFFF_FFFF_0000_0000L) | best);
                     }
-                    u = label.get(v);
+                    u = (int) forest.get(v);
                 }
-                if (semi.get(u) < s) {
-                    s = semi.get(u);
+                if (u < s) {
+                    s = u;
                 }
             }
             semi.set(w, s);
-            ancestor.set(w, parent.get(w));
+            forest.set(w, (long) parent.get(w) << 32 | s);
         }
-        // label is done with: idom takes its place (idom[w] is written before any later w reads it)
-        IntArray idom = label;
-        label = null;
-        space.release(ancestor);
+        space.release(forest);
         space.release(predStart);
         space.release(preds);
-        ancestor = null;
+        forest = null;
         predStart = null;
         preds = null;
-        idom.set(0, 0);
+        IntArray idom = space.ints(count);
         for (int w = 1; w < count; w++) {
             int d = parent.get(w);
             while (d > semi.get(w)) {

@@ -44,14 +44,20 @@ class DominatorsTest {
             for (int i = 0; i < nr; i++) {
                 roots[i] = rnd.nextInt(n); // repeats allowed, as in dumps
             }
-            Dominators d = Dominators.compute(n, start, edges, roots);
             int[] expected = bruteForceIdom(n, start, edges, roots);
-            for (int v = 0; v < n; v++) {
-                int p = d.preorderOf(v);
-                int got = p < 0 ? -2 : d.idomOf(p) == 0 ? -1 : d.vertexOf(d.idomOf(p));
-                assertEquals(expected[v], got, "graph " + iter + " vertex " + v + " edges " + edgesText(edgeList)
-                        + " roots " + Arrays.toString(roots));
+            // both ways: graph kept, and graph let go of (then the pass overwrites the edges it has read)
+            boolean[] released = new boolean[1];
+            for (Dominators d : List.of(Dominators.compute(n, start, edges, roots),
+                    Dominators.compute(n, IntArray.of(start), IntArray.of(edges.clone()), roots,
+                            () -> released[0] = true, ArraySpace.HEAP))) {
+                for (int v = 0; v < n; v++) {
+                    int p = d.preorderOf(v);
+                    int got = p < 0 ? -2 : d.idomOf(p) == 0 ? -1 : d.vertexOf(d.idomOf(p));
+                    assertEquals(expected[v], got, "graph " + iter + " vertex " + v + " edges " + edgesText(edgeList)
+                            + " roots " + Arrays.toString(roots) + (released[0] ? ", edges overwritten" : ""));
+                }
             }
+            assertTrue(released[0]);
         }
     }
 
