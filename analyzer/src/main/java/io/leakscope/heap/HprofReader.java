@@ -656,7 +656,7 @@ public final class HprofReader {
                         throw new EOFException("instance at offset " + at + " ends after the end of the file");
                     }
                     part.addObject(id);
-                    part.instancesPerClass.put(classId, Math.max(0, part.instancesPerClass.get(classId)) + 1);
+                    part.instancesPerClass.increment(classId);
                     break;
                 }
                 case OBJ_ARRAY_DUMP: {
@@ -1437,6 +1437,18 @@ public final class HprofReader {
                 }
             }
             return -1;
+        }
+
+        /** Adds 1 to the value of {@code key}, an absent key counting as 0: one probe for a key already there. */
+        void increment(long key) {
+            int mask = keys.length - 1;
+            for (int i = mix(key) & mask; used[i]; i = (i + 1) & mask) {
+                if (keys[i] == key) {
+                    values[i]++;
+                    return;
+                }
+            }
+            put(key, 1);
         }
 
         void put(long key, int value) {
