@@ -251,8 +251,8 @@ final class ArraySpace {
     static final String ON_THE_HEAP = "; the table was put on the heap instead";
 
     /**
-     * {@link #takeProblems} of the space dumps map their tables in by default, if any was made: after the heap
-     * ran out, what says that the tables' directory could not take them.
+     * {@link #takeProblems} of the shared mapped space (where dumps map their tables by default), if it was made.
+     * Read after the heap ran out, they tell whether the tables' directory could not take them.
      */
     static synchronized List<String> takeSharedProblems() {
         return shared == null ? List.of() : shared.takeProblems();
