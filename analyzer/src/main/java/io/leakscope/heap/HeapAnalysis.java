@@ -25,8 +25,14 @@ public final class HeapAnalysis {
 
     final HeapGraph g;
     final Dominators d;
-    /** By preorder number (see {@link Dominators}): bytes and objects retained. */
-    final LongArray retained;
+    /**
+     * By preorder number (see {@link Dominators}): bytes retained ({@link #retained}), in units of 8 bytes as an
+     * unsigned int when every shallow size is a multiple of 8 and the heap under 32 GiB, which HotSpot's 8-byte
+     * object alignment makes the rule (4 bytes an object instead of 8, at the analysis's peak); else in bytes.
+     * One of the two is null.
+     */
+    final IntArray retainedUnits;
+    final LongArray retainedBytes;
     final IntArray retainedCount;
     final IntArray childStart;
     final IntArray children;
@@ -69,16 +75,38 @@ public final class HeapAnalysis {
         d.dropPreorder(); // 4 bytes an object: the few lookups by object left scan `vertex` instead
         long t2 = System.nanoTime();
         int cnt = d.count;
-        retained = g.space.longs(cnt);
+        long shallowTotal = 0;
+        int lowBits = 0;
+        for (int s : g.shallow) {
+            shallowTotal += s;
+            lowBits |= s;
+        }
+        if ((lowBits & 7) == 0 && shallowTotal >>> 3 <= 0xFFFF_FFFFL) {
+            // every sum below is at most shallowTotal / 8 < 2^32: unsigned ints do not overflow
+            retainedUnits = g.space.ints(cnt);
+            retainedBytes = null;
+            for (int p = 1; p < cnt; p++) {
+                retainedUnits.set(p, g.shallow[d.vertex.get(p)] >>> 3);
+            }
+            for (int p = cnt - 1; p >= 1; p--) {
+                retainedUnits.getAndAdd(d.idom.get(p), retainedUnits.get(p));
+            }
+        } else {
+            retainedUnits = null;
+            retainedBytes = g.space.longs(cnt);
+            for (int p = 1; p < cnt; p++) {
+                retainedBytes.set(p, g.shallow[d.vertex.get(p)]);
+            }
+            for (int p = cnt - 1; p >= 1; p--) {
+                retainedBytes.add(d.idom.get(p), retainedBytes.get(p));
+            }
+        }
         retainedCount = g.space.ints(cnt);
         for (int p = 1; p < cnt; p++) {
-            retained.set(p, g.shallow[d.vertex.get(p)]);
             retainedCount.set(p, 1);
         }
         for (int p = cnt - 1; p >= 1; p--) {
-            int dom = d.idom.get(p);
-            retained.add(dom, retained.get(p));
-            retainedCount.getAndAdd(dom, retainedCount.get(p));
+            retainedCount.getAndAdd(d.idom.get(p), retainedCount.get(p));
         }
         long t3 = System.nanoTime();
         sigs = new SigTable(this);
@@ -210,7 +238,8 @@ public final class HeapAnalysis {
      */
     void release() {
         ArraySpace space = g.space;
-        space.release(retained);
+        space.release(retainedUnits);
+        space.release(retainedBytes);
         space.release(retainedCount);
         space.release(childStart);
         space.release(children);
@@ -229,8 +258,13 @@ public final class HeapAnalysis {
         return kind == 0x02 || kind == 0x03 || kind == 0x04 || kind == 0x06;
     }
 
+    /** Bytes retained by preorder number {@code p}. */
+    long retained(int p) {
+        return retainedUnits != null ? (retainedUnits.get(p) & 0xFFFF_FFFFL) << 3 : retainedBytes.get(p);
+    }
+
     public long reachableBytes() {
-        return retained.get(0);
+        return retained(0);
     }
 
     public long reachableObjects() {
@@ -240,7 +274,7 @@ public final class HeapAnalysis {
     /** Retained bytes of an object, 0 if unreachable. A scan over every object: for tests and debugging. */
     public long retainedOf(int object) {
         int p = preorderOf(object);
-        return p < 0 ? 0 : retained.get(p);
+        return p < 0 ? 0 : retained(p);
     }
 
     /** Immediate dominator of an object, -1 for the virtual root, -2 if unreachable. A scan, as above. */
@@ -315,11 +349,11 @@ public final class HeapAnalysis {
             int best = -1;
             for (int k = childStart.get(p); k < childStart.get(p + 1); k++) {
                 int c = children.get(k);
-                if (best < 0 || retained.get(c) > retained.get(best)) {
+                if (best < 0 || retained(c) > retained(best)) {
                     best = c;
                 }
             }
-            if (best < 0 || retained.get(best) < BIG_DROP * retained.get(p)) {
+            if (best < 0 || retained(best) < BIG_DROP * retained(p)) {
                 return p;
             }
             p = best;
@@ -328,7 +362,7 @@ public final class HeapAnalysis {
     }
 
     String describe(int p) {
-        return g.className(d.vertex.get(p)) + " (retains " + Units.formatBytes(retained.get(p)) + " in " + retainedCount.get(p) + " objects)";
+        return g.className(d.vertex.get(p)) + " (retains " + Units.formatBytes(retained(p)) + " in " + retainedCount.get(p) + " objects)";
     }
 
     /** The objects dominated by {@code p}, grouped by class: count, shallow and retained bytes. */
@@ -339,7 +373,7 @@ public final class HeapAnalysis {
             long[] r = rows.computeIfAbsent(g.className(d.vertex.get(c)), x -> new long[3]);
             r[0]++;
             r[1] += g.shallow[d.vertex.get(c)];
-            r[2] += retained.get(c);
+            r[2] += retained(c);
         }
         return rows.entrySet().stream()
                 .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> -e.getValue()[2]))
@@ -383,7 +417,7 @@ public final class HeapAnalysis {
             int c = children.get(k);
             int key = histKey(d.vertex.get(c));
             if (onPath[key]++ == 0) {
-                ret[key] += retained.get(c);
+                ret[key] += retained(c);
             }
             if (sp == stack.length) {
                 stack = Arrays.copyOf(stack, sp * 2);
@@ -427,7 +461,7 @@ public final class HeapAnalysis {
         for (int i = 0; i < ps.length; i++) {
             boxed[i] = ps[i];
         }
-        Arrays.sort(boxed, Comparator.comparingLong((Integer p) -> -retained.get(p)));
+        Arrays.sort(boxed, Comparator.comparingLong((Integer p) -> -retained(p)));
         int[] out = new int[ps.length];
         for (int i = 0; i < ps.length; i++) {
             out[i] = boxed[i];
@@ -445,7 +479,7 @@ public final class HeapAnalysis {
         for (int i = 0; i < Math.min(20, top.length); i++) {
             int p = top[i];
             int v = d.vertex.get(p);
-            dominators.add(new Heap.Dominator(g.className(v), retained.get(p), retainedCount.get(p), g.shallow[v], pathTo(v)));
+            dominators.add(new Heap.Dominator(g.className(v), retained(p), retainedCount.get(p), g.shallow[v], pathTo(v)));
         }
         return new Heap.DumpSummary(g.path, timestampMs, g.objectCount, shallowTotal, reachableObjects(),
                 reachableBytes(), g.referenceCount(), g.rootObjects.length, g.partial, g.partialReason, g.warnings,
@@ -462,13 +496,13 @@ public final class HeapAnalysis {
         int[] top = topLevel();
         Map<Integer, List<Integer>> byClass = new LinkedHashMap<>();
         for (int p : top) {
-            if (retained.get(p) > SUSPECT_SHARE * total) {
+            if (retained(p) > SUSPECT_SHARE * total) {
                 int acc = accumulationPoint(p);
                 int v = d.vertex.get(p);
-                String desc = "One instance of " + g.className(v) + " retains " + share(retained.get(p), total)
-                        + " of the reachable heap (" + Units.formatBytes(retained.get(p)) + ")"
+                String desc = "One instance of " + g.className(v) + " retains " + share(retained(p), total)
+                        + " of the reachable heap (" + Units.formatBytes(retained(p)) + ")"
                         + (acc != p ? "; the memory accumulates in " + describe(acc) : "");
-                out.add(new Heap.LeakSuspect(g.path, desc, g.className(v), retained.get(p), retained.get(p) / (double) total,
+                out.add(new Heap.LeakSuspect(g.path, desc, g.className(v), retained(p), retained(p) / (double) total,
                         describe(acc), pathTo(d.vertex.get(acc)), dominatedByClass(acc, 10)));
             } else {
                 byClass.computeIfAbsent(histKey(d.vertex.get(p)), k -> new ArrayList<>()).add(p);
@@ -477,7 +511,7 @@ public final class HeapAnalysis {
         for (List<Integer> group : byClass.values()) {
             long sum = 0;
             for (int p : group) {
-                sum += retained.get(p);
+                sum += retained(p);
             }
             if (group.size() > 1 && sum > SUSPECT_SHARE * total) {
                 int first = group.get(0);
@@ -514,7 +548,7 @@ public final class HeapAnalysis {
                 int h = p;
                 while (d.idom.get(h) != 0) {
                     h = d.idom.get(h);
-                    if (childStart.get(h + 1) - childStart.get(h) > 1 && retained.get(h) >= 0.01 * total) {
+                    if (childStart.get(h + 1) - childStart.get(h) > 1 && retained(h) >= 0.01 * total) {
                         break;
                     }
                 }
@@ -628,10 +662,10 @@ public final class HeapAnalysis {
                     slot = add(h, parentSig, g.className(v));
                 }
                 nodeSlot.set(p, slot);
-                bytes[slot] += a.retained.get(p);
+                bytes[slot] += a.retained(p);
                 objects[slot] += a.retainedCount.get(p);
                 nodes[slot]++;
-                if (repr[slot] == 0 || a.retained.get(p) > a.retained.get(repr[slot])) {
+                if (repr[slot] == 0 || a.retained(p) > a.retained(repr[slot])) {
                     repr[slot] = p;
                 }
             }
