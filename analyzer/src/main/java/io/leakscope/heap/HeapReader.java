@@ -58,9 +58,9 @@ public final class HeapReader implements InputReader {
             }
             throw full;
         } catch (OutOfMemoryError e) {
-            // with its tables on the heap the engine needs about 46 B per object at the peak (9 B more per reference
-            // while reading); with them in mapped files, 10 B (the per-object facts the report reads) plus 8 B while
-            // the ids are collected. The analysis chooses mapped files by itself when it sees the heap is short;
+            // with its tables on the heap the engine needs about 42 B per object at the peak (46 past 32 GiB; 9 B
+            // more per reference while reading); with them in mapped files, 10 B (the per-object facts the report
+            // reads) plus 8 B while the ids are collected. The analysis chooses mapped files by itself when it sees the heap is short;
             // this is where that estimate was wrong, or even the mapped tables' share did not fit.
             long max = Runtime.getRuntime().maxMemory();
             long dumpBytes = Files.size(file);

@@ -246,9 +246,10 @@ public final class HprofReader {
 
     /**
      * About what the heap must hold for a dump of {@code n} objects and at most {@code edges} references when
-     * every table is on it: the peak of pass 2 (id index 10n, graph 13n + 8E) or of the analysis (46n and the
-     * signatures, see docs/heap-engine.md), whichever is higher. Measured: the 1.42 GB dump of 24.2 M objects
-     * runs in -Xmx1200m, 49.6 bytes of heap an object.
+     * every table is on it: the peak of pass 2 (id index at most 10n, graph 13n + 8E) or of the analysis (42n,
+     * 46n past 32 GiB, and the signatures, see docs/heap-engine.md), whichever is higher, with room for G1's
+     * fragmentation of humongous arrays. Measured: the 1.42 GB dump of 24.2 M objects runs in -Xmx1100m (47.6
+     * bytes of heap an object), the 5.69 GB dump of 97 M objects in -Xmx4700m (50.8) and not in 4400m.
      */
     static long heapBytesNeeded(long n, long edges) {
         return Math.max(23 * n + 8 * edges, 47 * n);
