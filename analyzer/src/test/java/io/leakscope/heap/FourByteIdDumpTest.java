@@ -1,0 +1,176 @@
+package io.leakscope.heap;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * A dump with 4-byte identifiers, as a 32-bit JVM writes it (no JDK here runs 32-bit, so the test writes the
+ * records itself, following the HPROF format): the layout of such a JVM (8-byte object header, 12-byte array
+ * header, 4-byte references), the id index over 4-byte ids, dominators and retained sizes.
+ * <pre>
+ *   class Holder (sticky class root) --.ROOT--> Node n0 -> n1 -> ... -> n9   (Node {Node next; int value})
+ *   JNI global root --> Object[3] {n5, byte[10], null}
+ * </pre>
+ * n5 is reached both ways, so it is dominated by the virtual root and retains n5..n9; n0 retains n0..n4.
+ */
+class FourByteIdDumpTest {
+    private static final int OBJECT = 0x100;
+    private static final int NODE = 0x104;
+    private static final int HOLDER = 0x108;
+    private static final int OBJECT_ARRAY = 0x10C;
+    private static final int FIRST_NODE = 0x1000; // nodes 16 bytes apart, as a 32-bit heap lays them out
+    private static final int ARRAY = 0x2000;
+    private static final int BYTES = 0x2018;
+
+    @Test
+    void readsA32BitJvmDump(@TempDir Path tmp) throws IOException {
+        Path dump = tmp.resolve("32bit.hprof");
+        Files.write(dump, dump32());
+
+        HeapGraph g = HprofReader.read(dump);
+        assertFalse(g.partial, g.partialReason);
+        assertEquals(4, g.idSize);
+        assertEquals(4 + 10 + 2, g.objectCount); // 4 class objects, 10 nodes, the array, the byte[]
+        assertEquals(List.of(), g.warnings);
+        List<Integer> nodes = new ArrayList<>();
+        for (int o = 0; o < g.objectCount; o++) {
+            if (g.className(o).equals("test.Node")) {
+                nodes.add(o);
+            }
+        }
+        assertEquals(10, nodes.size());
+        for (int node : nodes) {
+            assertEquals(8 + 4 + 4, g.shallow[node]); // header 8, next 4, value 4
+        }
+        int array = nodes.get(9) + 1;
+        int bytes = array + 1;
+        assertEquals("java.lang.Object[]", g.className(array));
+        assertEquals(24, g.shallow[array]);  // 12 + 3 × 4
+        assertEquals(24, g.shallow[bytes]);  // 12 + 10, rounded up to 8
+        int holder = HprofReaderTest.classObject(g, "test.Holder");
+        assertEquals(nodes.get(0), HprofReaderTest.staticField(g, holder, "ROOT"));
+
+        HeapAnalysis a = HeapAnalysis.of(g);
+        assertEquals(5 * 16, a.retainedOf(nodes.get(0)));
+        assertEquals(5 * 16, a.retainedOf(nodes.get(5)));
+        assertEquals(-1, a.idomOf(nodes.get(5)));           // two ways in: the virtual root dominates it
+        assertEquals(nodes.get(5), a.idomOf(nodes.get(6)));
+        assertEquals(24 + 24, a.retainedOf(array));
+        assertEquals(g.shallow[holder] + 5 * 16, a.retainedOf(holder));
+    }
+
+    /** The whole file: header, names, classes, one heap dump segment. */
+    private static byte[] dump32() throws IOException {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(file);
+        out.write("JAVA PROFILE 1.0.2\0".getBytes(StandardCharsets.US_ASCII));
+        out.writeInt(4);
+        out.writeLong(1_764_000_000_000L);
+        String[] names = {"java/lang/Object", "test/Node", "test/Holder", "[Ljava/lang/Object;", "next", "value",
+                "ROOT"};
+        for (int i = 0; i < names.length; i++) {
+            byte[] utf8 = names[i].getBytes(StandardCharsets.UTF_8);
+            record(out, 0x01, 4 + utf8.length);
+            out.writeInt(name(i));
+            out.write(utf8);
+        }
+        int[] classes = {OBJECT, NODE, HOLDER, OBJECT_ARRAY};
+        for (int i = 0; i < classes.length; i++) {
+            record(out, 0x02, 16); // LOAD_CLASS
+            out.writeInt(i + 1);
+            out.writeInt(classes[i]);
+            out.writeInt(0);
+            out.writeInt(name(i));
+        }
+        byte[] heap = heap();
+        record(out, 0x1C, heap.length);
+        out.write(heap);
+        record(out, 0x2C, 0); // HEAP_DUMP_END
+        return file.toByteArray();
+    }
+
+    private static byte[] heap() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream h = new DataOutputStream(bytes);
+        classDump(h, OBJECT, 0, new int[0], new int[0], 0);
+        classDump(h, NODE, OBJECT, new int[]{name(4), name(5)}, new int[]{2, 10}, 0);
+        classDump(h, HOLDER, OBJECT, new int[0], new int[0], FIRST_NODE);
+        classDump(h, OBJECT_ARRAY, OBJECT, new int[0], new int[0], 0);
+        for (int i = 0; i < 10; i++) {
+            h.writeByte(0x21); // INSTANCE_DUMP: next, then value
+            h.writeInt(FIRST_NODE + 16 * i);
+            h.writeInt(0);
+            h.writeInt(NODE);
+            h.writeInt(8);
+            h.writeInt(i < 9 ? FIRST_NODE + 16 * (i + 1) : 0);
+            h.writeInt(i);
+        }
+        h.writeByte(0x22); // OBJ_ARRAY_DUMP
+        h.writeInt(ARRAY);
+        h.writeInt(0);
+        h.writeInt(3);
+        h.writeInt(OBJECT_ARRAY);
+        h.writeInt(FIRST_NODE + 16 * 5);
+        h.writeInt(BYTES);
+        h.writeInt(0);
+        h.writeByte(0x23); // PRIM_ARRAY_DUMP of bytes
+        h.writeInt(BYTES);
+        h.writeInt(0);
+        h.writeInt(10);
+        h.writeByte(8);
+        h.write(new byte[10]);
+        h.writeByte(0x05); // ROOT_STICKY_CLASS
+        h.writeInt(HOLDER);
+        h.writeByte(0x01); // ROOT_JNI_GLOBAL: object, JNI reference
+        h.writeInt(ARRAY);
+        h.writeInt(0x9000);
+        return bytes.toByteArray();
+    }
+
+    /** A CLASS_DUMP with the given instance fields and, when {@code rootStatic} is not 0, a static ROOT. */
+    private static void classDump(DataOutputStream h, int id, int superId, int[] fieldNames, int[] fieldTypes,
+                                  int rootStatic) throws IOException {
+        h.writeByte(0x20);
+        h.writeInt(id);
+        h.writeInt(0);
+        h.writeInt(superId);
+        for (int i = 0; i < 5; i++) {
+            h.writeInt(0); // loader, signers, protection domain, two reserved
+        }
+        h.writeInt(4 * fieldTypes.length); // instance size: references and ints are 4 bytes alike here
+        h.writeShort(0); // constant pool
+        h.writeShort(rootStatic != 0 ? 1 : 0);
+        if (rootStatic != 0) {
+            h.writeInt(name(6));
+            h.writeByte(2);
+            h.writeInt(rootStatic);
+        }
+        h.writeShort(fieldNames.length);
+        for (int i = 0; i < fieldNames.length; i++) {
+            h.writeInt(fieldNames[i]);
+            h.writeByte(fieldTypes[i]);
+        }
+    }
+
+    private static int name(int i) {
+        return 0x10 + i;
+    }
+
+    private static void record(DataOutputStream out, int tag, int length) throws IOException {
+        out.writeByte(tag);
+        out.writeInt(0);
+        out.writeInt(length);
+    }
+}
