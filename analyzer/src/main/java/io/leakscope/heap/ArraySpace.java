@@ -88,7 +88,7 @@ final class ArraySpace {
      * {@code -Dleakscope.heap.tables=heap|mapped} overrides the choice.
      */
     static ArraySpace choose(long heapBytesNeeded) {
-        String mode = System.getProperty("leakscope.heap.tables", "auto");
+        String mode = requestedTables();
         if (mode.equals("heap")) {
             return HEAP;
         }
@@ -98,6 +98,11 @@ final class ArraySpace {
         long max = Runtime.getRuntime().maxMemory();
         long available = max - Math.min(max / 8, 64L << 20);
         return 1.05 * heapBytesNeeded <= available ? HEAP : mapped(ParkedArrays.defaultDirectory());
+    }
+
+    /** {@code -Dleakscope.heap.tables}: "heap", "mapped", or "auto" (the default: {@link #choose} decides). */
+    static String requestedTables() {
+        return System.getProperty("leakscope.heap.tables", "auto");
     }
 
     boolean isMapped() {

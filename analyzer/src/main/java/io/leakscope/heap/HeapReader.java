@@ -128,7 +128,7 @@ public final class HeapReader implements InputReader {
         }
         if (g.space.isMapped()) {
             out.note(Note.info(name, "the analysis kept its big tables in memory-mapped files in "
-                    + ParkedArrays.defaultDirectory() + (System.getProperty("leakscope.heap.tables", "").equals("mapped")
+                    + ParkedArrays.defaultDirectory() + (ArraySpace.requestedTables().equals("mapped")
                     ? ", as -Dleakscope.heap.tables=mapped asks" : ": they would not have fitted in this "
                     + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap")));
         }

@@ -7,12 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,14 +34,14 @@ class DumpBiggerThanTheHeapTest {
         }
         assertTrue(Files.size(dump) > (48L << 20), "dump of " + Files.size(dump) + " bytes");
 
-        Run onHeap = analyse(dump, tmp.resolve("heap.json"), "-Dleakscope.heap.tables=heap");
-        assertEquals(2, onHeap.code, onHeap.out);
-        assertEquals(1, onHeap.out.strip().lines().count(), onHeap.out);
-        assertTrue(onHeap.out.contains(dump + ": not enough memory to analyse this dump with a"), onHeap.out);
+        ChildProcess onHeap = analyse(dump, tmp.resolve("heap.json"), "-Dleakscope.heap.tables=heap");
+        assertEquals(2, onHeap.code(), onHeap.out());
+        assertEquals(1, onHeap.out().strip().lines().count(), onHeap.out());
+        assertTrue(onHeap.out().contains(dump + ": not enough memory to analyse this dump with a"), onHeap.out());
 
         Path tables = Files.createDirectory(tmp.resolve("tables"));
-        Run chosen = analyse(dump, tmp.resolve("mapped.json"), "-Djava.io.tmpdir=" + tables);
-        assertEquals(0, chosen.code, chosen.out);
+        ChildProcess chosen = analyse(dump, tmp.resolve("mapped.json"), "-Djava.io.tmpdir=" + tables);
+        assertEquals(0, chosen.code(), chosen.out());
         Findings mapped = FindingsJson.read(tmp.resolve("mapped.json"));
         assertTrue(mapped.notes().stream().anyMatch(n -> n.message().contains("memory-mapped files in " + tables)),
                 mapped.notes().toString());
@@ -67,48 +65,37 @@ class DumpBiggerThanTheHeapTest {
         assumeTrue(PrivateTmpfs.available(tmp), "needs unshare and a private tmpfs mount (root, or user namespaces)");
         Path full = Files.createDirectory(tmp.resolve("full"));
         // with heap to spare the tables all go on the heap, each with a warning, and the answer is the same
-        Run roomy = analyse(dump, tmp.resolve("full.json"), "-Xmx128m", full, "-Dleakscope.heap.tables=mapped");
-        assertEquals(0, roomy.code, roomy.out);
+        ChildProcess roomy = analyse(dump, tmp.resolve("full.json"), "-Xmx128m", full, "-Dleakscope.heap.tables=mapped");
+        assertEquals(0, roomy.code(), roomy.out());
         Findings unmapped = FindingsJson.read(tmp.resolve("full.json"));
         assertTrue(unmapped.notes().stream().anyMatch(n -> n.message().startsWith("not enough free space in " + full
                 + " for a ") && n.message().endsWith("; the table was put on the heap instead")),
                 unmapped.notes().toString());
         assertEquals(expected.heap(), unmapped.heap());
         // without: one line that says the disk is what to fix, and no findings written
-        Run tight = analyse(dump, tmp.resolve("none.json"), "-Xmx48m", full);
-        assertEquals(2, tight.code, tight.out);
-        assertEquals(1, tight.out.strip().lines().count(), tight.out);
-        assertTrue(tight.out.startsWith(dump + ": not enough memory to analyse this dump with a "), tight.out);
-        assertTrue(tight.out.contains(", because not enough free space in " + full + " for a "), tight.out);
-        assertTrue(tight.out.contains("-Djava.io.tmpdir=DIR"), tight.out);
+        ChildProcess tight = analyse(dump, tmp.resolve("none.json"), "-Xmx48m", full);
+        assertEquals(2, tight.code(), tight.out());
+        assertEquals(1, tight.out().strip().lines().count(), tight.out());
+        assertTrue(tight.out().startsWith(dump + ": not enough memory to analyse this dump with a "), tight.out());
+        assertTrue(tight.out().contains(", because not enough free space in " + full + " for a "), tight.out());
+        assertTrue(tight.out().contains("-Djava.io.tmpdir=DIR"), tight.out());
         assertFalse(Files.exists(tmp.resolve("none.json")));
     }
 
-    private record Run(int code, String out) {
-    }
-
-    private static Run analyse(Path dump, Path findings, String flag) throws IOException, InterruptedException {
+    private static ChildProcess analyse(Path dump, Path findings, String flag) throws IOException, InterruptedException {
         return analyse(dump, findings, "-Xmx48m", null, flag);
     }
 
     /** With {@code tmpfs} not null: a 70 MB tmpfs mounted there, seen by the child alone, as its temp directory. */
-    private static Run analyse(Path dump, Path findings, String xmx, Path tmpfs, String... flags)
+    private static ChildProcess analyse(Path dump, Path findings, String xmx, Path tmpfs, String... flags)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
+        List<String> jvm = new ArrayList<>(List.of(xmx, "-XX:+UseSerialGC"));
         if (tmpfs != null) {
-            cmd.addAll(PrivateTmpfs.prefix(tmpfs, 70));
+            jvm.add("-Djava.io.tmpdir=" + tmpfs);
         }
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), xmx,
-                "-XX:+UseSerialGC"));
-        if (tmpfs != null) {
-            cmd.add("-Djava.io.tmpdir=" + tmpfs);
-        }
-        cmd.addAll(List.of(flags));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AnalyzeInAHeapOfItsOwn.class.getName(),
-                dump.toString(), findings.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
-        return new Run(p.exitValue(), out);
+        jvm.addAll(List.of(flags));
+        List<String> cmd = new ArrayList<>(tmpfs != null ? PrivateTmpfs.prefix(tmpfs, 70) : List.of());
+        cmd.addAll(ChildProcess.java(jvm, AnalyzeInAHeapOfItsOwn.class, dump.toString(), findings.toString()));
+        return ChildProcess.run(cmd, 120);
     }
 }

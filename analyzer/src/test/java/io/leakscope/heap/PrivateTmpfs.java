@@ -1,12 +1,10 @@
 package io.leakscope.heap;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A command run with a small tmpfs mounted on a directory, seen by that command alone: unshare(1) into a mount
@@ -29,9 +27,8 @@ final class PrivateTmpfs {
             Path probe = Files.createTempDirectory(scratch, "tmpfs-probe");
             List<String> cmd = new ArrayList<>(prefix(probe, 1));
             cmd.addAll(List.of("stat", "-f", "-c", "%T", probe.toString()));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && out.equals("tmpfs");
+            ChildProcess run = ChildProcess.run(cmd, 30);
+            return run.code() == 0 && run.out().strip().equals("tmpfs");
         } catch (IOException e) {
             return false; // no unshare
         }

@@ -4,15 +4,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -45,14 +42,12 @@ class TablesDirectoryTest {
         assumeTrue(PrivateTmpfs.available(tmp), "needs unshare and a private tmpfs mount (root, or user namespaces)");
         Path dir = Files.createDirectory(tmp.resolve("tables"));
         List<String> cmd = new ArrayList<>(PrivateTmpfs.prefix(dir, 70));
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + dir, "-cp", System.getProperty("java.class.path"),
-                WriteTablesOnAFullDisk.class.getName(), dir.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-        assertEquals(2, p.exitValue(), out);
+        cmd.addAll(ChildProcess.java(List.of("-Xmx64m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + dir),
+                WriteTablesOnAFullDisk.class, dir.toString()));
+        ChildProcess run = ChildProcess.run(cmd, 60);
+        assertEquals(2, run.code(), run.out());
         assertEquals("dump.hprof: could not write the analysis's tables mapped in " + dir + " (is its disk full?); free"
-                + " space there or point leakscope elsewhere: LEAKSCOPE_JAVA_OPTS=-Djava.io.tmpdir=DIR", out.strip());
+                + " space there or point leakscope elsewhere: LEAKSCOPE_JAVA_OPTS=-Djava.io.tmpdir=DIR",
+                run.out().strip());
     }
 }
