@@ -65,6 +65,7 @@ public final class HeapAnalysis {
             g.space.release(g.refSlot);
             g.refSlot = null; // paths need only bfsParent and bfsSlot from here on
         }
+        g.space.reclaimHeap(); // the BFS queue and, releasing, the slots: 4 bytes an object and 4 a reference
         long t1 = System.nanoTime();
         d = dominatorsWithTablesParked(releaseReferences);
         int[] hitObjects = g.secretHits.objects();
@@ -110,6 +111,7 @@ public final class HeapAnalysis {
         }
         long t3 = System.nanoTime();
         sigs = new SigTable(this);
+        g.space.reclaimHeap(); // the signatures' working tables, before the tree's 8 bytes an object
         long t4 = System.nanoTime();
         childStart = g.space.ints(cnt + 1);
         for (int p = 1; p < cnt; p++) {
@@ -164,6 +166,8 @@ public final class HeapAnalysis {
             return Dominators.compute(g.objectCount, g.refStart, g.refs, g.rootObjects,
                     releaseReferences ? g::releaseReferences : null, g.space);
         } finally {
+            // the pass's own tables (20 bytes an object and 4 a reference) go before the parked ones come back
+            g.space.reclaimHeap();
             if (parked != null) {
                 Object[] back = parked.restore();
                 g.kind = (byte[]) back[0];
