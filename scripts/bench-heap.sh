@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Heap engine vs Shark 2.14, side by side on the same dumps, each run in a fresh JVM under /usr/bin/time.
 # Usage: scripts/bench-heap.sh [SIZES_MB...]   (default: 100 1024 4096)
-# leakscope runs three times per dump: with a roomy heap (ParallelGC: speed), with -Xmx at ~95% of the dump's
-# size (G1: memory), and with -Xmx at about a third of it (2g for the 4 GB heap's dump), where its big tables go
-# to memory-mapped files. Peak RSS is split into anonymous memory (the Java heap, the JVM) and file-backed pages
+# leakscope runs three times per dump, all with G1: with the heap scripts/leakscope gives (1.2x the dump +
+# 256 MB: what a user gets), with -Xmx at ~95% of the dump's size (the engine's memory target is a peak RSS
+# below the dump's size), and with -Xmx at about a third of it (2g for the 4 GB heap's dump), where its big
+# tables go to memory-mapped files. Peak RSS is split into anonymous memory (the Java heap, the JVM) and file-backed pages
 # (mapped tables: the kernel may write them out and drop them), sampled from /proc/PID/status.
 # Dumps go to bench/heap/target/dumps (not in git). Shark runs only on dumps up to 1 GB (it needs ~11.5 GB
 # RSS for 1 GB; LEAKSCOPE_BENCH_SHARK=0 skips it). Results: bench/heap/target/results.md
@@ -52,11 +53,9 @@ for mb in "${sizes[@]}"; do
   if [ ! -f "$dump" ]; then
     java -Xmx$(( mb * 2 + 512 ))m -XX:+UseParallelGC -cp "$cp" io.leakscope.bench.HeapGen "$mb" "$dump"
   fi
-  xmx=$(( mb * 3 + 512 ))m
-  [ "$mb" -ge 4096 ] && xmx=${LEAKSCOPE_BENCH_XMX_4G:-12g}
-  run leakscope "$xmx" "$dump"
-  # the same with a Java heap of 95% of the dump's size (G1, which places big arrays anywhere in the heap):
-  # the engine's memory target is a peak RSS below the dump's size
+  # the launcher's rule (scripts/leakscope), without its cap at 60% of the memory available
+  run leakscope "$(( $(stat -c %s "$dump") / 1048576 * 6 / 5 + 256 ))m" "$dump" -XX:+UseG1GC
+  # the same with a Java heap of 95% of the dump's size
   run leakscope "$(( $(stat -c %s "$dump") / 1048576 * 95 / 100 / 100 * 100 + 100 ))m" "$dump" -XX:+UseG1GC
   # and with a third of it (the tables the heap cannot take are mapped; the 4 GB heap's dump gets -Xmx2g)
   small=$(( $(stat -c %s "$dump") / 1048576 / 3 / 100 * 100 + 100 ))m
