@@ -127,6 +127,18 @@ public final class HprofReader {
         return r.readAll(keepSecretValues);
     }
 
+    /** Pass 1's parts of a plain dump read by {@code threads}: each part's ranges of sub-records. */
+    static List<List<long[]>> partsOf(Path file, int threads) throws IOException {
+        HprofReader r = new HprofReader(file, Progress.NONE, threads, ArraySpace.HEAP);
+        try (Source s = r.open()) {
+            List<List<long[]>> out = new ArrayList<>();
+            for (Part p : r.pass1(s)) {
+                out.add(p.segments);
+            }
+            return out;
+        }
+    }
+
     /**
      * The time in the dump's header (ms since the epoch), read without reading the dump; 0 when the file has no
      * readable header (reading it then says why).
@@ -406,16 +418,14 @@ public final class HprofReader {
 
     /**
      * Pass 1, every record in order on this thread (reading is cheap; pass 2, which resolves references, is
-     * what is worth splitting). A plain dump's heap segments are cut into parts of about equal bytes, one per
-     * thread, for pass 2; a gzip stream cannot be split and stays one part.
+     * what is worth splitting). A plain dump's heap is cut into parts of about equal bytes, one per thread, for
+     * pass 2, between any two sub-records: a JDK 8 dump of a heap under 2 GB is one HEAP_DUMP record. A gzip
+     * stream cannot be split and stays one part.
      */
     private List<Part> pass1(Source s) throws IOException {
         List<Part> parts = new ArrayList<>();
-        Part part = new Part();
-        parts.add(part);
-        int n = gzip ? 1 : threads;
-        long nextSplit = n > 1 ? fileSize / n : Long.MAX_VALUE;
-        long lastReport = 0;
+        parts.add(new Part());
+        Split split = new Split(parts, gzip ? 1 : threads);
         try {
             while (true) {
                 if (!s.ensure(9)) {
@@ -430,30 +440,68 @@ public final class HprofReader {
                 long len = s.u4() & 0xffffffffL;
                 if (tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT) {
                     long start = s.offset();
-                    if (start >= nextSplit && !part.segments.isEmpty()) {
-                        part = new Part();
-                        parts.add(part);
-                        nextSplit = parts.size() < n ? fileSize * parts.size() / n : Long.MAX_VALUE;
-                    }
-                    part.segments.add(new long[]{start, start + len});
-                    scan(s, start + len, part);
+                    split.last().segments.add(new long[]{start, start + len});
+                    scan(s, start + len, split);
                 } else {
                     otherRecord(s, tag, len, recordAt);
                 }
-                if (s.offset() - lastReport > (64 << 20)) {
-                    lastReport = s.offset();
-                    progress.update(1, gzip ? s.counting.count : s.offset(), fileSize);
+                if (s.offset() >= split.nextReport) {
+                    split.report(s);
                 }
             }
         } catch (Corrupt e) {
-            part.error = "offset " + s.offset() + ": " + e.getMessage();
+            split.last().error = "offset " + s.offset() + ": " + e.getMessage();
         } catch (EOFException | ZipException e) {
-            part.error = "offset " + s.offset() + ": " + (gzip ? "compressed stream ends early or is corrupt: " : "")
-                    + e.getMessage();
+            split.last().error = "offset " + s.offset() + ": "
+                    + (gzip ? "compressed stream ends early or is corrupt: " : "") + e.getMessage();
         }
-        part.end = s.offset();
+        split.last().end = s.offset();
         progress.update(1, fileSize, fileSize);
         return parts;
+    }
+
+    /** Where pass 1 cuts the next part and reports progress next, and the parts so far. */
+    private final class Split {
+        final List<Part> parts;
+        final int wanted;
+        long nextSplit;
+        long nextReport = 64 << 20;
+        long next; // the nearer of the two: one comparison a sub-record
+
+        Split(List<Part> parts, int wanted) {
+            this.parts = parts;
+            this.wanted = wanted;
+            nextSplit = wanted > 1 ? fileSize / wanted : Long.MAX_VALUE;
+            next = Math.min(nextSplit, nextReport);
+        }
+
+        Part last() {
+            return parts.get(parts.size() - 1);
+        }
+
+        void report(Source s) {
+            progress.update(1, gzip ? s.counting.count : s.offset(), fileSize);
+            nextReport = s.offset() + (64 << 20);
+            next = Math.min(nextSplit, nextReport);
+        }
+
+        /** At a sub-record boundary {@code at} of a segment ending at {@code end}: a new part from here on. */
+        void cut(long at, long end) {
+            Part part = last();
+            long[] segment = part.segments.get(part.segments.size() - 1);
+            if (at > segment[0]) {
+                segment[1] = at;
+            } else if (part.segments.size() > 1) {
+                part.segments.remove(part.segments.size() - 1);
+            } else {
+                return; // nothing read into this part yet: cut after its first sub-record
+            }
+            Part nextPart = new Part();
+            nextPart.segments.add(new long[]{at, end});
+            parts.add(nextPart);
+            nextSplit = parts.size() < wanted ? fileSize * parts.size() / wanted : Long.MAX_VALUE;
+            next = Math.min(nextSplit, nextReport);
+        }
     }
 
     /** A record that is not part of the heap: strings and class names are kept, the rest skipped. */
@@ -619,13 +667,25 @@ public final class HprofReader {
      * {@code part}. Pass 2 has its own walk ({@link Pass2#decode}): one shared method would be compiled for
      * pass 1's branches, thrown away and compiled again for pass 2's, costing a core-second of JIT per dump.
      */
-    private void scan(Source s, long end, Part part) throws IOException, Corrupt {
+    private void scan(Source s, long end, Split split) throws IOException, Corrupt {
         final int idSize = this.idSize;
+        Part part = split.last();
+        long next = split.next;
         while (s.offset() < end) {
             if (!s.ensure(1)) {
                 throw new EOFException("heap dump record ends after the end of the file");
             }
             long at = s.offset();
+            if (at >= next) {
+                if (at >= split.nextSplit) {
+                    split.cut(at, end);
+                    part = split.last();
+                }
+                if (at >= split.nextReport) {
+                    split.report(s);
+                }
+                next = split.next;
+            }
             int sub = s.u1();
             switch (sub) {
                 case 0xFF:

@@ -291,6 +291,78 @@ class HprofReaderTest {
         assertTrue(g.objectCount > 0 && g.objectCount < HprofReader.read(plain).objectCount);
     }
 
+    /**
+     * JDK 8 writes a heap under 2 GB as format 1.0.1 with the whole heap in one HEAP_DUMP record (no segments,
+     * no HEAP_DUMP_END): the same graph, and pass 2 still runs in parts, cut between sub-records.
+     */
+    @Test
+    void readsAJdk8DumpOfOneHeapRecordInParts(@TempDir Path tmp) throws IOException {
+        byte[] b = asOneHeapDumpRecord(Files.readAllBytes(plain));
+        assertEquals(1, heapSegments(b).size());
+        assertEquals("JAVA PROFILE 1.0.1", new String(b, 0, 18, java.nio.charset.StandardCharsets.US_ASCII));
+        Path jdk8 = Files.write(tmp.resolve("jdk8.hprof"), b);
+
+        List<List<long[]>> parts = HprofReader.partsOf(jdk8, 4);
+        assertEquals(4, parts.size());
+        int record = heapSegments(b).get(0);
+        long at = record + 9;
+        for (List<long[]> part : parts) {
+            assertEquals(1, part.size());
+            assertEquals(at, part.get(0)[0]); // the parts follow one another, sub-record to sub-record
+            at = part.get(0)[1];
+        }
+        assertEquals(record + 9 + ByteBuffer.wrap(b).getInt(record + 5), at);
+
+        HeapGraph one = assertSameGraph(jdk8); // one part, four, four mapped
+        HeapGraph segmented = HprofReader.read(plain, HprofReader.Progress.NONE, true, 1);
+        assertFalse(one.partial, one.partialReason);
+        assertEquals(segmented.objectCount, one.objectCount);
+        assertTrue(Arrays.equals(segmented.classOf, one.classOf));
+        assertTrue(Arrays.equals(segmented.shallow, one.shallow));
+        long edges = segmented.referenceCount();
+        assertEquals(edges, one.referenceCount());
+        assertTrue(Arrays.equals(segmented.refs.toArray((int) edges), one.refs.toArray((int) edges)));
+        assertTrue(Arrays.equals(segmented.rootObjects, one.rootObjects));
+        // the same suspects, but for the file they name
+        assertEquals(HeapAnalysis.of(segmented).suspects().stream().map(x -> x.description() + x.pathFromRoot()
+                        + x.accumulated()).toList(),
+                HeapAnalysis.of(one).suspects().stream().map(x -> x.description() + x.pathFromRoot()
+                        + x.accumulated()).toList());
+
+        // cut short inside its one record, as when the JVM died mid-dump: partial, in parts all the same
+        Path cut = Files.write(tmp.resolve("jdk8-cut.hprof"), Arrays.copyOf(b, record + (b.length - record) * 2 / 3));
+        HeapGraph partial = assertSameGraph(cut);
+        assertTrue(partial.partial);
+        assertTrue(partial.objectCount > 0 && partial.objectCount < one.objectCount);
+    }
+
+    /** The same dump as JDK 8 writes a small heap: header 1.0.1, every heap sub-record in one HEAP_DUMP. */
+    static byte[] asOneHeapDumpRecord(byte[] b) {
+        ByteBuffer in = ByteBuffer.wrap(b);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+        java.io.ByteArrayOutputStream heap = new java.io.ByteArrayOutputStream(b.length);
+        out.writeBytes("JAVA PROFILE 1.0.1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(b, 18, 31 - 18);
+        int heapAt = -1;
+        java.io.ByteArrayOutputStream after = new java.io.ByteArrayOutputStream();
+        for (int pos = 31; pos < b.length; ) {
+            int len = in.getInt(pos + 5);
+            if (b[pos] == 0x1C || b[pos] == 0x0C) {
+                heapAt = heapAt < 0 ? out.size() : heapAt;
+                heap.write(b, pos + 9, len);
+            } else if (b[pos] != 0x2C) {
+                (heapAt < 0 ? out : after).write(b, pos, 9 + len);
+            }
+            pos += 9 + len;
+        }
+        out.write(0x0C);
+        out.writeBytes(new byte[4]);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(heap.size()).array());
+        out.writeBytes(heap.toByteArray());
+        out.writeBytes(after.toByteArray());
+        return out.toByteArray();
+    }
+
     /** One part and four, and four with the tables mapped in small pages: the same graph, array for array. */
     private static HeapGraph assertSameGraph(Path dump) throws IOException {
         HeapGraph one = HprofReader.read(dump, HprofReader.Progress.NONE, true, 1);
