@@ -127,12 +127,15 @@ final class ArraySpace {
      * dump + 256 MB) the 1.42 GB dump peaked at 1,994 MiB RSS, with this at 1,200-1,346 MiB, for 5-25 ms a
      * collection (the live data is a few big primitive arrays: nothing to trace, nothing moved). Mapped tables
      * recycle their pages instead; the heap then holds little (see HeapAnalysis for its one collection).
+     * Below {@code RECLAIM_MIN_BYTES} let go of, the growth is not worth a collection (small dumps, tests).
      */
-    void reclaimHeap() {
-        if (!isMapped()) {
+    void reclaimHeap(long bytesLetGo) {
+        if (!isMapped() && bytesLetGo >= RECLAIM_MIN_BYTES) {
             System.gc();
         }
     }
+
+    static final long RECLAIM_MIN_BYTES = 8L << 20;
 
     /** Bytes of files mapped so far (recycled pages count once). */
     synchronized long mappedBytes() {

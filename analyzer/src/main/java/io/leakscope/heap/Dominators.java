@@ -155,7 +155,7 @@ public final class Dominators {
             start = null;
             edges = null;
             edgesRead.run();
-            space.reclaimHeap(); // the references: 4 bytes an object and 8 a reference
+            space.reclaimHeap(4L * n + 8L * preds.length); // the references: 4 bytes an object and 8 a reference
         }
         if (space.isMapped()) {
             // mapped, this pass is the peak of mapped bytes: the numbering by vertex is not read again until the

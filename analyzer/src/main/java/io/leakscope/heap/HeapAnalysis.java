@@ -65,7 +65,8 @@ public final class HeapAnalysis {
             g.space.release(g.refSlot);
             g.refSlot = null; // paths need only bfsParent and bfsSlot from here on
         }
-        g.space.reclaimHeap(); // the BFS queue and, releasing, the slots: 4 bytes an object and 4 a reference
+        // the BFS queue and, releasing, the slots: 4 bytes an object and 4 a reference
+        g.space.reclaimHeap(4L * n + (releaseReferences ? 4L * g.referenceCount() : 0));
         long t1 = System.nanoTime();
         d = dominatorsWithTablesParked(releaseReferences);
         int[] hitObjects = g.secretHits.objects();
@@ -111,7 +112,7 @@ public final class HeapAnalysis {
         }
         long t3 = System.nanoTime();
         sigs = new SigTable(this);
-        g.space.reclaimHeap(); // the signatures' working tables, before the tree's 8 bytes an object
+        g.space.reclaimHeap(4L * cnt); // the signatures' working table, before the tree's 8 bytes an object
         long t4 = System.nanoTime();
         childStart = g.space.ints(cnt + 1);
         for (int p = 1; p < cnt; p++) {
@@ -167,7 +168,7 @@ public final class HeapAnalysis {
                     releaseReferences ? g::releaseReferences : null, g.space);
         } finally {
             // the pass's own tables (20 bytes an object and 4 a reference) go before the parked ones come back
-            g.space.reclaimHeap();
+            g.space.reclaimHeap(20L * g.objectCount);
             if (parked != null) {
                 Object[] back = parked.restore();
                 g.kind = (byte[]) back[0];
