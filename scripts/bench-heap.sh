@@ -8,6 +8,9 @@
 # (mapped tables: the kernel may write them out and drop them), sampled from /proc/PID/status.
 # Dumps go to bench/heap/target/dumps (not in git). Shark runs only on dumps up to 1 GB (it needs ~11.5 GB
 # RSS for 1 GB; LEAKSCOPE_BENCH_SHARK=0 skips it). Results: bench/heap/target/results.md
+# scripts/bench-heap.sh diff: the dominator diff at scale instead: three dumps of the same program, 300, 600
+# and 1200 MB of heap, written in that order (the diff orders dumps by the time in their headers), diffed by
+# `leakscope diff` as the launcher runs it; wall, CPU and peak RSS to bench/heap/target/results-diff.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(100 1024 4096); fi
@@ -15,6 +18,32 @@ mvn -B -q -Pbench -pl bench/heap -am -DskipTests package
 cp="bench/heap/target/leakscope-bench-heap-0.1.0-SNAPSHOT.jar:$(cat bench/heap/target/classpath.txt)"
 dumps=bench/heap/target/dumps
 mkdir -p "$dumps"
+if [ "${sizes[0]}" = diff ]; then
+  series="$dumps/series"
+  mkdir -p "$series"
+  for mb in 300 600 1200; do
+    if [ ! -f "$series/gen-$mb.hprof" ]; then
+      rm -f "$series"/gen-*.hprof # a series is written in one go, or its order in time is not its order in size
+      for m in 300 600 1200; do
+        java -Xmx$(( m * 2 + 512 ))m -XX:+UseParallelGC -cp "$cp" io.leakscope.bench.HeapGen "$m" "$series/gen-$m.hprof"
+        sleep 2
+      done
+      break
+    fi
+  done
+  mvn -B -q -DskipTests package
+  tlog=$(mktemp)
+  /usr/bin/time -v -o "$tlog" scripts/leakscope diff "$series/gen-300.hprof" "$series/gen-600.hprof" \
+    "$series/gen-1200.hprof" -o bench/heap/target/diff-out > /dev/null 2>&1 || true
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tlog" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u + s}' "$tlog")
+  rss=$(awk -F': ' '/Maximum resident/ {print int($2/1024)}' "$tlog")
+  rm -f "$tlog"
+  verdict=$(python3 -c "import json; f = json.load(open('bench/heap/target/diff-out/findings.json')); print(f['verdict'], '-', f['headline'])")
+  echo "| diff of gen-300, gen-600, gen-1200 ($(du -cm "$series"/gen-*.hprof | tail -1 | cut -f1) MB) | $wall s | $cpu s | $rss MiB | $verdict |" \
+    | tee bench/heap/target/results-diff.md
+  exit 0
+fi
 out=bench/heap/target/results.md
 echo "| dump | size | tool | -Xmx | wall s | CPU s (user+sys) | peak RSS MB | peak anon / file-backed MB | phases |" > "$out"
 echo "|---|---|---|---|---|---|---|---|---|" >> "$out"

@@ -167,7 +167,14 @@ public final class HeapReader implements InputReader {
         if (isNewest && newest != null) {
             dumps.set(dumps.indexOf(newest), new HeapDiff.Dump(newest.path(), newest.timestampMs(),
                     newest.reachableBytes(), newest.sigs(), null));
-            newest.analysis().release(); // mapped tables: their pages go to the next dump's
+            HeapAnalysis previous = newest.analysis();
+            newest = null;
+            previous.release(); // mapped tables: their pages go to the next dump's
+            ArraySpace space = previous.g.space;
+            long objects = previous.g.objectCount;
+            previous = null;
+            // heap tables: collected now, so that the next dump's take their memory instead of fresh memory
+            space.reclaimHeap(42L * objects);
         }
         return isNewest;
     }
