@@ -315,7 +315,7 @@ public final class HprofReader {
             InputStream raw = Files.newInputStream(file);
             CountingStream counting = new CountingStream(raw);
             try {
-                s = new Source(new GZIPInputStream(counting, 1 << 16), counting);
+                s = new Source(new InflatingPipe(new GZIPInputStream(counting, 1 << 16)), counting);
             } catch (ZipException | EOFException e) {
                 raw.close();
                 throw new InputException(file + ": offset 0: gzip header is corrupt (" + e.getMessage() + ")");
@@ -1291,7 +1291,7 @@ public final class HprofReader {
 
     /** Counts raw bytes read, for progress on compressed dumps. */
     private static final class CountingStream extends java.io.FilterInputStream {
-        long count;
+        volatile long count; // written by the inflating thread, read for progress
 
         CountingStream(InputStream in) {
             super(in);

@@ -619,7 +619,19 @@ class HprofReaderTest {
         Path cutGz = Files.write(tmp.resolve("cut.hprof.gz"), Arrays.copyOf(gzBytes, gzBytes.length * 9 / 10));
         HeapGraph g = HprofReader.read(cutGz);
         assertTrue(g.partial);
+        assertTrue(g.partialReason.contains("compressed stream ends early or is corrupt"), g.partialReason);
         assertTrue(g.objectCount > 0 && g.objectCount < full);
+        // damaged inside the compressed stream: the inflater (on its own thread) throws, or inflates garbage
+        // the parser stops at; either way a partial analysis of what came before, with a one-line reason
+        byte[] bad = gzBytes.clone();
+        for (int i = bad.length * 9 / 10; i < bad.length * 9 / 10 + 64; i++) { // in the heap's part
+            bad[i] = (byte) 0xFF;
+        }
+        HeapGraph damaged = HprofReader.read(Files.write(tmp.resolve("damaged.hprof.gz"), bad));
+        assertTrue(damaged.partial);
+        assertTrue(damaged.partialReason.startsWith("offset ") && !damaged.partialReason.contains("\n"),
+                damaged.partialReason);
+        assertTrue(damaged.objectCount > 0 && damaged.objectCount < full);
     }
 
     /** Offset of the first HEAP_DUMP(_SEGMENT) record, walking records from the 31-byte header. */
