@@ -9,7 +9,10 @@ package io.leakscope.heap;
  * sums over the tree are one backward loop.
  */
 public final class Dominators {
-    /** Preorder number of each vertex, -1 when unreachable; null once {@link #dropPreorder()} was called. */
+    /**
+     * Preorder number of each vertex, -1 when unreachable; null once {@link #dropPreorder()} was called, and
+     * from the start when the pass was computed letting go of the graph.
+     */
     IntArray preorder;
     /** Vertex of each preorder number; vertex[0] = -1 (the virtual root); entries from {@link #count} on are unused. */
     final IntArray vertex;
@@ -60,8 +63,9 @@ public final class Dominators {
     /**
      * The same with the graph and the pass's own tables in {@code space}; {@code edgesRead}, when given, runs
      * once the graph's arrays are no longer read (after the predecessor lists are built), so a caller can let
-     * go of them for the rest of the pass. Given, it also means that {@code edges} may be overwritten: its
-     * contents are not to be used afterwards.
+     * go of them for the rest of the pass. Given, it also means that {@code edges} may be overwritten (its
+     * contents are not to be used afterwards), and that the result has no numbering by vertex ({@link
+     * #preorderOf} is not to be called).
      */
     static Dominators compute(int n, IntArray start, IntArray edges, int[] roots, Runnable edgesRead,
                               ArraySpace space) {
@@ -157,9 +161,10 @@ public final class Dominators {
             edgesRead.run();
             space.reclaimHeap(4L * n + 8L * preds.length); // the references: 4 bytes an object and 8 a reference
         }
-        if (space.isMapped()) {
-            // mapped, this pass is the peak of mapped bytes: the numbering by vertex is not read again until the
-            // end, where it is rebuilt from `vertex` (on the heap the peak comes after this pass: kept)
+        if (space.isMapped() || edgesRead != null) {
+            // the numbering by vertex is not read again in this pass: 4 bytes an object off its peak. A caller
+            // that lets go of the graph gets none (it finds the few objects it asks about by scanning `vertex`);
+            // otherwise it is rebuilt from `vertex` at the end
             space.release(pre);
             pre = null;
         }
@@ -229,7 +234,7 @@ public final class Dominators {
         }
         space.release(semi);
         space.release(parent);
-        if (pre == null) {
+        if (pre == null && edgesRead == null) {
             pre = space.ints(n);
             pre.fill(-1);
             for (int p = 1; p < count; p++) {

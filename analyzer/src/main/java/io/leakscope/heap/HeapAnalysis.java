@@ -41,6 +41,11 @@ public final class HeapAnalysis {
     IntArray bfsParent;
     IntArray bfsSlot;
     byte[] rootKindOf;
+    /**
+     * Where {@link #bfsParent}, {@link #bfsSlot} and {@link #rootKindOf} are read from once they are let go of
+     * (null: they stay in memory): only paths read them after the signatures, a few hundred elements.
+     */
+    private ParkedArrays paths;
     final SigTable sigs;
     /** Preorder number of each credential-shaped hit's object (-1 unreachable), parallel to the hits. */
     private final int[] hitPreorder;
@@ -55,9 +60,16 @@ public final class HeapAnalysis {
                 rootKindOf[g.rootObjects[i]] = g.rootKinds[i];
             }
         }
-        // the order keeps the peak low: paths first, while every reference is at hand; then the dominator pass
-        // (dominatorsWithTablesParked); then retained sizes, signatures and, last, the tree
+        // the order keeps the peak low: paths first, while every reference is at hand, with the tables the BFS
+        // does not read parked; then the dominator pass (dominatorsWithPathsParked); then retained sizes,
+        // signatures and, last, the tree. Parked tables sit in an owner-only temp file (see ParkedArrays)
         long t0 = System.nanoTime();
+        ParkedArrays graph = ParkedArrays.park(ParkedArrays.defaultDirectory(), g.kind, g.classOf, g.shallow);
+        if (graph != null) {
+            g.kind = null;
+            g.classOf = null;
+            g.shallow = null;
+        }
         bfsParent = g.space.ints(n);
         bfsSlot = g.space.ints(n);
         bfs();
@@ -68,15 +80,33 @@ public final class HeapAnalysis {
         // the BFS queue and, releasing, the slots: 4 bytes an object and 4 a reference
         g.space.reclaimHeap(4L * n + (releaseReferences ? 4L * g.referenceCount() : 0));
         long t1 = System.nanoTime();
-        d = dominatorsWithTablesParked(releaseReferences);
-        int[] hitObjects = g.secretHits.objects();
-        hitPreorder = new int[hitObjects.length];
-        for (int i = 0; i < hitObjects.length; i++) {
-            hitPreorder[i] = d.preorderOf(hitObjects[i]);
-        }
-        d.dropPreorder(); // 4 bytes an object: the few lookups by object left scan `vertex` instead
-        long t2 = System.nanoTime();
+        d = dominatorsWithPathsParked(releaseReferences);
+        d.dropPreorder(); // kept only when the graph is (then 4 bytes an object): lookups by object scan `vertex`
+        hitPreorder = preordersOf(g.secretHits.objects());
+        // what the signatures need of the paths, by preorder number: the slot through which the dominator
+        // holds the object, when BFS reached it that way, else -1 (4 bytes a node instead of the paths' 9)
         int cnt = d.count;
+        IntArray heldSlot = g.space.ints(cnt);
+        heldSlot.set(0, -1);
+        for (int p = 1; p < cnt; p++) {
+            int v = d.vertex.get(p);
+            int dp = d.idom.get(p);
+            heldSlot.set(p, dp != 0 && bfsParent.get(v) == d.vertex.get(dp) ? bfsSlot.get(v) : -1);
+        }
+        if (paths != null) {
+            // still in the file: paths read their few elements from there
+            bfsParent = heapArrayOf(bfsParent) != null ? null : bfsParent;
+            bfsSlot = heapArrayOf(bfsSlot) != null ? null : bfsSlot;
+            rootKindOf = null;
+            g.space.reclaimHeap(9L * n);
+        }
+        if (graph != null) {
+            Object[] back = graph.restore();
+            g.kind = (byte[]) back[0];
+            g.classOf = (int[]) back[1];
+            g.shallow = (int[]) back[2];
+        }
+        long t2 = System.nanoTime();
         long shallowTotal = 0;
         int lowBits = 0;
         for (int s : g.shallow) {
@@ -111,8 +141,11 @@ public final class HeapAnalysis {
             retainedCount.getAndAdd(d.idom.get(p), retainedCount.get(p));
         }
         long t3 = System.nanoTime();
-        sigs = new SigTable(this);
-        g.space.reclaimHeap(4L * cnt); // the signatures' working table, before the tree's 8 bytes an object
+        sigs = new SigTable(this, heldSlot);
+        g.space.release(heldSlot);
+        heldSlot = null;
+        // the signatures' working tables, before the tree's 8 bytes an object
+        g.space.reclaimHeap(8L * cnt);
         long t4 = System.nanoTime();
         childStart = g.space.ints(cnt + 1);
         for (int p = 1; p < cnt; p++) {
@@ -136,18 +169,16 @@ public final class HeapAnalysis {
     }
 
     /**
-     * The dominator pass, the engine's memory peak, with what it does not read (kind, class, shallow size, BFS
-     * parents and slots, root kinds) parked in a temp file meanwhile, and, when releasing, the references let
-     * go of once it has its predecessor lists.
+     * The dominator pass, the engine's memory peak, with the paths (BFS parents and slots, root kinds) and, when
+     * the graph is kept, the reference slots parked in a temp file meanwhile; and, when releasing, the
+     * references let go of once it has its predecessor lists. The paths come back afterwards, their file kept
+     * in {@link #paths}.
      */
-    private Dominators dominatorsWithTablesParked(boolean releaseReferences) {
+    private Dominators dominatorsWithPathsParked(boolean releaseReferences) {
         // mapped tables are in files already: only heap arrays are written out (and let go of)
-        ParkedArrays parked = ParkedArrays.park(ParkedArrays.defaultDirectory(), g.kind, g.classOf, g.shallow,
-                heapArrayOf(g.refSlot), heapArrayOf(bfsParent), heapArrayOf(bfsSlot), rootKindOf);
+        ParkedArrays parked = ParkedArrays.park(ParkedArrays.defaultDirectory(), heapArrayOf(g.refSlot),
+                heapArrayOf(bfsParent), heapArrayOf(bfsSlot), rootKindOf);
         if (parked != null) {
-            g.kind = null;
-            g.classOf = null;
-            g.shallow = null;
             rootKindOf = null;
             if (heapArrayOf(g.refSlot) != null) {
                 g.refSlot = null;
@@ -170,20 +201,58 @@ public final class HeapAnalysis {
             // the pass's own tables (20 bytes an object and 4 a reference) go before the parked ones come back
             g.space.reclaimHeap(20L * g.objectCount);
             if (parked != null) {
-                Object[] back = parked.restore();
-                g.kind = (byte[]) back[0];
-                g.classOf = (int[]) back[1];
-                g.shallow = (int[]) back[2];
-                if (back[3] != null) {
-                    g.refSlot = IntArray.of((int[]) back[3]);
+                Object[] back = parked.readBack();
+                if (back[0] != null) {
+                    g.refSlot = IntArray.of((int[]) back[0]);
                 }
-                if (back[4] != null) {
-                    bfsParent = IntArray.of((int[]) back[4]);
-                    bfsSlot = IntArray.of((int[]) back[5]);
+                if (back[1] != null) {
+                    bfsParent = IntArray.of((int[]) back[1]);
+                    bfsSlot = IntArray.of((int[]) back[2]);
                 }
-                rootKindOf = (byte[]) back[6];
+                rootKindOf = (byte[]) back[3];
+                paths = parked;
             }
         }
+    }
+
+    /** The preorder numbers of {@code objects} (-1 unreachable), by one scan over the preorder's vertices. */
+    private int[] preordersOf(int[] objects) {
+        int[] out = new int[objects.length];
+        Arrays.fill(out, -1);
+        if (objects.length == 0) {
+            return out;
+        }
+        HprofReader.LongIntMap at = new HprofReader.LongIntMap(objects.length * 2);
+        for (int i = 0; i < objects.length; i++) {
+            if (at.get(objects[i]) < 0) {
+                at.put(objects[i], i);
+            }
+        }
+        int[] found = new int[objects.length];
+        Arrays.fill(found, -1);
+        for (int p = 1; p < d.count; p++) {
+            int i = at.get(d.vertex.get(p));
+            if (i >= 0) {
+                found[i] = p;
+            }
+        }
+        for (int i = 0; i < objects.length; i++) {
+            out[i] = found[at.get(objects[i])]; // an object listed twice: each entry gets its number
+        }
+        return out;
+    }
+
+    /** BFS parent of {@code v} (-1 a GC root, -2 unreachable), from memory or from the parked file. */
+    int bfsParentOf(int v) {
+        return bfsParent != null ? bfsParent.get(v) : paths.intAt(1, v);
+    }
+
+    private int bfsSlotOf(int v) {
+        return bfsSlot != null ? bfsSlot.get(v) : paths.intAt(2, v);
+    }
+
+    private byte rootKindOf(int v) {
+        return rootKindOf != null ? rootKindOf[v] : paths.byteAt(3, v);
     }
 
     private static int[] heapArrayOf(IntArray a) {
@@ -250,13 +319,16 @@ public final class HeapAnalysis {
         space.release(children);
         space.release(bfsParent);
         space.release(bfsSlot);
+        if (paths != null) {
+            paths.close();
+        }
         space.release(d.vertex);
         space.release(d.idom);
     }
 
     /** Whether BFS reached {@code v} through a reference of {@code from}. */
     boolean reachedFrom(int v, int from) {
-        return bfsParent.get(v) == from;
+        return bfsParentOf(v) == from;
     }
 
     private static boolean isStackRoot(byte kind) {
@@ -304,13 +376,13 @@ public final class HeapAnalysis {
         List<String> steps = new ArrayList<>();
         int v = object;
         int guard = 0;
-        while (v >= 0 && bfsParent.get(v) >= 0 && guard++ < 10_000) {
-            int p = bfsParent.get(v);
-            steps.add(g.slotName(p, bfsSlot.get(v)) + " → " + g.className(v));
+        while (v >= 0 && bfsParentOf(v) >= 0 && guard++ < 10_000) {
+            int p = bfsParentOf(v);
+            steps.add(g.slotName(p, bfsSlotOf(v)) + " → " + g.className(v));
             v = p;
         }
-        if (v >= 0 && bfsParent.get(v) == -1) {
-            String kind = HprofReader.ROOT_NAMES[rootKindOf[v] & 0xff];
+        if (v >= 0 && bfsParentOf(v) == -1) {
+            String kind = HprofReader.ROOT_NAMES[rootKindOf(v) & 0xff];
             steps.add("GC root (" + (kind == null ? "root" : kind) + "): " + g.className(v));
         } else {
             steps.add("(not reachable from a GC root): " + g.className(v));
@@ -606,7 +678,8 @@ public final class HeapAnalysis {
         int[] nodes = new int[256];
         int[] repr = new int[256];
 
-        SigTable(HeapAnalysis a) {
+        /** {@code heldSlot}: by preorder number, the slot through which the dominator holds the node, or -1. */
+        SigTable(HeapAnalysis a, IntArray heldSlot) {
             HeapGraph g = a.g;
             Dominators d = a.d;
             index = new HprofReader.LongIntMap(1024);
@@ -647,8 +720,8 @@ public final class HeapAnalysis {
                 long fh;
                 if (dv < 0) {
                     fh = 0;
-                } else if (a.reachedFrom(v, dv)) {
-                    int slot = a.bfsSlot.get(v);
+                } else if (heldSlot.get(p) >= 0) {
+                    int slot = heldSlot.get(p);
                     int dc = g.classOf[dv];
                     switch (g.kind[dv]) {
                         case HeapGraph.OBJECT_ARRAY -> fh = arrayHash;
@@ -712,7 +785,7 @@ public final class HeapAnalysis {
                 p = dp;
                 continue;
             }
-            String field = dv < 0 ? "root " : reachedFrom(v, dv) ? g.slotShape(dv, bfsSlot.get(v)) + " " : "~ ";
+            String field = dv < 0 ? "root " : reachedFrom(v, dv) ? g.slotShape(dv, bfsSlotOf(v)) + " " : "~ ";
             labels.add(field + g.className(v));
             p = dp;
         }

@@ -35,9 +35,9 @@ public final class HeapReader implements InputReader {
     }
 
     /**
-     * Java heap per byte of (uncompressed) dump that the engine needs, with a margin: measured 0.88 (1.42 GB dump,
-     * -Xmx1200m) and 0.94 (5.69 GB, -Xmx5g) on dumps of small objects (docs/benchmarks.md); a gzip'd dump is ~4x
-     * smaller than its content.
+     * Java heap per byte of (uncompressed) dump that the engine needs, with a margin for dumps of smaller objects
+     * than measured: 0.74 (1.42 GB dump, -Xmx1000m) and 0.74 (5.69 GB, -Xmx4000m), dumps of 59 bytes an object
+     * (docs/benchmarks.md); a gzip'd dump is ~4x smaller than its content.
      */
     static final double NEEDED_PER_DUMP_BYTE = 1.1;
     /**
@@ -58,8 +58,8 @@ public final class HeapReader implements InputReader {
             }
             throw full;
         } catch (OutOfMemoryError e) {
-            // with its tables on the heap the engine needs about 42 B per object at the peak (46 past 32 GiB; 9 B
-            // more per reference while reading); with them in mapped files, 10 B (the per-object facts the report
+            // with its tables on the heap the engine needs about 33 B per object at the peak (37 past 32 GiB; 23 B
+            // and 8 per reference while reading); with them in mapped files, 10 B (the per-object facts the report
             // reads) plus 8 B while the ids are collected. The analysis chooses mapped files by itself when it sees the heap is short;
             // this is where that estimate was wrong, or even the mapped tables' share did not fit.
             long max = Runtime.getRuntime().maxMemory();
@@ -174,7 +174,7 @@ public final class HeapReader implements InputReader {
             long objects = previous.g.objectCount;
             previous = null;
             // heap tables: collected now, so that the next dump's take their memory instead of fresh memory
-            space.reclaimHeap(42L * objects);
+            space.reclaimHeap(33L * objects);
         }
         return isNewest;
     }

@@ -184,15 +184,17 @@ public final class HprofReader {
         ArraySpace space = this.space != null ? this.space
                 : ArraySpace.choose(heapBytesNeeded(objectCount, bound));
         // the tables pass 2 fills are allocated (zeroed, page by page) on a second thread while this one builds
-        // the id index: a few hundred MB of zeroing per GB of dump, off the critical path. Not when the heap is
-        // short (tables mapped): the id chunks (8 bytes an object) must be garbage before the tables that stay
-        // on the heap (9 bytes an object) are allocated, or the two together may not fit
+        // the id index: a few hundred MB of zeroing per GB of dump, off the critical path. Only when the heap
+        // has room for the id chunks (8 bytes an object), the index (at most 10) and the tables at once; else
+        // (a tight heap, or mapped tables, of which 9 bytes an object stay on the heap) the chunks go first
         long edgeBound = bound;
         java.util.concurrent.FutureTask<Void> tables = new java.util.concurrent.FutureTask<>(() -> {
             t.allocate(space, edgeBound);
             return null;
         });
-        boolean early = threads > 1 && !space.isMapped();
+        long max = Runtime.getRuntime().maxMemory();
+        boolean early = threads > 1 && !space.isMapped()
+                && 1.05 * ((8 + 10 + 13) * (long) objectCount + 8 * bound) <= max - Math.min(max / 8, 64L << 20);
         if (early) {
             Thread th = new Thread(tables, "leakscope-tables");
             th.setDaemon(true);
@@ -201,6 +203,7 @@ public final class HprofReader {
         IdIndex ids = IdIndex.of(idChunks, objectCount, space);
         idChunks = null;
         if (!early) {
+            space.reclaimHeap(8L * objectCount);
             tables.run();
         }
         await(tables);
@@ -259,13 +262,14 @@ public final class HprofReader {
 
     /**
      * About what the heap must hold for a dump of {@code n} objects and at most {@code edges} references when
-     * every table is on it: the peak of pass 2 (id index at most 10n, graph 13n + 8E) or of the analysis (42n,
-     * 46n past 32 GiB, and the signatures, see docs/heap-engine.md), whichever is higher, with room for G1's
-     * fragmentation of humongous arrays. Measured: the 1.42 GB dump of 24.2 M objects runs in -Xmx1100m (47.6
-     * bytes of heap an object), the 5.69 GB dump of 97 M objects in -Xmx4700m (50.8) and not in 4400m.
+     * every table is on it: the peak of pass 2 (id index at most 10n, graph 13n + 8E) or of the analysis (33n,
+     * 37n past 32 GiB, see docs/heap-engine.md), whichever is higher, with room for G1's fragmentation of
+     * humongous arrays. Measured: the 1.42 GB dump of 24.2 M objects (41 M references, 46 M bound) runs in
+     * -Xmx1000m and not in 900m, the 5.69 GB dump of 97 M objects (164 M, 183 M bound) in -Xmx4000m and not in
+     * 3700m: pass 2 is the peak for both.
      */
     static long heapBytesNeeded(long n, long edges) {
-        return Math.max(23 * n + 8 * edges, 47 * n);
+        return Math.max(23 * n + 8 * edges, 37 * n);
     }
 
     /** Pass 2 into {@code t}: a plain file in its parts, one thread each; a gzip stream in one part. */

@@ -24,6 +24,7 @@ final class ParkedArrays {
     private final FileChannel channel;
     private final Object[] shapes; // per array: null, or an empty byte[]/int[] of its type with its length below
     private final int[] lengths;
+    private final ByteBuffer one = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()); // element reads
 
     private ParkedArrays(Path file, FileChannel channel, Object[] shapes, int[] lengths) {
         this.file = file;
@@ -114,8 +115,21 @@ final class ParkedArrays {
 
     /** The arrays in the order given to {@link #park}; the file's space is freed. */
     Object[] restore() {
+        try {
+            return readBack();
+        } finally {
+            close();
+        }
+    }
+
+    /**
+     * The arrays in the order given to {@link #park}, the file kept: a caller that lets go of some of them again
+     * reads single elements from here ({@link #intAt}, {@link #byteAt}) until it {@link #close}s it.
+     */
+    Object[] readBack() {
         Object[] out = new Object[shapes.length];
-        try (FileChannel ch = channel) {
+        try {
+            FileChannel ch = channel;
             ch.position(0);
             ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.nativeOrder());
             for (int i = 0; i < shapes.length; i++) {
@@ -143,6 +157,43 @@ final class ParkedArrays {
                     + e.getMessage(), e);
         }
         return out;
+    }
+
+    /** Element {@code i} of the int[] parked as argument {@code array} of {@link #park}. */
+    int intAt(int array, int i) {
+        return element(array, i, 4).getInt(0);
+    }
+
+    /** Element {@code i} of the byte[] parked as argument {@code array} of {@link #park}. */
+    byte byteAt(int array, int i) {
+        return element(array, i, 1).get(0);
+    }
+
+    private ByteBuffer element(int array, int i, int size) {
+        if (i < 0 || i >= lengths[array]) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        long at = (long) i * size;
+        for (int k = 0; k < array; k++) {
+            at += (long) lengths[k] * (shapes[k] instanceof int[] ? 4 : shapes[k] instanceof byte[] ? 1 : 0);
+        }
+        one.clear().limit(size);
+        try {
+            while (one.hasRemaining()) {
+                if (channel.read(one, at + one.position()) < 0) {
+                    throw new EOFException("the file ends early");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": could not read the heap tables parked there: "
+                    + e.getMessage(), e);
+        }
+        return one;
+    }
+
+    /** Frees the file's space; nothing can be read from it afterwards. */
+    void close() {
+        close(channel);
     }
 
     private static void write(FileChannel ch, ByteBuffer b) throws IOException {
