@@ -137,6 +137,14 @@ final class ReportView {
         if (lead != null && lead.minCaptureSecs() != null && f.verdict() == Verdict.INCONCLUSIVE) {
             a.put("howFast", "not established: capture for " + Units.formatDuration(lead.minCaptureSecs()) + " to decide");
         }
+        if (!a.containsKey("howFast") && f.verdict() == Verdict.LEAK && f.heap() != null
+                && !f.heap().growing().isEmpty()) {
+            // no fitted series (heap dumps only): the diff's fastest-growing subtree says how fast
+            Heap.GrowingPath top = f.heap().growing().get(0);
+            a.put("howFast", (top.bytesPerMinute() != null ? rate(top.bytesPerMinute(), true)
+                    : Units.formatBytes(top.bytesPerDump()) + " a dump") + " of retained heap, across "
+                    + top.retainedBytes().size() + " heap dumps");
+        }
         if (!a.containsKey("howFast")) {
             a.put("howFast", f.verdict() == Verdict.STABLE ? "no significant growth" : "not established");
         }

@@ -33,6 +33,21 @@ class HtmlReportTest {
         assertFalse(withoutSvgNamespace.contains("http://") || withoutSvgNamespace.contains("https://"), "no network references");
     }
 
+    /** Heap dumps only (no series to fit): the first screen's rate is the diff's, not "not established". */
+    @Test
+    void aLeakFromHeapDumpsAloneSaysHowFastFromTheDiff() {
+        Findings rich = TestFindings.rich("com.example.Tool", 2, 2, 0);
+        Findings dumpsOnly = new Findings(rich.schema(), rich.schemaVersion(), rich.generatedAt(), rich.generator(),
+                io.leakscope.findings.Verdict.LEAK, "Java heap leak", rich.inputs(), rich.target(), rich.limits(),
+                java.util.List.of(), null, rich.heap(), rich.nativeMemory(), rich.recommendations(), rich.notes(),
+                rich.capture());
+        String html = HtmlReport.render(dumpsOnly);
+        int at = html.indexOf("id=\"how-fast\">");
+        assertTrue(at > 0);
+        String howFast = html.substring(at, html.indexOf("</dd>", at));
+        assertTrue(howFast.contains("4.0 MiB/min of retained heap, across 3 heap dumps"), howFast);
+    }
+
     @Test
     void emptyFindingsRenderOnlyWhatIsThere() {
         Findings empty = new Findings(Findings.SCHEMA, Findings.SCHEMA_VERSION, null, null, null, null, null, null, null,
