@@ -522,6 +522,20 @@ class HprofReaderTest {
             assertEquals(0, left.count()); // unlinked at once, kept through its open channel
         }
         assertEquals((long) g.kind.length + 4L * (g.classOf.length + g.refSlot.length), parked.size());
+        // read back with the file kept: single elements still come from it (paths read theirs that way)
+        Object[] first = parked.readBack();
+        assertTrue(Arrays.equals(g.classOf, (int[]) first[1]));
+        java.util.Random rnd = new java.util.Random(3);
+        for (int k = 0; k < 1000; k++) {
+            int o = rnd.nextInt(g.objectCount);
+            assertEquals(g.kind[o], parked.byteAt(0, o));
+            assertEquals(g.classOf[o], parked.intAt(1, o));
+            int e = rnd.nextInt((int) g.referenceCount());
+            assertEquals(g.refSlot.get(e), parked.intAt(3, e));
+        }
+        assertEquals(g.classOf[g.objectCount - 1], parked.intAt(1, g.objectCount - 1));
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                () -> parked.intAt(1, g.objectCount));
         Object[] back = parked.restore();
         assertTrue(back[0] != g.kind && Arrays.equals(g.kind, (byte[]) back[0]));
         assertTrue(Arrays.equals(g.classOf, (int[]) back[1]));
