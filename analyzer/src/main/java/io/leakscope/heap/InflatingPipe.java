@@ -9,21 +9,29 @@ import java.util.concurrent.BlockingQueue;
 /**
  * A stream (a gzip'd dump's inflater) read on a thread of its own, a few chunks ahead of the parser. A gzip
  * stream cannot be split, so each pass over a compressed dump is one thread's work; with the inflating on a
- * second one, a pass takes about the longer of inflating and parsing instead of their sum. What the stream
- * throws is thrown, the same exception, to the reader when it reaches that point.
+ * second one, a pass takes about the longer of inflating and parsing instead of their sum. Whatever the stream
+ * or its thread throws (an IOException, an OutOfMemoryError) is thrown, the same object, to the reader when it
+ * reaches that point, after the bytes read before it.
  */
 final class InflatingPipe extends InputStream {
     static final int CHUNK = 256 << 10; // below half a G1 region: never a humongous object
     private static final int CHUNKS = 4;
 
-    /** Bytes read into {@code data}; after the last, one with {@code length} -1 and what ended the stream, if
-     *  that was an {@code error}. */
-    private record Chunk(byte[] data, int length, IOException error) {
+    /** A buffer and how much of it is filled; -1 for the end of the stream. Allocated up front, reused. */
+    private static final class Chunk {
+        final byte[] data;
+        int length;
+
+        Chunk(byte[] data) {
+            this.data = data;
+        }
     }
 
     private final InputStream in;
     private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(CHUNKS + 1);
-    private final BlockingQueue<byte[]> empty = new ArrayBlockingQueue<>(CHUNKS);
+    private final BlockingQueue<Chunk> empty = new ArrayBlockingQueue<>(CHUNKS);
+    private final Chunk end = new Chunk(null);
+    private volatile Throwable failure; // what ended the stream, if not its end; set before `end` is queued
     private final Thread thread;
     private Chunk chunk; // being read, or null
     private int at;
@@ -31,38 +39,49 @@ final class InflatingPipe extends InputStream {
 
     InflatingPipe(InputStream in) {
         this.in = in;
+        end.length = -1;
         for (int i = 0; i < CHUNKS; i++) {
-            empty.add(new byte[CHUNK]);
+            empty.add(new Chunk(new byte[CHUNK]));
         }
         thread = new Thread(this::fill, "leakscope-inflate");
         thread.setDaemon(true);
         thread.start();
     }
 
+    /** Allocates nothing itself, so that even running out of memory reaches the reader as what it is. */
     private void fill() {
         try {
             while (true) {
-                byte[] b = empty.take();
+                Chunk c = empty.take();
                 int n = 0;
-                IOException error = null;
                 int r = 0;
                 try {
-                    while (n < b.length && (r = in.read(b, n, b.length - n)) >= 0) {
+                    while (n < c.data.length && (r = in.read(c.data, n, c.data.length - n)) >= 0) {
                         n += r;
                     }
-                } catch (IOException e) {
-                    error = e;
+                } catch (Throwable t) {
+                    failure = t;
                 }
                 if (n > 0) {
-                    full.put(new Chunk(b, n, null)); // what was read before the damage is read too
+                    c.length = n;
+                    full.put(c); // what was read before a failure is read too
                 }
-                if (error != null || r < 0) {
-                    full.put(new Chunk(null, -1, error));
-                    return;
+                if (failure != null || r < 0) {
+                    break;
                 }
             }
         } catch (InterruptedException e) {
-            // closed
+            return; // closed
+        } catch (Throwable t) {
+            // the queue's own lock ran out of memory: the reader sees this thread gone (current())
+            if (failure == null) {
+                failure = t;
+            }
+        }
+        try {
+            full.offer(end); // there is always room: CHUNKS buffers and one end
+        } catch (Throwable t) {
+            // as above
         }
     }
 
@@ -75,20 +94,35 @@ final class InflatingPipe extends InputStream {
             return null;
         }
         if (chunk != null) {
-            empty.add(chunk.data);
+            empty.add(chunk);
             chunk = null;
         }
         Chunk next;
         try {
-            next = full.take();
+            while ((next = full.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS)) == null) {
+                if (!thread.isAlive() && full.isEmpty()) {
+                    next = end; // it could not even queue its end: never wait for it
+                    if (failure == null) {
+                        failure = new IOException("the thread inflating the dump stopped");
+                    }
+                    break;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading a compressed dump");
         }
-        if (next.length < 0) {
+        if (next == end) {
             ended = true;
-            if (next.error != null) {
-                throw next.error;
+            Throwable t = failure;
+            if (t instanceof IOException io) {
+                throw io;
+            } else if (t instanceof RuntimeException re) {
+                throw re;
+            } else if (t instanceof Error err) {
+                throw err;
+            } else if (t != null) {
+                throw new IOException(t);
             }
             return null;
         }

@@ -46,8 +46,16 @@ class InflatingPipeTest {
 
     @Test
     void givesTheBytesBeforeAnErrorThenTheSameError() {
-        byte[] data = random(3 * InflatingPipe.CHUNK + 100);
         ZipException damage = new ZipException("invalid block type");
+        assertSame(damage, readUntil(damage));
+        // running out of memory on the inflating thread reaches the reader too: it must not wait forever
+        OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+        assertSame(oom, readUntil(oom));
+    }
+
+    /** Reads a stream that throws {@code failure} after its bytes; returns what the reader got thrown. */
+    private static Throwable readUntil(Throwable failure) {
+        byte[] data = random(3 * InflatingPipe.CHUNK + 100);
         InputStream failing = new InputStream() {
             int at;
 
@@ -59,7 +67,10 @@ class InflatingPipeTest {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 if (at == data.length) {
-                    throw damage;
+                    if (failure instanceof IOException e) {
+                        throw e;
+                    }
+                    throw (Error) failure;
                 }
                 int n = Math.min(Math.min(len, 1000), data.length - at);
                 System.arraycopy(data, at, b, off, n);
@@ -68,12 +79,14 @@ class InflatingPipeTest {
             }
         };
         ByteArrayOutputStream got = new ByteArrayOutputStream();
+        Throwable thrown;
         try (InflatingPipe p = new InflatingPipe(failing)) {
-            assertSame(damage, assertThrows(ZipException.class, () -> readAll(p, got)));
+            thrown = assertThrows(Throwable.class, () -> readAll(p, got));
         } catch (IOException e) {
             throw new AssertionError(e);
         }
         assertArrayEquals(data, got.toByteArray());
+        return thrown;
     }
 
     @Test
