@@ -95,9 +95,13 @@ final class ArraySpace {
         if (mode.equals("mapped")) {
             return mapped(ParkedArrays.defaultDirectory());
         }
+        return fitsOnTheHeap(heapBytesNeeded) ? HEAP : mapped(ParkedArrays.defaultDirectory());
+    }
+
+    /** Whether {@code bytes} of tables, with 5% to spare, fit in the JVM's maximum heap less the rest's 64 MB. */
+    static boolean fitsOnTheHeap(long bytes) {
         long max = Runtime.getRuntime().maxMemory();
-        long available = max - Math.min(max / 8, 64L << 20);
-        return 1.05 * heapBytesNeeded <= available ? HEAP : mapped(ParkedArrays.defaultDirectory());
+        return 1.05 * bytes <= max - Math.min(max / 8, 64L << 20);
     }
 
     /** {@code -Dleakscope.heap.tables}: "heap", "mapped", or "auto" (the default: {@link #choose} decides). */

@@ -192,9 +192,8 @@ public final class HprofReader {
             t.allocate(space, edgeBound);
             return null;
         });
-        long max = Runtime.getRuntime().maxMemory();
         boolean early = threads > 1 && !space.isMapped()
-                && 1.05 * ((8 + 10 + 13) * (long) objectCount + 8 * bound) <= max - Math.min(max / 8, 64L << 20);
+                && ArraySpace.fitsOnTheHeap((8 + 10 + 13) * (long) objectCount + 8 * bound);
         if (early) {
             Thread th = new Thread(tables, "leakscope-tables");
             th.setDaemon(true);
