@@ -375,13 +375,14 @@ public final class HeapAnalysis {
     public List<String> pathTo(int object) {
         List<String> steps = new ArrayList<>();
         int v = object;
+        int p = v >= 0 ? bfsParentOf(v) : -2;
         int guard = 0;
-        while (v >= 0 && bfsParentOf(v) >= 0 && guard++ < 10_000) {
-            int p = bfsParentOf(v);
+        while (p >= 0 && guard++ < 10_000) {
             steps.add(g.slotName(p, bfsSlotOf(v)) + " → " + g.className(v));
             v = p;
+            p = bfsParentOf(v);
         }
-        if (v >= 0 && bfsParentOf(v) == -1) {
+        if (v >= 0 && p == -1) {
             String kind = HprofReader.ROOT_NAMES[rootKindOf(v) & 0xff];
             steps.add("GC root (" + (kind == null ? "root" : kind) + "): " + g.className(v));
         } else {
