@@ -50,7 +50,7 @@ public final class HeapAnalysis {
     /** Preorder number of each credential-shaped hit's object (-1 unreachable), parallel to the hits. */
     private final int[] hitPreorder;
 
-    private HeapAnalysis(HeapGraph g, boolean releaseReferences) {
+    private HeapAnalysis(HeapGraph g, boolean releaseReferences, HprofReader.Progress progress) {
         this.g = g;
         int n = g.objectCount;
         // roots: first kind seen for each object
@@ -64,6 +64,7 @@ public final class HeapAnalysis {
         // does not read parked; then the dominator pass (dominatorsWithPathsParked); then retained sizes,
         // signatures and, last, the tree. Parked tables sit in an owner-only temp file (see ParkedArrays)
         long t0 = System.nanoTime();
+        progress.analysing(1, 5, "shortest paths from the GC roots");
         ParkedArrays graph = ParkedArrays.park(ParkedArrays.defaultDirectory(), g.kind, g.classOf, g.shallow);
         if (graph != null) {
             g.kind = null;
@@ -80,6 +81,7 @@ public final class HeapAnalysis {
         // the BFS queue and, releasing, the slots: 4 bytes an object and 4 a reference
         g.space.reclaimHeap(4L * n + (releaseReferences ? 4L * g.referenceCount() : 0));
         long t1 = System.nanoTime();
+        progress.analysing(2, 5, "dominator tree");
         d = dominatorsWithPathsParked(releaseReferences);
         d.dropPreorder(); // kept only when the graph is (then 4 bytes an object): lookups by object scan `vertex`
         hitPreorder = preordersOf(g.secretHits.objects());
@@ -107,6 +109,7 @@ public final class HeapAnalysis {
             g.shallow = (int[]) back[2];
         }
         long t2 = System.nanoTime();
+        progress.analysing(3, 5, "retained sizes");
         long shallowTotal = 0;
         int lowBits = 0;
         for (int s : g.shallow) {
@@ -141,12 +144,14 @@ public final class HeapAnalysis {
             retainedCount.getAndAdd(d.idom.get(p), retainedCount.get(p));
         }
         long t3 = System.nanoTime();
+        progress.analysing(4, 5, "signatures");
         sigs = new SigTable(this, heldSlot);
         g.space.release(heldSlot);
         heldSlot = null;
         // the signatures' working tables, before the tree's 8 bytes an object
         g.space.reclaimHeap(8L * cnt);
         long t4 = System.nanoTime();
+        progress.analysing(5, 5, "children in the dominator tree");
         childStart = g.space.ints(cnt + 1);
         for (int p = 1; p < cnt; p++) {
             childStart.getAndAdd(d.idom.get(p) + 1, 1);
@@ -260,7 +265,7 @@ public final class HeapAnalysis {
     }
 
     public static HeapAnalysis of(HeapGraph g) {
-        return new HeapAnalysis(g, false);
+        return new HeapAnalysis(g, false, HprofReader.Progress.NONE);
     }
 
     /**
@@ -268,7 +273,12 @@ public final class HeapAnalysis {
      * bytes a reference and 4 an object off the memory peak); the graph cannot be analysed again.
      */
     public static HeapAnalysis releasingReferences(HeapGraph g) {
-        return new HeapAnalysis(g, true);
+        return releasingReferences(g, HprofReader.Progress.NONE);
+    }
+
+    /** The same, telling {@code progress} each step it starts. */
+    public static HeapAnalysis releasingReferences(HeapGraph g, HprofReader.Progress progress) {
+        return new HeapAnalysis(g, true, progress);
     }
 
     /**

@@ -118,7 +118,7 @@ public final class HeapReader implements InputReader {
         // released first, so a diff never holds two full analyses (each about the dump's size) at once
         boolean isNewest = becomesNewest(ts);
         HeapGraph g = HprofReader.read(file, progress, showValues);
-        HeapAnalysis a = HeapAnalysis.releasingReferences(g);
+        HeapAnalysis a = HeapAnalysis.releasingReferences(g, progress);
         if (g.partial) {
             out.note(Note.partial(name, "heap dump read only in part (" + g.partialReason + "): "
                     + g.objectCount + " objects before that point were analysed"));

@@ -32,6 +32,10 @@ public final class HprofReader {
     public interface Progress {
         void update(int pass, long done, long total);
 
+        /** The analysis after the passes starts step {@code step} of {@code steps}, {@code what}. */
+        default void analysing(int step, int steps, String what) {
+        }
+
         Progress NONE = (pass, done, total) -> {
         };
     }

@@ -26,7 +26,10 @@ public final class HeapOptions {
         return Analyzer.standard("leakscope " + LeakscopeCommand.version(), showValues, progress);
     }
 
-    /** "heap dump pass 1/2 [#########.........]  48%": redrawn in place on a terminal, else every quarter. */
+    /**
+     * "heap dump pass 1/2 [#########.........]  48%": redrawn in place on a terminal, else every quarter; then
+     * "heap dump analysis 2/5: dominator tree", one step after the other.
+     */
     private static final class Bar implements HprofReader.Progress {
         private final PrintWriter err;
         private final boolean terminal;
@@ -50,6 +53,18 @@ public final class HeapOptions {
                     + String.format("%3d%%", pct);
             if (terminal) {
                 err.print("\r" + line + (pct == 100 && pass == 2 ? "\n" : ""));
+            } else {
+                err.println(line);
+            }
+            err.flush();
+        }
+
+        @Override
+        public void analysing(int step, int steps, String what) {
+            String line = "heap dump analysis " + step + "/" + steps + ": " + what;
+            if (terminal) {
+                // padded over the longer line it replaces
+                err.print("\r" + String.format("%-60s", line) + (step == steps ? "\n" : ""));
             } else {
                 err.println(line);
             }

@@ -69,6 +69,9 @@ class HeapDiffCliTest {
         assertTrue(r.out().contains("verdict: LEAK"), r.out());
         assertTrue(r.err().contains("heap dump pass 1/2") && r.err().contains("heap dump pass 2/2")
                 && r.err().contains("100%"), r.err()); // --verbose shows progress even without a terminal
+        // and then each step of the analysis, which on a big dump takes longer than the parse
+        assertTrue(r.err().contains("heap dump analysis 1/5: shortest paths from the GC roots")
+                && r.err().contains("heap dump analysis 5/5: children in the dominator tree"), r.err());
         JsonNode growing = findings(out).path("heap").path("growing");
         assertTrue(growing.size() >= 1, growing.toString());
         JsonNode top = growing.get(0);
