@@ -160,12 +160,12 @@ final class ParkedArrays {
     }
 
     /** Element {@code i} of the int[] parked as argument {@code array} of {@link #park}. */
-    int intAt(int array, int i) {
+    synchronized int intAt(int array, int i) { // one buffer for every read
         return element(array, i, 4).getInt(0);
     }
 
     /** Element {@code i} of the byte[] parked as argument {@code array} of {@link #park}. */
-    byte byteAt(int array, int i) {
+    synchronized byte byteAt(int array, int i) {
         return element(array, i, 1).get(0);
     }
 
