@@ -597,19 +597,24 @@ public final class HprofReader {
         try {
             task.get();
         } catch (java.util.concurrent.ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            } else if (c instanceof RuntimeException re) {
-                throw re;
-            } else if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(c);
+            throw rethrown(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while reading the dump");
         }
+    }
+
+    /**
+     * What another thread threw, thrown again on this one as what it is (an OutOfMemoryError stays one, for
+     * the one line that names the heap to ask for); only a checked exception other than IOException is wrapped.
+     */
+    static IOException rethrown(Throwable t) {
+        if (t instanceof RuntimeException re) {
+            throw re;
+        } else if (t instanceof Error err) {
+            throw err;
+        }
+        return t instanceof IOException io ? io : new IOException(t);
     }
 
     /** Runs pass 2 of every part, one thread each (the calling thread when there is one part). */

@@ -114,15 +114,8 @@ final class InflatingPipe extends InputStream {
         }
         if (next == end) {
             ended = true;
-            Throwable t = failure;
-            if (t instanceof IOException io) {
-                throw io;
-            } else if (t instanceof RuntimeException re) {
-                throw re;
-            } else if (t instanceof Error err) {
-                throw err;
-            } else if (t != null) {
-                throw new IOException(t);
+            if (failure != null) {
+                throw HprofReader.rethrown(failure);
             }
             return null;
         }
