@@ -332,6 +332,11 @@ public final class HprofReader {
         }
         try {
             readHeader(s);
+        } catch (ZipException | EOFException e) {
+            s.close();
+            // the compressed stream is damaged before the header's end: nothing of the dump can be read
+            throw new InputException(file + ": offset " + s.offset() + ": compressed stream ends early or is corrupt: "
+                    + e.getMessage());
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
