@@ -718,7 +718,9 @@ class HprofReaderTest {
             }
             Files.write(p, b);
             try {
-                HeapGraph g = HprofReader.read(p, HprofReader.Progress.NONE, false, 4);
+                // every fourth with the tables in mapped files, in small pages
+                HeapGraph g = HprofReader.read(p, HprofReader.Progress.NONE, false, 4,
+                        iter % 4 == 3 ? ArraySpace.mapped(Files.createTempDirectory(tmp, "t"), 12) : ArraySpace.HEAP);
                 HeapAnalysis a = HeapAnalysis.of(g);
                 a.summary(null);
                 a.suspects();
