@@ -71,6 +71,37 @@ class FourByteIdDumpTest {
         assertEquals(g.shallow[holder] + 5 * 16, a.retainedOf(holder));
     }
 
+    /** Mutated (4-byte ids make other lengths and offsets go wrong than 8-byte ones): an analysis or one line. */
+    @Test
+    void mutated32BitDumpsGiveAnAnalysisOrOneLine(@TempDir Path tmp) throws IOException {
+        byte[] dump = dump32();
+        java.util.Random rnd = new java.util.Random(32);
+        Path p = tmp.resolve("fuzz.hprof");
+        int analysed = 0;
+        int iterations = Integer.getInteger("leakscope.fuzz.iterations", 400); // longer by hand, as HprofReaderTest's
+        for (int iter = 0; iter < iterations; iter++) {
+            byte[] b = dump.clone();
+            for (int m = 1 + rnd.nextInt(4); m > 0; m--) {
+                int at = 19 + rnd.nextInt(b.length - 19); // the id size and everything after it
+                b[at] = rnd.nextBoolean() ? (byte) rnd.nextInt(256) : (byte) (b[at] ^ (1 << rnd.nextInt(8)));
+            }
+            if (rnd.nextInt(4) == 0) {
+                b = java.util.Arrays.copyOf(b, 19 + rnd.nextInt(b.length - 19));
+            }
+            Files.write(p, b);
+            try {
+                HeapGraph g = HprofReader.read(p, HprofReader.Progress.NONE, false, 1 + iter % 4);
+                HeapAnalysis a = HeapAnalysis.of(g);
+                a.summary(null);
+                a.suspects();
+                analysed++;
+            } catch (io.leakscope.io.InputException e) {
+                assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(analysed > 0);
+    }
+
     /** The whole file: header, names, classes, one heap dump segment. */
     private static byte[] dump32() throws IOException {
         ByteArrayOutputStream file = new ByteArrayOutputStream();
