@@ -94,6 +94,7 @@ public final class HprofReader {
     private final List<ClassDump> classDumps = new ArrayList<>();
     private List<long[]> idChunks;  // object ids in file order, in chunks (of any length)
     private long maxId;
+    private IdIndex.Range idRange;   // of idChunks' ids
     private int objectCount;
     private long[] rootIds;
     private byte[] rootKinds;
@@ -203,7 +204,7 @@ public final class HprofReader {
             th.setDaemon(true);
             th.start();
         }
-        IdIndex ids = IdIndex.of(idChunks, objectCount, space);
+        IdIndex ids = IdIndex.of(idChunks, objectCount, idRange, space);
         idChunks = null;
         if (!early) {
             space.reclaimHeap(8L * objectCount);
@@ -407,6 +408,7 @@ public final class HprofReader {
         int firstObject;
         int firstClassDump;
         long firstEdge;
+        final IdIndex.Range idRange = new IdIndex.Range();
 
         void addObject(long id) {
             if (fill == ids.length) {
@@ -416,6 +418,7 @@ public final class HprofReader {
             }
             ids[fill++] = id;
             count++;
+            idRange.add(id);
         }
 
         void addRoot(long id, int kind) {
@@ -574,7 +577,9 @@ public final class HprofReader {
         rootIds = new long[roots];
         rootKinds = new byte[roots];
         idChunks = new ArrayList<>();
+        idRange = new IdIndex.Range();
         for (Part p : whole) {
+            idRange.append(p.idRange);
             p.firstObject = objectCount;
             p.firstClassDump = classDumps.size();
             idChunks.addAll(p.idChunks);
@@ -589,11 +594,7 @@ public final class HprofReader {
             rootCount += p.rootCount;
             classDumps.addAll(p.classDumps);
         }
-        for (long[] chunk : idChunks) {
-            for (long id : chunk) {
-                maxId = Math.max(maxId, id);
-            }
-        }
+        maxId = Math.max(0, idRange.max);
         parts = whole;
     }
 

@@ -55,37 +55,72 @@ final class IdIndex {
         this.bucketStart = bucketStart;
     }
 
+    /**
+     * The lowest and highest of some ids, whether they ascend, and which low bits they all share, noted as the ids
+     * are collected: the index needs these before it can lay itself out, and another pass over the ids for them
+     * would cost as much as building the bitmap (pass 1 of a dump notes them as it collects the ids).
+     */
+    static final class Range {
+        long count;
+        long first;
+        long last = Long.MIN_VALUE;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        long differ;             // the OR of every id XOR the first: its trailing zeros are the bits all share
+        boolean ascending = true;
+
+        void add(long v) {
+            if (count++ == 0) {
+                first = v;
+            }
+            ascending &= last < v;
+            last = v;
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            differ |= v ^ first;
+        }
+
+        /** Adds the ids {@code next} noted, which came after these. */
+        void append(Range next) {
+            if (next.count == 0) {
+                return;
+            }
+            if (count == 0) {
+                first = next.first;
+            }
+            // the bits every id shares with the first are those they share with next's first and it with ours
+            differ |= next.differ | (next.first ^ first);
+            ascending &= next.ascending && last < next.first;
+            last = next.last;
+            min = Math.min(min, next.min);
+            max = Math.max(max, next.max);
+            count += next.count;
+        }
+    }
+
     /** The index of the first {@code n} of {@code ids}, in object order (tests). */
     static IdIndex of(long[] ids, int n) {
-        return of(List.of(Arrays.copyOf(ids, n)), n, ArraySpace.HEAP);
+        Range r = new Range();
+        for (int i = 0; i < n; i++) {
+            r.add(ids[i]);
+        }
+        return of(List.of(Arrays.copyOf(ids, n)), n, r, ArraySpace.HEAP);
     }
 
     /**
-     * The index of {@code n} ids given in object order, in chunks holding exactly those ids; duplicate ids keep
-     * their first object. The chunks are not changed. Dense and packed indexes are in {@code space}; the rare wide
-     * one on the heap.
+     * The index of {@code n} ids given in object order, in chunks holding exactly those ids, whose {@code range}
+     * was noted as they were collected; duplicate ids keep their first object. The chunks are not changed. Dense
+     * and packed indexes are in {@code space}; the rare wide one on the heap.
      */
-    static IdIndex of(List<long[]> chunks, int n, ArraySpace space) {
+    static IdIndex of(List<long[]> chunks, int n, Range noted, ArraySpace space) {
         if (n == 0) {
             return new IdIndex(WIDE, 0, 0, 0, 0, LongArray.of(new long[0]), null, 0, IntArray.of(new int[2]));
         }
-        // one pass for the range, the order and the alignment: every id is congruent to the lowest modulo
-        // 2^align exactly when it is congruent to the first one
-        long first = chunks.get(0)[0];
-        boolean ascending = true;
-        long prev = Long.MIN_VALUE;
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        long differ = 0;
-        for (long[] chunk : chunks) {
-            for (long v : chunk) {
-                ascending &= prev < v;
-                prev = v;
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-                differ |= v ^ first;
-            }
-        }
+        // every id is congruent to the lowest modulo 2^align exactly when it is congruent to the first one
+        long min = noted.min;
+        long max = noted.max;
+        boolean ascending = noted.ascending;
+        long differ = noted.differ;
         int align = Math.min(Long.numberOfTrailingZeros(differ), 6);
         if (min >= 0 && max - min >= 0 && ((max - min) >>> align) < (1L << 32)) {
             long lastUnit = (max - min) >>> align;

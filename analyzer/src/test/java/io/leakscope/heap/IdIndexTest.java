@@ -14,6 +14,49 @@ class IdIndexTest {
      * order, in ascending runs as dumps have them, all ascending), the bucket sort (sparse ids, and with a far
      * outlier crowded buckets), and the comparison-sort fallback for wild ids.
      */
+    /**
+     * Pass 1 notes the ids' range part by part: the parts' ranges appended in order say what one range over all
+     * the ids says (the bits all share, the order, the bounds), whichever way the ids are cut.
+     */
+    @Test
+    void rangesNotedInPartsAddUp() {
+        Random rnd = new Random(11);
+        for (int round = 0; round < 500; round++) {
+            int n = rnd.nextInt(40);
+            long[] ids = new long[n];
+            long base = rnd.nextInt(3) == 0 ? rnd.nextLong() : 0x7000_0000L;
+            int step = 1 << rnd.nextInt(5);
+            for (int i = 0; i < n; i++) {
+                ids[i] = round % 3 == 0 ? base + (long) step * i : base + (long) step * rnd.nextInt(100);
+            }
+            IdIndex.Range whole = new IdIndex.Range();
+            IdIndex.Range appended = new IdIndex.Range();
+            IdIndex.Range part = new IdIndex.Range();
+            for (int i = 0; i < n; i++) {
+                whole.add(ids[i]);
+                if (rnd.nextInt(4) == 0) {
+                    appended.append(part);
+                    part = new IdIndex.Range();
+                    if (rnd.nextBoolean()) {
+                        appended.append(new IdIndex.Range()); // a part without objects
+                    }
+                }
+                part.add(ids[i]);
+            }
+            appended.append(part);
+            String at = "round " + round;
+            assertEquals(whole.count, appended.count, at);
+            if (n > 0) {
+                assertEquals(whole.first, appended.first, at);
+                assertEquals(whole.last, appended.last, at);
+                assertEquals(whole.min, appended.min, at);
+                assertEquals(whole.max, appended.max, at);
+                assertEquals(whole.ascending, appended.ascending, at);
+                assertEquals(Long.numberOfTrailingZeros(whole.differ), Long.numberOfTrailingZeros(appended.differ), at);
+            }
+        }
+    }
+
     @Test
     void findsEveryIdInAnyOrder() {
         Random rnd = new Random(7);
