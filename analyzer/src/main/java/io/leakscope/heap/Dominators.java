@@ -69,11 +69,82 @@ public final class Dominators {
      */
     static Dominators compute(int n, IntArray start, IntArray edges, int[] roots, Runnable edgesRead,
                               ArraySpace space) {
+        // one loop to a method: the JIT compiles each once, instead of compiling the whole pass again at each
+        // loop's exit (what it did, on-stack, nine times per dump, a tenth of a small dump's time)
         IntArray pre = space.ints(n);
         pre.fill(-1);
         IntArray vertex = space.ints(n + 1);
         IntArray parent = space.ints(n + 1);
         vertex.set(0, -1);
+        int count = depthFirst(start, edges, roots, pre, vertex, parent);
+        // predecessors in preorder numbers, CSR
+        // both passes walk the vertices in their own order, not in preorder, so the graph's arrays are read front
+        // to back instead of at random (the order of a vertex's predecessors does not matter); a caller that lets
+        // go of the graph afterwards gets each edge's target replaced by its preorder number on the first pass,
+        // which spares the second a random read per edge
+        IntArray predStart = space.ints(count + 1);
+        boolean overwrite = edgesRead != null;
+        countPredecessors(n, start, edges, roots, pre, predStart, overwrite);
+        predStart.countsToStarts(count);
+        IntArray preds = space.ints(predStart.get(count));
+        // predStart[q] serves as q's fill cursor, which leaves it at q's end: shifted back afterwards
+        fillPredecessors(n, start, edges, roots, pre, predStart, preds, overwrite);
+        predStart.copyWithin(0, 1, count);
+        predStart.set(0, 0);
+        if (edgesRead != null) {
+            start = null;
+            edges = null;
+            edgesRead.run();
+            space.reclaimHeap(4L * n + 8L * preds.length); // the references: 4 bytes an object and 8 a reference
+        }
+        if (space.isMapped() || edgesRead != null) {
+            // the numbering by vertex is not read again in this pass: 4 bytes an object off its peak. A caller
+            // that lets go of the graph gets none (it finds the few objects it asks about by scanning `vertex`);
+            // otherwise it is rebuilt from `vertex` at the end
+            space.release(pre);
+            pre = null;
+        }
+        IntArray semi = space.ints(count);
+        LongArray forest = space.longs(count);
+        semidominators(count, predStart, preds, parent, semi, forest);
+        space.release(forest);
+        space.release(predStart);
+        space.release(preds);
+        forest = null;
+        predStart = null;
+        preds = null;
+        IntArray idom = space.ints(count);
+        immediateDominators(count, parent, semi, idom);
+        space.release(semi);
+        space.release(parent);
+        if (pre == null && edgesRead == null) {
+            pre = space.ints(n);
+            pre.fill(-1);
+            numberVertices(count, vertex, pre);
+        }
+        return new Dominators(pre, vertex, idom, count, space);
+    }
+
+    /** Semi-NCA's last step: each vertex's idom is its parent's nearest tree ancestor at or above its semi. */
+    private static void immediateDominators(int count, IntArray parent, IntArray semi, IntArray idom) {
+        for (int w = 1; w < count; w++) {
+            int d = parent.get(w);
+            while (d > semi.get(w)) {
+                d = idom.get(d);
+            }
+            idom.set(w, d);
+        }
+    }
+
+    private static void numberVertices(int count, IntArray vertex, IntArray pre) {
+        for (int p = 1; p < count; p++) {
+            pre.set(vertex.get(p), p);
+        }
+    }
+
+    /** Numbers the vertices reachable from the roots in DFS preorder from 1; returns one past the last number. */
+    private static int depthFirst(IntArray start, IntArray edges, int[] roots, IntArray pre, IntArray vertex,
+                                  IntArray parent) {
         int count = 1;
         // iterative DFS: stack of vertices with the next edge to look at
         int[] stackV = new int[64];
@@ -114,13 +185,12 @@ public final class Dominators {
                 }
             }
         }
-        // predecessors in preorder numbers, CSR
-        // both passes walk the vertices in their own order, not in preorder, so the graph's arrays are read front
-        // to back instead of at random (the order of a vertex's predecessors does not matter); a caller that lets
-        // go of the graph afterwards gets each edge's target replaced by its preorder number on the first pass,
-        // which spares the second a random read per edge
-        IntArray predStart = space.ints(count + 1);
-        boolean overwrite = edgesRead != null;
+        return count;
+    }
+
+    /** Counts each preorder number's predecessors into {@code predStart[p + 1]}. */
+    private static void countPredecessors(int n, IntArray start, IntArray edges, int[] roots, IntArray pre,
+                                          IntArray predStart, boolean overwrite) {
         for (int v = 0; v < n; v++) {
             if (pre.get(v) < 0) {
                 continue;
@@ -136,11 +206,10 @@ public final class Dominators {
         for (int r : roots) {
             predStart.getAndAdd(pre.get(r) + 1, 1);
         }
-        for (int p = 0; p < count; p++) {
-            predStart.set(p + 1, predStart.get(p + 1) + predStart.get(p));
-        }
-        IntArray preds = space.ints(predStart.get(count));
-        // predStart[q] serves as q's fill cursor, which leaves it at q's end: shifted back afterwards
+    }
+
+    private static void fillPredecessors(int n, IntArray start, IntArray edges, int[] roots, IntArray pre,
+                                         IntArray predStart, IntArray preds, boolean overwrite) {
         for (int r : roots) {
             preds.set(predStart.getAndAdd(pre.get(r), 1), 0);
         }
@@ -153,27 +222,16 @@ public final class Dominators {
                 preds.set(predStart.getAndAdd(overwrite ? edges.get(e) : pre.get(edges.get(e)), 1), p);
             }
         }
-        predStart.copyWithin(0, 1, count);
-        predStart.set(0, 0);
-        if (edgesRead != null) {
-            start = null;
-            edges = null;
-            edgesRead.run();
-            space.reclaimHeap(4L * n + 8L * preds.length); // the references: 4 bytes an object and 8 a reference
-        }
-        if (space.isMapped() || edgesRead != null) {
-            // the numbering by vertex is not read again in this pass: 4 bytes an object off its peak. A caller
-            // that lets go of the graph gets none (it finds the few objects it asks about by scanning `vertex`);
-            // otherwise it is rebuilt from `vertex` at the end
-            space.release(pre);
-            pre = null;
-        }
-        // semidominators by path-compressed eval over processed vertices, in reverse preorder. Semi-NCA needs
-        // only the smallest semidominator on a path, not the vertex that has it, so the forest keeps that value
-        // itself (no label → semi indirection), next to the ancestor link in the same long: one cache line per
-        // vertex visited while compressing. High half: ancestor (-1 for none); low half: the smallest semi.
-        IntArray semi = space.ints(count);
-        LongArray forest = space.longs(count);
+    }
+
+    /**
+     * Semidominators by path-compressed eval over processed vertices, in reverse preorder. Semi-NCA needs only the
+     * smallest semidominator on a path, not the vertex that has it, so the forest keeps that value itself (no
+     * label → semi indirection), next to the ancestor link in the same long: one cache line per vertex visited
+     * while compressing. High half: ancestor (-1 for none); low half: the smallest semi.
+     */
+    private static void semidominators(int count, IntArray predStart, IntArray preds, IntArray parent, IntArray semi,
+                                       LongArray forest) {
         for (int p = 0; p < count; p++) {
             forest.set(p, 0xFFFF_FFFF_0000_0000L | p);
         }
@@ -218,29 +276,5 @@ public final class Dominators {
             semi.set(w, s);
             forest.set(w, (long) parent.get(w) << 32 | s);
         }
-        space.release(forest);
-        space.release(predStart);
-        space.release(preds);
-        forest = null;
-        predStart = null;
-        preds = null;
-        IntArray idom = space.ints(count);
-        for (int w = 1; w < count; w++) {
-            int d = parent.get(w);
-            while (d > semi.get(w)) {
-                d = idom.get(d);
-            }
-            idom.set(w, d);
-        }
-        space.release(semi);
-        space.release(parent);
-        if (pre == null && edgesRead == null) {
-            pre = space.ints(n);
-            pre.fill(-1);
-            for (int p = 1; p < count; p++) {
-                pre.set(vertex.get(p), p);
-            }
-        }
-        return new Dominators(pre, vertex, idom, count, space);
     }
 }

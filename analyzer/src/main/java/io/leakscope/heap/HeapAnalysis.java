@@ -54,12 +54,7 @@ public final class HeapAnalysis {
         this.g = g;
         int n = g.objectCount;
         // roots: first kind seen for each object
-        rootKindOf = new byte[n];
-        for (int i = 0; i < g.rootObjects.length; i++) {
-            if (rootKindOf[g.rootObjects[i]] == 0) {
-                rootKindOf[g.rootObjects[i]] = g.rootKinds[i];
-            }
-        }
+        rootKindOf = firstRootKinds(n, g.rootObjects, g.rootKinds);
         // the order keeps the peak low: paths first, while every reference is at hand, with the tables the BFS
         // does not read parked; then the dominator pass (dominatorsWithPathsParked); then retained sizes,
         // signatures and, last, the tree. Parked tables sit in an owner-only temp file (see ParkedArrays)
@@ -89,12 +84,7 @@ public final class HeapAnalysis {
         // holds the object, when BFS reached it that way, else -1 (4 bytes a node instead of the paths' 9)
         int cnt = d.count;
         IntArray heldSlot = g.space.ints(cnt);
-        heldSlot.set(0, -1);
-        for (int p = 1; p < cnt; p++) {
-            int v = d.vertex.get(p);
-            int dp = d.idom.get(p);
-            heldSlot.set(p, dp != 0 && bfsParent.get(v) == d.vertex.get(dp) ? bfsSlot.get(v) : -1);
-        }
+        heldSlots(d, bfsParent, bfsSlot, heldSlot);
         if (paths != null) {
             // still in the file: paths read their few elements from there
             bfsParent = heapArrayOf(bfsParent) != null ? null : bfsParent;
@@ -110,39 +100,22 @@ public final class HeapAnalysis {
         }
         long t2 = System.nanoTime();
         progress.analysing(3, 5, "retained sizes");
-        long shallowTotal = 0;
-        int lowBits = 0;
-        for (int s : g.shallow) {
-            shallowTotal += s;
-            lowBits |= s;
-        }
-        if ((lowBits & 7) == 0 && shallowTotal >>> 3 <= 0xFFFF_FFFFL) {
-            // every sum below is at most shallowTotal / 8 < 2^32: unsigned ints do not overflow
+        if (inEightByteUnits(g.shallow)) {
+            // every sum below is at most the shallow total / 8 < 2^32: unsigned ints do not overflow
             retainedUnits = g.space.ints(cnt);
             retainedBytes = null;
-            for (int p = 1; p < cnt; p++) {
-                retainedUnits.set(p, g.shallow[d.vertex.get(p)] >>> 3);
-            }
-            for (int p = cnt - 1; p >= 1; p--) {
-                retainedUnits.getAndAdd(d.idom.get(p), retainedUnits.get(p));
-            }
+            shallowUnits(d, g.shallow, retainedUnits);
+            sumUp(d, retainedUnits);
         } else {
             retainedUnits = null;
             retainedBytes = g.space.longs(cnt);
-            for (int p = 1; p < cnt; p++) {
-                retainedBytes.set(p, g.shallow[d.vertex.get(p)]);
-            }
-            for (int p = cnt - 1; p >= 1; p--) {
-                retainedBytes.add(d.idom.get(p), retainedBytes.get(p));
-            }
+            shallowBytes(d, g.shallow, retainedBytes);
+            sumUp(d, retainedBytes);
         }
         retainedCount = g.space.ints(cnt);
-        for (int p = 1; p < cnt; p++) {
-            retainedCount.set(p, 1);
-        }
-        for (int p = cnt - 1; p >= 1; p--) {
-            retainedCount.getAndAdd(d.idom.get(p), retainedCount.get(p));
-        }
+        retainedCount.fill(1);
+        retainedCount.set(0, 0);
+        sumUp(d, retainedCount);
         long t3 = System.nanoTime();
         progress.analysing(4, 5, "signatures");
         sigs = new SigTable(this, heldSlot);
@@ -153,23 +126,92 @@ public final class HeapAnalysis {
         long t4 = System.nanoTime();
         progress.analysing(5, 5, "children in the dominator tree");
         childStart = g.space.ints(cnt + 1);
-        for (int p = 1; p < cnt; p++) {
-            childStart.getAndAdd(d.idom.get(p) + 1, 1);
-        }
-        for (int p = 0; p < cnt; p++) {
-            childStart.set(p + 1, childStart.get(p + 1) + childStart.get(p));
-        }
+        childCounts(d, childStart);
+        childStart.countsToStarts(cnt);
         children = g.space.ints(Math.max(0, cnt - 1));
         // childStart[q] serves as q's fill cursor, which leaves it at q's end: shifted back afterwards
-        for (int p = 1; p < cnt; p++) {
-            children.set(childStart.getAndAdd(d.idom.get(p), 1), p);
-        }
+        fillChildren(d, childStart, children);
         childStart.copyWithin(0, 1, cnt);
         childStart.set(0, 0);
         if (HprofReader.TIMING) {
             System.err.printf("analysis: wall bfs %.2fs, dominators %.2fs, retained %.2fs, signatures %.2fs, tree %.2fs;"
                             + " main-thread CPU so far %.2fs%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
                     (t4 - t3) / 1e9, (System.nanoTime() - t4) / 1e9, HprofReader.cpuSeconds());
+        }
+    }
+
+    // The constructor's loops, one to a method: the JIT compiles each once, instead of compiling the whole
+    // constructor again, on-stack, at each loop's exit (seven times per dump)
+
+    /** The first root kind given for each object (0: not a root). */
+    private static byte[] firstRootKinds(int n, int[] rootObjects, byte[] rootKinds) {
+        byte[] out = new byte[n];
+        for (int i = 0; i < rootObjects.length; i++) {
+            if (out[rootObjects[i]] == 0) {
+                out[rootObjects[i]] = rootKinds[i];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * By preorder number: the slot through which the dominator holds the object when BFS reached it that way,
+     * else -1.
+     */
+    private static void heldSlots(Dominators d, IntArray bfsParent, IntArray bfsSlot, IntArray heldSlot) {
+        heldSlot.set(0, -1);
+        for (int p = 1; p < d.count; p++) {
+            int v = d.vertex.get(p);
+            int dp = d.idom.get(p);
+            heldSlot.set(p, dp != 0 && bfsParent.get(v) == d.vertex.get(dp) ? bfsSlot.get(v) : -1);
+        }
+    }
+
+    /** Whether every shallow size is a multiple of 8 and their total, in 8-byte units, fits in an unsigned int. */
+    private static boolean inEightByteUnits(int[] shallow) {
+        long total = 0;
+        int lowBits = 0;
+        for (int s : shallow) {
+            total += s;
+            lowBits |= s;
+        }
+        return (lowBits & 7) == 0 && total >>> 3 <= 0xFFFF_FFFFL;
+    }
+
+    private static void shallowUnits(Dominators d, int[] shallow, IntArray out) {
+        for (int p = 1; p < d.count; p++) {
+            out.set(p, shallow[d.vertex.get(p)] >>> 3);
+        }
+    }
+
+    private static void shallowBytes(Dominators d, int[] shallow, LongArray out) {
+        for (int p = 1; p < d.count; p++) {
+            out.set(p, shallow[d.vertex.get(p)]);
+        }
+    }
+
+    /** Adds each node's value into its dominator's, children first: every node then holds its subtree's sum. */
+    private static void sumUp(Dominators d, IntArray values) {
+        for (int p = d.count - 1; p >= 1; p--) {
+            values.getAndAdd(d.idom.get(p), values.get(p));
+        }
+    }
+
+    private static void sumUp(Dominators d, LongArray values) {
+        for (int p = d.count - 1; p >= 1; p--) {
+            values.add(d.idom.get(p), values.get(p));
+        }
+    }
+
+    private static void childCounts(Dominators d, IntArray childStart) {
+        for (int p = 1; p < d.count; p++) {
+            childStart.getAndAdd(d.idom.get(p) + 1, 1);
+        }
+    }
+
+    private static void fillChildren(Dominators d, IntArray childStart, IntArray children) {
+        for (int p = 1; p < d.count; p++) {
+            children.set(childStart.getAndAdd(d.idom.get(p), 1), p);
         }
     }
 
@@ -478,14 +520,37 @@ public final class HeapAnalysis {
         long[] count = new long[classCount];
         long[] shallow = new long[classCount];
         long[] ret = new long[classCount];
+        countByClass(count, shallow);
+        retainedByClass(ret);
+        Integer[] keys = new Integer[classCount];
+        for (int i = 0; i < classCount; i++) {
+            keys[i] = i;
+        }
+        Arrays.sort(keys, Comparator.comparingLong((Integer i) -> -ret[i]).thenComparingLong(i -> -shallow[i]));
+        List<Heap.ClassRow> rows = new ArrayList<>();
+        for (Integer i : keys) {
+            if (rows.size() >= limit || count[i] == 0) {
+                continue;
+            }
+            String name = i == g.classes.size() ? "java.lang.Class" : g.classes.get(i).name;
+            rows.add(new Heap.ClassRow(name, count[i], shallow[i], ret[i]));
+        }
+        return rows;
+    }
+
+    // the histogram's two loops, one to a method (see the constructor's)
+
+    private void countByClass(long[] count, long[] shallow) {
         for (int o = 0; o < g.objectCount; o++) {
             int k = histKey(o);
             count[k]++;
             shallow[k] += g.shallow[o];
         }
-        // a node adds its retained size to its class unless a dominator of it has the same class
-        int[] onPath = new int[classCount];
-        int cnt = d.count;
+    }
+
+    /** A node adds its retained size to its class unless a dominator of it has the same class. */
+    private void retainedByClass(long[] ret) {
+        int[] onPath = new int[ret.length];
         int[] stack = new int[64];
         int[] cursor = new int[64];
         int sp = 0;
@@ -514,21 +579,6 @@ public final class HeapAnalysis {
             stack[sp] = c;
             cursor[sp++] = childStart.get(c);
         }
-        assert cnt > 0;
-        Integer[] keys = new Integer[classCount];
-        for (int i = 0; i < classCount; i++) {
-            keys[i] = i;
-        }
-        Arrays.sort(keys, Comparator.comparingLong((Integer i) -> -ret[i]).thenComparingLong(i -> -shallow[i]));
-        List<Heap.ClassRow> rows = new ArrayList<>();
-        for (Integer i : keys) {
-            if (rows.size() >= limit || count[i] == 0) {
-                continue;
-            }
-            String name = i == g.classes.size() ? "java.lang.Class" : g.classes.get(i).name;
-            rows.add(new Heap.ClassRow(name, count[i], shallow[i], ret[i]));
-        }
-        return rows;
     }
 
     private int histKey(int o) {

@@ -220,9 +220,7 @@ final class IdIndex {
                 start.getAndAdd((int) ((v - min) >>> align >>> s) + 1, 1);
             }
         }
-        for (int b = 0; b < buckets; b++) {
-            start.set(b + 1, start.get(b + 1) + start.get(b));
-        }
+        start.countsToStarts(buckets);
         LongArray sorted = space.longs(n);
         // start[b] serves as bucket b's fill cursor, which leaves it at the next bucket's start
         long i = 0;

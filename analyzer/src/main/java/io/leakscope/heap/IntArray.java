@@ -71,6 +71,16 @@ final class IntArray {
         return v;
     }
 
+    /**
+     * Counts held at {@code [i + 1]} become where each {@code i}'s entries start (prefix sums over {@code
+     * 0..count}), for the CSR tables.
+     */
+    void countsToStarts(int count) {
+        for (int i = 0; i < count; i++) {
+            set(i + 1, get(i + 1) + get(i));
+        }
+    }
+
     void fill(int v) {
         if (array != null) {
             Arrays.fill(array, v);
