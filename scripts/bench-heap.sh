@@ -48,12 +48,13 @@ out=bench/heap/target/results.md
 echo "| dump | size | tool | -Xmx | wall s | CPU s (user+sys) | peak RSS MB | peak anon / file-backed MB | phases |" > "$out"
 echo "|---|---|---|---|---|---|---|---|---|" >> "$out"
 
-run() { # tool xmx dump [gc]
+run() { # tool xmx dump [gc options]
   local tool=$1 xmx=$2 dump=$3 gc=${4:--XX:+UseParallelGC} tlog olog
   tlog=$(mktemp)
   olog=$(mktemp)
   local line tpid jpid anon=0 file=0 a f rc=0
-  /usr/bin/time -v -o "$tlog" java -Xmx"$xmx" "$gc" -cp "$cp" io.leakscope.bench.BenchRun "$tool" "$dump" > "$olog" &
+  # shellcheck disable=SC2086
+  /usr/bin/time -v -o "$tlog" java -Xmx"$xmx" $gc -cp "$cp" io.leakscope.bench.BenchRun "$tool" "$dump" > "$olog" &
   tpid=$!
   while kill -0 "$tpid" 2>/dev/null; do
     jpid=${jpid:-$(pgrep -P "$tpid" java || true)}
@@ -77,19 +78,20 @@ run() { # tool xmx dump [gc]
   echo "| $(basename "$dump") | $(( $(stat -c %s "$dump") / 1048576 )) MB | $tool | $xmx $gc | $wall | $(echo "$user + $sys" | bc) | $rss | $(( anon / 1024 )) / $(( file / 1024 )) | $line |" | tee -a "$out"
 }
 
+launcher_gc="-XX:+UseG1GC -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5" # as scripts/leakscope runs
 for mb in "${sizes[@]}"; do
   dump="$dumps/gen-$mb.hprof"
   if [ ! -f "$dump" ]; then
     java -Xmx$(( mb * 2 + 512 ))m -XX:+UseParallelGC -cp "$cp" io.leakscope.bench.HeapGen "$mb" "$dump"
   fi
   # the launcher's rule (scripts/leakscope), without its cap at 60% of the memory available
-  run leakscope "$(( $(stat -c %s "$dump") / 1048576 * 6 / 5 + 256 ))m" "$dump" -XX:+UseG1GC
+  run leakscope "$(( $(stat -c %s "$dump") / 1048576 * 6 / 5 + 256 ))m" "$dump" "$launcher_gc"
   # the same with a Java heap of 95% of the dump's size
-  run leakscope "$(( $(stat -c %s "$dump") / 1048576 * 95 / 100 / 100 * 100 + 100 ))m" "$dump" -XX:+UseG1GC
+  run leakscope "$(( $(stat -c %s "$dump") / 1048576 * 95 / 100 / 100 * 100 + 100 ))m" "$dump" "$launcher_gc"
   # and with a third of it (the tables the heap cannot take are mapped; the 4 GB heap's dump gets -Xmx2g)
   small=$(( $(stat -c %s "$dump") / 1048576 / 3 / 100 * 100 + 100 ))m
   [ "$mb" -ge 4096 ] && small=2g
-  run leakscope "$small" "$dump" -XX:+UseG1GC
+  run leakscope "$small" "$dump" "$launcher_gc"
   if [ "$mb" -le 1024 ] && [ "${LEAKSCOPE_BENCH_SHARK:-1}" != 0 ]; then
     run shark 12g "$dump"
   fi
