@@ -43,9 +43,13 @@ final class IntArray {
         pages = null;
     }
 
+    // The accessors stay under 35 bytes of bytecode (-XX:MaxInlineSize), the mapped case in a method of its own:
+    // C2 inlines a method that small at every call site, where a bigger one is inlined only at sites it deems
+    // hot, and was not at dozens of the engine's (-XX:+PrintInlining: "callee is too large")
+
     int get(int i) {
         int[] a = array;
-        return a != null ? a[i] : pages[i >>> shift].get(i & mask);
+        return a != null ? a[i] : pageGet(i);
     }
 
     void set(int i, int v) {
@@ -53,21 +57,32 @@ final class IntArray {
         if (a != null) {
             a[i] = v;
         } else {
-            pages[i >>> shift].put(i & mask, v);
+            pageSet(i, v);
         }
     }
 
     /** Adds {@code d} to element {@code i} and returns its value before. */
     int getAndAdd(int i, int d) {
         int[] a = array;
-        if (a != null) {
-            int v = a[i];
-            a[i] = v + d;
-            return v;
+        if (a == null) {
+            return pageGetAndAdd(i, d);
         }
-        IntBuffer p = pages[i >>> shift];
-        int v = p.get(i & mask);
-        p.put(i & mask, v + d);
+        int v = a[i];
+        a[i] = v + d;
+        return v;
+    }
+
+    private int pageGet(int i) {
+        return pages[i >>> shift].get(i & mask);
+    }
+
+    private void pageSet(int i, int v) {
+        pages[i >>> shift].put(i & mask, v);
+    }
+
+    private int pageGetAndAdd(int i, int d) {
+        int v = pageGet(i);
+        pageSet(i, v + d);
         return v;
     }
 

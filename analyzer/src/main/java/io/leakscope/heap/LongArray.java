@@ -38,9 +38,11 @@ final class LongArray {
         pages = null;
     }
 
+    // small enough for C2 to inline everywhere: see IntArray's accessors
+
     long get(int i) {
         long[] a = array;
-        return a != null ? a[i] : pages[i >>> shift].get(i & mask);
+        return a != null ? a[i] : pageGet(i);
     }
 
     void set(int i, long v) {
@@ -48,7 +50,7 @@ final class LongArray {
         if (a != null) {
             a[i] = v;
         } else {
-            pages[i >>> shift].put(i & mask, v);
+            pageSet(i, v);
         }
     }
 
@@ -57,9 +59,20 @@ final class LongArray {
         if (a != null) {
             a[i] += d;
         } else {
-            LongBuffer p = pages[i >>> shift];
-            p.put(i & mask, p.get(i & mask) + d);
+            pageAdd(i, d);
         }
+    }
+
+    private long pageGet(int i) {
+        return pages[i >>> shift].get(i & mask);
+    }
+
+    private void pageSet(int i, long v) {
+        pages[i >>> shift].put(i & mask, v);
+    }
+
+    private void pageAdd(int i, long d) {
+        pageSet(i, pageGet(i) + d);
     }
 
     /** Sorts elements {@code from..to-1} ascending. */
