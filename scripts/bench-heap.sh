@@ -11,6 +11,9 @@
 # scripts/bench-heap.sh diff: the dominator diff at scale instead: three dumps of the same program, 300, 600
 # and 1200 MB of heap, written in that order (the diff orders dumps by the time in their headers), diffed by
 # `leakscope diff` as the launcher runs it; wall, CPU and peak RSS to bench/heap/target/results-diff.md
+# scripts/bench-heap.sh gz: the 1 GB heap's dump as jcmd -gz=1 writes it (independent gzip blocks), analysed as
+# the launcher's heap rule runs it, three times (the reader as built; git stash to compare); to
+# bench/heap/target/results-gz.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(100 1024 4096); fi
@@ -42,6 +45,27 @@ if [ "${sizes[0]}" = diff ]; then
   verdict=$(python3 -c "import json; f = json.load(open('bench/heap/target/diff-out/findings.json')); print(f['verdict'], '-', f['headline'])")
   echo "| diff of gen-300, gen-600, gen-1200 ($(du -cm "$series"/gen-*.hprof | tail -1 | cut -f1) MB) | $wall s | $cpu s | $rss MiB | $verdict |" \
     | tee bench/heap/target/results-diff.md
+  exit 0
+fi
+if [ "${sizes[0]}" = gz ]; then
+  dump="$dumps/gen-1024-jcmd.hprof.gz"
+  [ -f "$dump" ] || java -Xmx2560m -XX:+UseParallelGC -cp "$cp" io.leakscope.bench.HeapGen 1024 "$dump"
+  out=bench/heap/target/results-gz.md
+  echo "| dump | -Xmx | wall s | CPU s (user+sys) | peak RSS MiB | phases |" > "$out"
+  echo "|---|---|---|---|---|---|" >> "$out"
+  xmx=$(( $(stat -c %s "$dump") * 4 / 1048576 * 6 / 5 + 256 ))m # the launcher's rule: a .gz counts 4x
+  for i in 1 2 3; do
+    tlog=$(mktemp)
+    # shellcheck disable=SC2086
+    /usr/bin/time -v -o "$tlog" java -Xmx"$xmx" -XX:+UseG1GC -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 \
+      -Dleakscope.heap.timing=true -cp "$cp" io.leakscope.bench.BenchRun leakscope "$dump" > "$tlog.out" 2> "$tlog.err"
+    phases="$(grep -o 'wall pass1.*in [0-9]* part(s)' "$tlog.err") $(tail -1 "$tlog.out")"
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tlog" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+    cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u + s}' "$tlog")
+    rss=$(awk -F': ' '/Maximum resident/ {print int($2/1024)}' "$tlog")
+    echo "| $(basename "$dump") ($(( $(stat -c %s "$dump") / 1048576 )) MB) | $xmx | $wall | $cpu | $rss | $phases |" | tee -a "$out"
+    rm -f "$tlog" "$tlog.out" "$tlog.err"
+  done
   exit 0
 fi
 out=bench/heap/target/results.md

@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -75,6 +74,11 @@ public final class HprofReader {
     private int idSize;
     private long timestampMs;
     private boolean gzip;
+    // a gzip'd dump in HotSpot's independent blocks (jcmd -gz): where each member starts in the file and in the
+    // inflated dump, as pass 1 found them; pass 2 starts each part at the member holding its first byte
+    private boolean gzipBlocks;
+    private long[] memberFileOffsets;
+    private long[] memberOffsets;
 
     /** -Dleakscope.heap.threads=N: how many parts a plain dump is read in (default: the available cores, at most 8). */
     static final int THREADS = Integer.getInteger("leakscope.heap.threads",
@@ -171,8 +175,14 @@ public final class HprofReader {
             throw new InputException(file + ": offset 0: empty file, not an HPROF heap dump");
         }
         long t0 = System.nanoTime();
+        GzipMembers members;
         try (Source src = open()) {
             merge(pass1(src));
+            members = src.gz;
+        }
+        if (members != null) { // read once its thread is gone (closing the source joined it)
+            memberFileOffsets = members.memberFileOffsets();
+            memberOffsets = members.memberOffsets();
         }
         long t1 = System.nanoTime();
         if (objectCount == 0 && partialReason != null) {
@@ -295,7 +305,7 @@ public final class HprofReader {
             }
             p2s.add(new Pass2(t, all, keepSecretValues, true));
         }
-        if (gzip) {
+        if (gzip && !gzipBlocks) {
             try (Source src = open()) {
                 p2s.get(0).runStream(src);
             }
@@ -320,14 +330,16 @@ public final class HprofReader {
         gzip = n == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
         Source s;
         if (gzip) {
-            InputStream raw = Files.newInputStream(file);
-            CountingStream counting = new CountingStream(raw);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            GzipMembers members;
             try {
-                s = new Source(new InflatingPipe(new GZIPInputStream(counting, 1 << 16)), counting);
+                members = new GzipMembers(channel, 0, 0, true);
             } catch (ZipException | EOFException e) {
-                raw.close();
+                channel.close();
                 throw new InputException(file + ": offset 0: gzip header is corrupt (" + e.getMessage() + ")");
             }
+            gzipBlocks = members.hotspotBlocks();
+            s = new Source(new InflatingPipe(members), members, 0);
         } else {
             s = new Source(FileChannel.open(file, StandardOpenOption.READ));
         }
@@ -435,12 +447,12 @@ public final class HprofReader {
      * Pass 1, every record in order on this thread (reading is cheap; pass 2, which resolves references, is
      * what is worth splitting). A plain dump's heap is cut into parts of about equal bytes, one per thread, for
      * pass 2, between any two sub-records: a JDK 8 dump of a heap under 2 GB is one HEAP_DUMP record. A gzip
-     * stream cannot be split and stays one part.
+     * stream can be split only where HotSpot wrote it in independent blocks (jcmd -gz); any other stays one part.
      */
     private List<Part> pass1(Source s) throws IOException {
         List<Part> parts = new ArrayList<>();
         parts.add(new Part());
-        Split split = new Split(parts, gzip ? 1 : threads);
+        Split split = new Split(parts, gzip && !gzipBlocks ? 1 : threads);
         try {
             while (true) {
                 if (!s.ensure(9)) {
@@ -455,6 +467,9 @@ public final class HprofReader {
                 long len = s.u4() & 0xffffffffL;
                 if (tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT) {
                     long start = s.offset();
+                    if (gzip && split.last().segments.isEmpty()) {
+                        split.aim(s); // the first estimate of a compressed dump's size, for the first cut
+                    }
                     split.last().segments.add(new long[]{start, start + len});
                     scan(s, start + len, split);
                 } else {
@@ -479,6 +494,7 @@ public final class HprofReader {
     private final class Split {
         final List<Part> parts;
         final int wanted;
+        long total;     // the dump's size; a compressed dump's inflated size as estimated so far (aim)
         long nextSplit;
         long nextReport = 64 << 20;
         long next; // the nearer of the two: one comparison a sub-record
@@ -486,8 +502,23 @@ public final class HprofReader {
         Split(List<Part> parts, int wanted) {
             this.parts = parts;
             this.wanted = wanted;
-            nextSplit = wanted > 1 ? fileSize / wanted : Long.MAX_VALUE;
+            total = gzip ? Long.MAX_VALUE : fileSize;
+            nextSplit = wanted > 1 && !gzip ? fileSize / wanted : Long.MAX_VALUE;
             next = Math.min(nextSplit, nextReport);
+        }
+
+        /**
+         * A compressed dump's parts are cut at fractions of its inflated size, known only at its end: estimated
+         * from the ratio so far (at the first heap segment, then at each report), which is close enough for parts
+         * of about equal work.
+         */
+        void aim(Source s) {
+            long read = s.gz.fileBytesRead();
+            if (wanted > 1 && read > 0 && parts.size() < wanted) {
+                total = (long) (s.offset() * ((double) fileSize / read));
+                nextSplit = Math.max(s.offset(), total * parts.size() / wanted);
+                next = Math.min(nextSplit, nextReport);
+            }
         }
 
         Part last() {
@@ -495,9 +526,12 @@ public final class HprofReader {
         }
 
         void report(Source s) {
-            progress.update(1, gzip ? s.counting.count : s.offset(), fileSize);
+            progress.update(1, gzip ? s.gz.fileBytesRead() : s.offset(), fileSize);
             nextReport = s.offset() + (64 << 20);
             next = Math.min(nextSplit, nextReport);
+            if (gzip) {
+                aim(s);
+            }
         }
 
         /** At a sub-record boundary {@code at} of a segment ending at {@code end}: a new part from here on. */
@@ -514,7 +548,8 @@ public final class HprofReader {
             Part nextPart = new Part();
             nextPart.segments.add(new long[]{at, end});
             parts.add(nextPart);
-            nextSplit = parts.size() < wanted ? fileSize * parts.size() / wanted : Long.MAX_VALUE;
+            nextSplit = parts.size() < wanted && total != Long.MAX_VALUE ? total * parts.size() / wanted
+                    : Long.MAX_VALUE;
             next = Math.min(nextSplit, nextReport);
         }
     }
@@ -1109,7 +1144,7 @@ public final class HprofReader {
                     }
                     if (s.offset() - lastReport > (64 << 20)) {
                         lastReport = s.offset();
-                        progress.update(2, s.counting.count, fileSize);
+                        progress.update(2, s.gz.fileBytesRead(), fileSize);
                     }
                 }
             } catch (Corrupt | EOFException | ZipException e) {
@@ -1121,6 +1156,10 @@ public final class HprofReader {
 
         /** This part's segments of a plain dump, on its own file channel. */
         void runPart() throws IOException {
+            if (gzip) {
+                runCompressedPart();
+                return;
+            }
             try (Source s = new Source(FileChannel.open(file, StandardOpenOption.READ))) {
                 for (long[] g : part.segments) {
                     if (done()) {
@@ -1131,6 +1170,39 @@ public final class HprofReader {
                     advance(2, Math.min(g[1], fileSize) - g[0]);
                 }
             } catch (Corrupt | EOFException e) {
+                // pass 1 already recorded where and why; objects past that point were not counted
+            }
+            fillRest();
+        }
+
+        /**
+         * This part's segments of a dump in HotSpot's gzip blocks: inflated from the start of the member holding
+         * the first segment's first byte, skipping what lies between the segments.
+         */
+        void runCompressedPart() throws IOException {
+            long first = part.segments.isEmpty() ? 0 : part.segments.get(0)[0];
+            int m = Arrays.binarySearch(memberOffsets, first);
+            m = m >= 0 ? m : Math.max(0, -m - 2); // the last member starting at or before `first`
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            GzipMembers members;
+            try {
+                members = new GzipMembers(channel, memberFileOffsets[m], memberOffsets[m], false);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            long reported = memberFileOffsets[m];
+            try (Source s = new Source(members, members, memberOffsets[m])) {
+                for (long[] g : part.segments) {
+                    if (done() || !s.skip(g[0] - s.offset())) {
+                        break;
+                    }
+                    decode(s, g[1]);
+                    long read = members.fileBytesRead();
+                    advance(2, read - reported);
+                    reported = read;
+                }
+            } catch (Corrupt | EOFException | ZipException e) {
                 // pass 1 already recorded where and why; objects past that point were not counted
             }
             fillRest();
@@ -1307,45 +1379,11 @@ public final class HprofReader {
 
     // ------------------------------------------------------------------------------------------ input
 
-    /** Counts raw bytes read, for progress on compressed dumps. */
-    private static final class CountingStream extends java.io.FilterInputStream {
-        volatile long count; // written by the inflating thread, read for progress
-
-        CountingStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long k = super.skip(n);
-            count += k;
-            return k;
-        }
-    }
-
     /** A big-endian reader over a stream with its own buffer; {@link #offset()} is in the uncompressed dump. */
     static final class Source implements AutoCloseable {
         final InputStream in;           // a gzip stream, or null
         final FileChannel channel;      // a plain file, or null: then it can seek
-        final CountingStream counting;
+        final GzipMembers gz;           // what inflates `in`, or null
         final long size;
         final byte[] buf = new byte[1 << 20];
         private final ByteBuffer window = ByteBuffer.wrap(buf);
@@ -1354,17 +1392,19 @@ public final class HprofReader {
         long base;
         boolean eof;
 
-        Source(InputStream in, CountingStream counting) {
+        /** {@code in} (which {@code gz} inflates) from {@code offset} of the inflated dump on. */
+        Source(InputStream in, GzipMembers gz, long offset) {
             this.in = in;
             this.channel = null;
-            this.counting = counting;
+            this.gz = gz;
             this.size = Long.MAX_VALUE;
+            this.base = offset;
         }
 
         Source(FileChannel channel) throws IOException {
             this.in = null;
             this.channel = channel;
-            this.counting = null;
+            this.gz = null;
             this.size = channel.size();
         }
 

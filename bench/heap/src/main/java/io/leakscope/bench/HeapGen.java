@@ -14,7 +14,7 @@ import java.util.TreeMap;
 /**
  * Builds a live heap of about the asked size from millions of small objects (sessions holding lists of
  * events with prev chains, hash maps of items, linked chains, tree maps, a global cache with cross edges) and
- * dumps it. Deterministic (seed 42). Usage: HeapGen SIZE_MB OUT.hprof
+ * dumps it. Deterministic (seed 42). Usage: HeapGen SIZE_MB OUT.hprof (OUT.hprof.gz: as jcmd -gz=1 writes it)
  */
 public final class HeapGen {
     static final class Event {
@@ -102,6 +102,17 @@ public final class HeapGen {
             }
         }
         System.out.println("sessions " + SESSIONS.size() + ", used " + ((rt.totalMemory() - rt.freeMemory()) >> 20) + " MB");
+        if (args[1].endsWith(".gz")) {
+            // compressed as HotSpot does it (jcmd -gz): independent gzip members of 1 MiB, which the reader can
+            // read in parallel parts; only jcmd asks the JVM for that, so this JVM runs jcmd on itself
+            String jcmd = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            Process p = new ProcessBuilder(jcmd, Long.toString(ProcessHandle.current().pid()), "GC.heap_dump",
+                    "-gz=1", args[1]).inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("jcmd GC.heap_dump -gz=1 failed: exit " + p.exitValue());
+            }
+            return;
+        }
         ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(args[1], true);
     }
 }
