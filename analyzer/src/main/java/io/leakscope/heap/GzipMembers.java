@@ -22,7 +22,7 @@ import java.util.zip.ZipException;
  * reader can start at any member. Pass 1 inflates the whole file and notes the members; pass 2 then starts
  * each part's inflating at the member holding the part's first byte.
  */
-final class GzipMembers extends InputStream {
+final class GzipMembers extends InputStream implements GzipInput {
     /** The first member's header comment in dumps HotSpot compresses ({@code jcmd GC.heap_dump -gz}). */
     static final String HOTSPOT_BLOCKS = "HPROF BLOCKSIZE=";
 
@@ -33,6 +33,7 @@ final class GzipMembers extends InputStream {
     private final Inflater inflater = new Inflater(true);
     private final CRC32 crc = new CRC32();
     private final boolean noteMembers;
+    private final boolean oneMember;      // stop after the first member; the channel is then the caller's
     private long[] memberFileOffset = new long[16];
     private long[] memberOffset = new long[16];
     private int members;
@@ -50,13 +51,27 @@ final class GzipMembers extends InputStream {
      * that is no gzip header throws here.
      */
     GzipMembers(FileChannel channel, long fileOffset, long offset, boolean noteMembers) throws IOException {
+        this(channel, fileOffset, offset, noteMembers, false, false);
+    }
+
+    /**
+     * With {@code oneMember}, only the member at {@code fileOffset} ({@link #end} tells where it ended), and
+     * {@link #close} leaves the channel open: a thread inflating many members with its own channel. With
+     * {@code continuing}, {@code fileOffset} is where an earlier member ended: bytes there that are no member
+     * end the stream, as they do after any member.
+     */
+    GzipMembers(FileChannel channel, long fileOffset, long offset, boolean noteMembers, boolean oneMember,
+                boolean continuing) throws IOException {
         this.channel = channel;
         this.noteMembers = noteMembers;
+        this.oneMember = oneMember;
         this.startOffset = offset;
         channel.position(fileOffset);
         rawBase = fileOffset;
         raw.limit(0);
-        if (!header(true)) {
+        if (continuing) {
+            ended = !header(false);
+        } else if (!header(true)) {
             throw new EOFException("empty gzip stream");
         }
     }
@@ -66,13 +81,33 @@ final class GzipMembers extends InputStream {
         return firstComment != null && firstComment.startsWith(HOTSPOT_BLOCKS);
     }
 
+    /** The dump bytes in each of HotSpot's blocks, from the first member's header; 0 when it says none. */
+    int blockSize() {
+        if (!hotspotBlocks()) {
+            return 0;
+        }
+        String digits = firstComment.substring(HOTSPOT_BLOCKS.length()).trim();
+        try {
+            long v = Long.parseLong(digits);
+            return v >= (1 << 12) && v <= (64 << 20) ? (int) v : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** Bytes of the file consumed so far (the inflater may hold some of them). */
     private long fileOffset() {
         return rawBase + raw.position();
     }
 
+    /** Where in the file the member ended, once this read to its end ({@code oneMember}). */
+    long end() {
+        return fileOffset();
+    }
+
     /** How far into the file this has read (a little ahead of what it inflated): a pass's progress. */
-    long fileBytesRead() {
+    @Override
+    public long fileBytesRead() {
         return fileBytesRead;
     }
 
@@ -80,11 +115,13 @@ final class GzipMembers extends InputStream {
         return members;
     }
 
-    long[] memberFileOffsets() {
+    @Override
+    public long[] memberFileOffsets() {
         return Arrays.copyOf(memberFileOffset, members);
     }
 
-    long[] memberOffsets() {
+    @Override
+    public long[] memberOffsets() {
         return Arrays.copyOf(memberOffset, members);
     }
 
@@ -122,7 +159,7 @@ final class GzipMembers extends InputStream {
             }
             if (inflater.finished()) {
                 trailer();
-                if (!header(false)) {
+                if (oneMember || !header(false)) {
                     ended = true;
                 }
             } else if (inflater.needsDictionary()) {
@@ -271,6 +308,8 @@ final class GzipMembers extends InputStream {
     @Override
     public void close() throws IOException {
         inflater.end();
-        channel.close();
+        if (!oneMember) {
+            channel.close();
+        }
     }
 }

@@ -175,7 +175,7 @@ public final class HprofReader {
             throw new InputException(file + ": offset 0: empty file, not an HPROF heap dump");
         }
         long t0 = System.nanoTime();
-        GzipMembers members;
+        GzipInput members;
         try (Source src = open()) {
             merge(pass1(src));
             members = src.gz;
@@ -339,7 +339,14 @@ public final class HprofReader {
                 throw new InputException(file + ": offset 0: gzip header is corrupt (" + e.getMessage() + ")");
             }
             gzipBlocks = members.hotspotBlocks();
-            s = new Source(new InflatingPipe(members), members, 0);
+            if (gzipBlocks && threads > 1 && members.blockSize() > 0) {
+                // HotSpot's blocks: inflated by as many threads as pass 2 uses, from here on
+                members.close();
+                BlockInflater blocks = new BlockInflater(file, members.blockSize(), threads);
+                s = new Source(blocks, blocks, 0);
+            } else {
+                s = new Source(new InflatingPipe(members), members, 0);
+            }
         } else {
             s = new Source(FileChannel.open(file, StandardOpenOption.READ));
         }
@@ -1383,7 +1390,7 @@ public final class HprofReader {
     static final class Source implements AutoCloseable {
         final InputStream in;           // a gzip stream, or null
         final FileChannel channel;      // a plain file, or null: then it can seek
-        final GzipMembers gz;           // what inflates `in`, or null
+        final GzipInput gz;             // what inflates `in`, or null
         final long size;
         final byte[] buf = new byte[1 << 20];
         private final ByteBuffer window = ByteBuffer.wrap(buf);
@@ -1393,7 +1400,7 @@ public final class HprofReader {
         boolean eof;
 
         /** {@code in} (which {@code gz} inflates) from {@code offset} of the inflated dump on. */
-        Source(InputStream in, GzipMembers gz, long offset) {
+        Source(InputStream in, GzipInput gz, long offset) {
             this.in = in;
             this.channel = null;
             this.gz = gz;

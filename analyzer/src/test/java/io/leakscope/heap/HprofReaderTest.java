@@ -219,6 +219,11 @@ class HprofReaderTest {
             inflated = in.readAllBytes();
         }
         assertTrue(inflated.length > 3 * (1 << 20), "several blocks: " + inflated.length);
+        // pass 1 inflates it on several threads, finding each member's header as HotSpot writes them
+        try (BlockInflater blocks = new BlockInflater(gz, 1 << 20, 2)) {
+            assertArrayEquals(inflated, blocks.readAllBytes());
+            assertFalse(blocks.fellBack());
+        }
         List<List<long[]>> parts = HprofReader.partsOf(gz, 4);
         assertTrue(parts.size() >= 2, "parts: " + parts.size());
         long at = parts.get(0).get(0)[0];
