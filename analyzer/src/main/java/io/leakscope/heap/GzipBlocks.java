@@ -75,14 +75,21 @@ public final class GzipBlocks {
 
     /** One gzip member (RFC 1952) holding {@code data}; with HotSpot's comment when {@code first}. */
     static byte[] member(byte[] data, boolean first) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 3 + 64);
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
         // magic, deflate, flags (FCOMMENT on the first), no time, "fastest" (level 1), Unix: as HotSpot's zlib
-        out.writeBytes(new byte[]{0x1f, (byte) 0x8b, 8, (byte) (first ? 16 : 0), 0, 0, 0, 0, 4, 3});
+        header.writeBytes(new byte[]{0x1f, (byte) 0x8b, 8, (byte) (first ? 16 : 0), 0, 0, 0, 0, 4, 3});
         if (first) {
-            out.writeBytes((GzipMembers.HOTSPOT_BLOCKS + BLOCK).getBytes(StandardCharsets.ISO_8859_1));
-            out.write(0);
+            header.writeBytes((GzipMembers.HOTSPOT_BLOCKS + BLOCK).getBytes(StandardCharsets.ISO_8859_1));
+            header.write(0);
         }
-        Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
+        return member(header.toByteArray(), data, Deflater.BEST_SPEED);
+    }
+
+    /** A member of {@code header} (written as given), {@code data} deflated at {@code level}, and the trailer. */
+    static byte[] member(byte[] header, byte[] data, int level) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 3 + header.length + 64);
+        out.writeBytes(header);
+        Deflater deflater = new Deflater(level, true);
         try {
             deflater.setInput(data);
             deflater.finish();

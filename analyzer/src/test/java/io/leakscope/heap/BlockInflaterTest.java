@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -45,24 +44,7 @@ class BlockInflaterTest {
 
     /** A member stored uncompressed (level 0): its bytes, a header's look-alike among them, appear as they are. */
     private static byte[] storedMember(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[]{0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
-        Deflater d = new Deflater(Deflater.NO_COMPRESSION, true);
-        d.setInput(data);
-        d.finish();
-        byte[] buf = new byte[1 << 16];
-        while (!d.finished()) {
-            out.write(buf, 0, d.deflate(buf));
-        }
-        d.end();
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        for (long v : new long[]{crc.getValue(), data.length}) {
-            for (int i = 0; i < 4; i++) {
-                out.write((int) (v >>> (8 * i)) & 0xff);
-            }
-        }
-        return out.toByteArray();
+        return GzipBlocks.member(new byte[]{0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3}, data, Deflater.NO_COMPRESSION);
     }
 
     private static byte[] plainGzip(byte[] data) throws IOException {

@@ -55,25 +55,9 @@ class GzipMembersTest {
         header.writeBytes((GzipMembers.HOTSPOT_BLOCKS + "1048576\0").getBytes()); // FCOMMENT
         CRC32 hc = new CRC32();
         hc.update(header.toByteArray());
-        out.writeBytes(header.toByteArray());
-        out.write((int) hc.getValue() & 0xff);
-        out.write((int) (hc.getValue() >>> 8) & 0xff);       // FHCRC
-        Deflater d = new Deflater(Deflater.BEST_SPEED, true);
-        d.setInput(data);
-        d.finish();
-        byte[] buf = new byte[1 << 16];
-        while (!d.finished()) {
-            out.write(buf, 0, d.deflate(buf));
-        }
-        d.end();
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        for (long v : new long[]{crc.getValue(), data.length}) {
-            for (int i = 0; i < 4; i++) {
-                out.write((int) (v >>> (8 * i)) & 0xff);
-            }
-        }
-        return out.toByteArray();
+        header.write((int) hc.getValue() & 0xff);
+        header.write((int) (hc.getValue() >>> 8) & 0xff);   // FHCRC
+        return GzipBlocks.member(header.toByteArray(), data, Deflater.BEST_SPEED);
     }
 
     private static byte[] readAll(InputStream in) throws IOException {
