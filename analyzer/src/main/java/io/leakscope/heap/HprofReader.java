@@ -97,7 +97,6 @@ public final class HprofReader {
     private List<Part> parts;
     private final List<ClassDump> classDumps = new ArrayList<>();
     private List<long[]> idChunks;  // object ids in file order, in chunks (of any length)
-    private long maxId;
     private IdIndex.Range idRange;   // of idChunks' ids
     private int objectCount;
     private long[] rootIds;
@@ -636,7 +635,6 @@ public final class HprofReader {
             rootCount += p.rootCount;
             classDumps.addAll(p.classDumps);
         }
-        maxId = Math.max(0, idRange.max);
         parts = whole;
     }
 
@@ -947,7 +945,7 @@ public final class HprofReader {
             compressed = false;
         } else {
             // HotSpot turns compressed oops on by default for heaps below 32 GB: addresses tell
-            compressed = maxId < (32L << 30);
+            compressed = idRange.max < (32L << 30);
             header = compressed ? 12 : 16;
             arrayHeader = compressed ? 16 : 20;
             oopSize = compressed ? 4 : 8;
@@ -1161,7 +1159,7 @@ public final class HprofReader {
             progress.update(2, fileSize, fileSize);
         }
 
-        /** This part's segments of a plain dump, on its own file channel. */
+        /** This part's segments, on its own file channel (a compressed dump's: runCompressedPart). */
         void runPart() throws IOException {
             if (gzip) {
                 runCompressedPart();
