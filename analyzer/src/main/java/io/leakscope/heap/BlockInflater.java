@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 
 /**
  * A gzip'd dump in HotSpot's blocks ({@code jcmd -gz}: independent members of a known size), inflated by several
@@ -64,9 +63,7 @@ final class BlockInflater extends InputStream implements GzipInput {
     private Slot current;
     private int at;
     private GzipMembers sequential;
-    private long[] memberFileOffset = new long[64];
-    private long[] memberOffset = new long[64];
-    private int members;
+    private final Starts starts = new Starts(); // the fallback reader notes into it too
     private volatile long fileBytesRead;
 
     /**
@@ -142,7 +139,7 @@ final class BlockInflater extends InputStream implements GzipInput {
         slot.start = start;
         slot.length = 0;
         slot.error = null;
-        try (GzipMembers m = new GzipMembers(channel, start, 0, false, true, false)) {
+        try (GzipMembers m = new GzipMembers(channel, start, 0, null, true, false)) {
             int n;
             while ((n = m.read(slot.data, slot.length, slot.data.length - slot.length)) > 0) {
                 slot.length += n;
@@ -244,27 +241,18 @@ final class BlockInflater extends InputStream implements GzipInput {
             }
             // from the end of the last good member, as a sequential reader would go on: the same bytes, checks
             // and failures (or a gzip member with another header, which it reads)
-            sequential = new GzipMembers(FileChannel.open(file, StandardOpenOption.READ), expectedStart, offset, true,
+            sequential = new GzipMembers(FileChannel.open(file, StandardOpenOption.READ), expectedStart, offset, starts,
                     false, want > 0);
             if (want == 0) {
                 fileBytesRead = 0;
             }
             return true;
         }
-        note(slot.start, offset);
+        starts.add(slot.start, offset);
         current = slot;
         at = 0;
         fileBytesRead = slot.end;
         return true;
-    }
-
-    private void note(long fileOffset, long dumpOffset) {
-        if (members == memberOffset.length) {
-            memberOffset = Arrays.copyOf(memberOffset, members * 2);
-            memberFileOffset = Arrays.copyOf(memberFileOffset, members * 2);
-        }
-        memberFileOffset[members] = fileOffset;
-        memberOffset[members++] = dumpOffset;
     }
 
     @Override
@@ -306,21 +294,12 @@ final class BlockInflater extends InputStream implements GzipInput {
 
     @Override
     public long[] memberFileOffsets() {
-        return concat(Arrays.copyOf(memberFileOffset, members), sequential == null ? null : sequential.memberFileOffsets());
+        return starts.fileOffsets();
     }
 
     @Override
     public long[] memberOffsets() {
-        return concat(Arrays.copyOf(memberOffset, members), sequential == null ? null : sequential.memberOffsets());
-    }
-
-    private static long[] concat(long[] a, long[] b) {
-        if (b == null) {
-            return a;
-        }
-        long[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+        return starts.dumpOffsets();
     }
 
     private void stopWorkers() {

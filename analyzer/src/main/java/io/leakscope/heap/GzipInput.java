@@ -10,4 +10,32 @@ interface GzipInput {
 
     /** Where each member read so far starts in the inflated dump. */
     long[] memberOffsets();
+
+    /** Where members start, in the file and in the dump, noted one after another by whoever reads them. */
+    final class Starts {
+        private long[] file = new long[64];
+        private long[] dump = new long[64];
+        private int count;
+
+        void add(long fileOffset, long dumpOffset) {
+            if (count == file.length) {
+                file = java.util.Arrays.copyOf(file, count * 2);
+                dump = java.util.Arrays.copyOf(dump, count * 2);
+            }
+            file[count] = fileOffset;
+            dump[count++] = dumpOffset;
+        }
+
+        int count() {
+            return count;
+        }
+
+        long[] fileOffsets() {
+            return java.util.Arrays.copyOf(file, count);
+        }
+
+        long[] dumpOffsets() {
+            return java.util.Arrays.copyOf(dump, count);
+        }
+    }
 }

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -32,11 +31,8 @@ final class GzipMembers extends InputStream implements GzipInput {
     private boolean rawEof;
     private final Inflater inflater = new Inflater(true);
     private final CRC32 crc = new CRC32();
-    private final boolean noteMembers;
+    private final Starts starts;          // where members start, when noted; else null
     private final boolean oneMember;      // stop after the first member; the channel is then the caller's
-    private long[] memberFileOffset = new long[16];
-    private long[] memberOffset = new long[16];
-    private int members;
     private long inflated;                // bytes inflated so far, counted from `startOffset`
     private final long startOffset;
     private long memberStart;             // inflated offset where the current member started
@@ -51,19 +47,20 @@ final class GzipMembers extends InputStream implements GzipInput {
      * that is no gzip header throws here.
      */
     GzipMembers(FileChannel channel, long fileOffset, long offset, boolean noteMembers) throws IOException {
-        this(channel, fileOffset, offset, noteMembers, false, false);
+        this(channel, fileOffset, offset, noteMembers ? new Starts() : null, false, false);
     }
 
     /**
-     * With {@code oneMember}, only the member at {@code fileOffset} ({@link #end} tells where it ended), and
+     * Notes each member's start into {@code starts}, unless null. With {@code oneMember}, only the member at
+     * {@code fileOffset} ({@link #end} tells where it ended), and
      * {@link #close} leaves the channel open: a thread inflating many members with its own channel. With
      * {@code continuing}, {@code fileOffset} is where an earlier member ended: bytes there that are no member
      * end the stream, as they do after any member.
      */
-    GzipMembers(FileChannel channel, long fileOffset, long offset, boolean noteMembers, boolean oneMember,
+    GzipMembers(FileChannel channel, long fileOffset, long offset, Starts starts, boolean oneMember,
                 boolean continuing) throws IOException {
         this.channel = channel;
-        this.noteMembers = noteMembers;
+        this.starts = starts;
         this.oneMember = oneMember;
         this.startOffset = offset;
         channel.position(fileOffset);
@@ -111,18 +108,19 @@ final class GzipMembers extends InputStream implements GzipInput {
         return fileBytesRead;
     }
 
+    /** Members noted so far (when noting). */
     int members() {
-        return members;
+        return starts.count();
     }
 
     @Override
     public long[] memberFileOffsets() {
-        return Arrays.copyOf(memberFileOffset, members);
+        return starts.fileOffsets();
     }
 
     @Override
     public long[] memberOffsets() {
-        return Arrays.copyOf(memberOffset, members);
+        return starts.dumpOffsets();
     }
 
     @Override
@@ -227,15 +225,9 @@ final class GzipMembers extends InputStream implements GzipInput {
                 throw new ZipException("Corrupt GZIP header");
             }
         }
-        if (noteMembers) {
-            if (members == memberOffset.length) {
-                memberOffset = Arrays.copyOf(memberOffset, members * 2);
-                memberFileOffset = Arrays.copyOf(memberFileOffset, members * 2);
-            }
-            memberFileOffset[members] = at;
-            memberOffset[members] = startOffset + inflated;
+        if (starts != null) {
+            starts.add(at, startOffset + inflated);
         }
-        members++;
         memberStart = startOffset + inflated;
         inflater.reset();
         crc.reset();
