@@ -293,13 +293,8 @@ final class BlockInflater extends InputStream implements GzipInput {
     }
 
     @Override
-    public long[] memberFileOffsets() {
-        return starts.fileOffsets();
-    }
-
-    @Override
-    public long[] memberOffsets() {
-        return starts.dumpOffsets();
+    public Starts starts() {
+        return starts;
     }
 
     private void stopWorkers() {

@@ -5,11 +5,18 @@ interface GzipInput {
     /** Bytes of the compressed file read so far: a pass's progress. */
     long fileBytesRead();
 
+    /** Where the members read so far start. */
+    Starts starts();
+
     /** Where each member read so far starts in the file. */
-    long[] memberFileOffsets();
+    default long[] memberFileOffsets() {
+        return starts().fileOffsets();
+    }
 
     /** Where each member read so far starts in the inflated dump. */
-    long[] memberOffsets();
+    default long[] memberOffsets() {
+        return starts().dumpOffsets();
+    }
 
     /** Where members start, in the file and in the dump, noted one after another by whoever reads them. */
     final class Starts {

@@ -114,13 +114,8 @@ final class GzipMembers extends InputStream implements GzipInput {
     }
 
     @Override
-    public long[] memberFileOffsets() {
-        return starts.fileOffsets();
-    }
-
-    @Override
-    public long[] memberOffsets() {
-        return starts.dumpOffsets();
+    public Starts starts() {
+        return starts;
     }
 
     @Override
