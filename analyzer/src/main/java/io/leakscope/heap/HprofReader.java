@@ -439,6 +439,10 @@ public final class HprofReader {
             idRange.add(id);
         }
 
+        boolean isEmpty() {
+            return segments.isEmpty() && count == 0 && rootCount == 0;
+        }
+
         void addRoot(long id, int kind) {
             if (rootCount == rootIds.length) {
                 rootIds = Arrays.copyOf(rootIds, rootCount * 2);
@@ -450,10 +454,12 @@ public final class HprofReader {
     }
 
     /**
-     * Pass 1, every record in order on this thread (reading is cheap; pass 2, which resolves references, is
-     * what is worth splitting). A plain dump's heap is cut into parts of about equal bytes, one per thread, for
-     * pass 2, between any two sub-records: a JDK 8 dump of a heap under 2 GB is one HEAP_DUMP record. A gzip
-     * stream can be split only where HotSpot wrote it in independent blocks (jcmd -gz); any other stays one part.
+     * Pass 1: the records in order, cutting the heap into parts of about equal bytes, one per thread, that pass
+     * 2 reads in parallel. A plain dump's run of heap segments (HotSpot writes ~1 MB each) is scanned in parallel
+     * too, a part per thread ({@link #scanRunInParallel}); the rest on this thread. A plain dump with fewer
+     * segments is cut between any two sub-records: a JDK 8 dump of a heap under 2 GB is one HEAP_DUMP record. A
+     * gzip stream can be split only where HotSpot wrote it in independent blocks (jcmd -gz); any other stays one
+     * part.
      */
     private List<Part> pass1(Source s) throws IOException {
         List<Part> parts = new ArrayList<>();
@@ -472,6 +478,13 @@ public final class HprofReader {
                 s.u4();
                 long len = s.u4() & 0xffffffffL;
                 if (tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT) {
+                    int run = gzip || threads == 1 ? NOT_RUN : scanRunInParallel(s, recordAt, split);
+                    if (run == STOPPED) {
+                        progress.update(1, fileSize, fileSize);
+                        return parts;
+                    } else if (run == READ) {
+                        continue;
+                    }
                     long start = s.offset();
                     if (gzip && split.last().segments.isEmpty()) {
                         split.aim(s); // the first estimate of a compressed dump's size, for the first cut
@@ -496,6 +509,109 @@ public final class HprofReader {
         return parts;
     }
 
+    private static final int NOT_RUN = 0;  // scanRunInParallel: too few segments, the caller scans them
+    private static final int READ = 1;     // the run was read, and the source moved past it
+    private static final int STOPPED = 2;  // the run ends pass 1 (its last part says where and why)
+
+    /**
+     * Pass 1 of the run of heap segments whose first header is at {@code at}, on {@code threads} threads, when
+     * it has at least two segments a thread: the run is cut between segments into parts of about equal bytes,
+     * and each thread scans its part's segments on its own file channel. A segment's header gives its length,
+     * so the cuts are found from the headers alone, exactly: no guessing where a sub-record starts. The parts
+     * are what one thread would have found, in file order; when a part fails (corrupt, cut short), the parts
+     * after it are dropped, as one thread would never have read them.
+     */
+    private int scanRunInParallel(Source s, long at, Split split) throws IOException {
+        List<long[]> run = new ArrayList<>();
+        ByteBuffer header = ByteBuffer.allocate(9);
+        long pos = at;
+        long t0 = System.nanoTime();
+        while (pos + 9 <= fileSize) {
+            if ((run.size() & 15) == 15 && tooSlow(System.nanoTime() - t0, run.size())) {
+                return NOT_RUN;
+            }
+            header.clear();
+            while (header.hasRemaining() && s.channel.read(header, pos + header.position()) > 0) {
+                // a positional read: the source's buffer stays where it is
+            }
+            int tag = header.get(0) & 0xff;
+            if (header.hasRemaining() || (tag != HEAP_DUMP && tag != HEAP_DUMP_SEGMENT)) {
+                break;
+            }
+            long len = header.getInt(5) & 0xffffffffL;
+            run.add(new long[]{pos + 9, pos + 9 + len});
+            pos += 9 + len;
+        }
+        if (run.size() < 2 * threads) {
+            return NOT_RUN;
+        }
+        long total = 0;
+        for (long[] g : run) {
+            total += g[1] - g[0];
+        }
+        List<List<long[]>> groups = new ArrayList<>();
+        long sum = 0;
+        for (long[] g : run) {
+            if (groups.isEmpty() || sum >= total * groups.size() / threads) {
+                groups.add(new ArrayList<>());
+            }
+            groups.get(groups.size() - 1).add(g);
+            sum += g[1] - g[0];
+        }
+        List<Part> runParts = new ArrayList<>();
+        List<java.util.concurrent.Callable<Void>> tasks = new ArrayList<>();
+        for (List<long[]> group : groups) {
+            Part part = runParts.isEmpty() && split.last().isEmpty() ? split.last() : new Part();
+            runParts.add(part);
+            tasks.add(() -> {
+                scanGroup(group, part);
+                return null;
+            });
+        }
+        progressBytes.set(at);
+        inParallel(tasks, threads);
+        for (Part part : runParts) {
+            if (part != split.last()) {
+                split.parts.add(part);
+            }
+            if (part.error != null) {
+                return STOPPED;
+            }
+        }
+        s.seek(pos);
+        split.ranInParallel(pos);
+        return READ;
+    }
+
+    /**
+     * Whether finding a run's segments from their headers ({@code hops} so far in {@code nanos}) costs more than
+     * reading on several threads saves. A header every MB takes ~2 µs from the page cache and ~75 µs from this
+     * machine's disk (5,426 headers of the 5.69 GB dump in 0.38 s, after which two threads read it in 3.9 s
+     * against one in 7.3 s); a disk that seeks for each (~8 ms) would spend longer finding headers than reading
+     * the dump. Given up past 50 ms at more than 250 µs a header, to read on one thread.
+     */
+    static boolean tooSlow(long nanos, int hops) {
+        return nanos > 50_000_000 && nanos > 250_000L * hops;
+    }
+
+    /** One thread's segments of a run, into {@code part}, stopping at the first that fails (noted in the part). */
+    private void scanGroup(List<long[]> group, Part part) throws IOException {
+        try (Source src = new Source(FileChannel.open(file, StandardOpenOption.READ))) {
+            Split alone = new Split(part);
+            try {
+                for (long[] g : group) {
+                    src.seek(g[0]);
+                    part.segments.add(new long[]{g[0], g[1]});
+                    scan(src, g[1], alone);
+                    advance(1, g[1] - g[0]);
+                }
+            } catch (Corrupt | EOFException e) {
+                part.error = "offset " + src.offset() + ": " + e.getMessage();
+            }
+            part.end = src.offset();
+        }
+    }
+
     /** Where pass 1 cuts the next part and reports progress next, and the parts so far. */
     private final class Split {
         final List<Part> parts;
@@ -511,6 +627,21 @@ public final class HprofReader {
             total = gzip ? Long.MAX_VALUE : fileSize;
             nextSplit = wanted > 1 && !gzip ? fileSize / wanted : Long.MAX_VALUE;
             next = Math.min(nextSplit, nextReport);
+        }
+
+        /** One part's, on a thread of a parallel run (which reports its progress by segment): no cuts, no reports. */
+        Split(Part only) {
+            this.parts = List.of(only);
+            this.wanted = 1;
+            total = Long.MAX_VALUE;
+            nextSplit = nextReport = next = Long.MAX_VALUE;
+        }
+
+        /** After a run read in parallel up to {@code pos}: its parts are the cuts, the rest goes to the last. */
+        void ranInParallel(long pos) {
+            nextSplit = Long.MAX_VALUE;
+            nextReport = pos + (64 << 20);
+            next = nextReport;
         }
 
         /**
@@ -663,24 +794,34 @@ public final class HprofReader {
         return t instanceof IOException io ? io : new IOException(t);
     }
 
-    /** Runs pass 2 of every part, one thread each (the calling thread when there is one part). */
-    private static void decodeInParallel(List<Pass2> parts) throws IOException {
+    /** Runs pass 2 of every part, on up to {@link #threads} threads (the calling thread when there is one part). */
+    private void decodeInParallel(List<Pass2> parts) throws IOException {
         if (parts.size() == 1) {
             parts.get(0).runPart();
             return;
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parts.size(), r -> {
-            Thread t = new Thread(r, "leakscope-hprof");
-            t.setDaemon(true);
-            return t;
-        });
+        List<java.util.concurrent.Callable<Void>> tasks = new ArrayList<>();
+        for (Pass2 p : parts) {
+            tasks.add(() -> {
+                p.runPart();
+                return null;
+            });
+        }
+        inParallel(tasks, threads);
+    }
+
+    /** Runs {@code tasks} on up to {@code threads} threads and waits for all; the first failure is thrown. */
+    private static void inParallel(List<java.util.concurrent.Callable<Void>> tasks, int threads) throws IOException {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(threads, tasks.size()), r -> {
+                    Thread t = new Thread(r, "leakscope-hprof");
+                    t.setDaemon(true);
+                    return t;
+                });
         try {
             List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
-            for (Pass2 p : parts) {
-                futures.add(pool.submit(() -> {
-                    p.runPart();
-                    return null;
-                }));
+            for (java.util.concurrent.Callable<Void> task : tasks) {
+                futures.add(pool.submit(task));
             }
             for (java.util.concurrent.Future<?> f : futures) {
                 await(f);

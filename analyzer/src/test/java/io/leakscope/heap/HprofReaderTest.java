@@ -310,9 +310,10 @@ class HprofReaderTest {
     }
 
     /**
-     * A plain dump is read in parts on several threads; the graph must be the one a single sequential reader
-     * builds, object for object and reference for reference: whole, cut short, and corrupt in the middle
-     * (where everything after the break is dropped, as a sequential reader would).
+     * A plain dump is read in parts on several threads, both passes; the graph must be the one a single
+     * sequential reader builds, object for object and reference for reference: whole, cut short, corrupt in the
+     * middle, and with a segment's length wrong (where everything after the break is dropped, as a sequential
+     * reader would).
      */
     @Test
     void partsOnSeveralThreadsReadTheSameGraphAsOne(@TempDir Path tmp) throws IOException {
@@ -323,6 +324,17 @@ class HprofReaderTest {
         assertTrue(segments.size() >= 8, "the test dump has " + segments.size() + " heap segments");
         Path many = Files.write(tmp.resolve("many.hprof"), bytes);
         assertEquals(HprofReader.read(plain).objectCount, assertSameGraph(many).objectCount);
+        // pass 1 scans the run of segments a part per thread, cut between segments, the parts end to end
+        List<List<long[]>> parts = HprofReader.partsOf(many, 4);
+        assertEquals(4, parts.size());
+        long body = segments.get(0) + 9L;
+        for (List<long[]> part : parts) {
+            for (long[] g : part) {
+                assertEquals(body, g[0], "a part's segment starts where a segment's body does");
+                body = g[1] + 9; // the next segment's header
+            }
+        }
+        assertEquals(bytes.length, body); // the last header is HEAP_DUMP_END's, with no body
         int heapStart = segments.get(0);
         Path cut = Files.write(tmp.resolve("cut.hprof"), Arrays.copyOf(bytes, heapStart + (bytes.length - heapStart) * 3 / 5));
         assertTrue(assertSameGraph(cut).partial);
@@ -331,6 +343,20 @@ class HprofReaderTest {
         HeapGraph g = assertSameGraph(Files.write(tmp.resolve("corrupt.hprof"), corrupt));
         assertTrue(g.partial && g.partialReason.contains("sub-record 0x99"), g.partialReason);
         assertTrue(g.objectCount > 0 && g.objectCount < HprofReader.read(plain).objectCount);
+        byte[] badLength = bytes.clone();
+        int middle = segments.get(segments.size() / 2);
+        ByteBuffer.wrap(badLength).putInt(middle + 5, ByteBuffer.wrap(bytes).getInt(middle + 5) + 1000);
+        g = assertSameGraph(Files.write(tmp.resolve("bad-length.hprof"), badLength));
+        assertTrue(g.partial, "a segment 1000 bytes too long reads into the next one's header");
+    }
+
+    /** Finding segments from their headers is given up when each costs a disk seek, not when it is cached. */
+    @Test
+    void runsOfSegmentsAreFoundFromTheirHeadersUnlessEachCostsASeek() {
+        assertFalse(HprofReader.tooSlow(30_000_000, 1)); // too soon to tell
+        assertFalse(HprofReader.tooSlow(60_000_000, 5426 / 6)); // ~75 µs a header: this machine's disk
+        assertFalse(HprofReader.tooSlow(11_000_000_000L, 5_000_000)); // page cache, a 5 TB dump
+        assertTrue(HprofReader.tooSlow(60_000_000, 7)); // ~8 ms a header
     }
 
     /**
@@ -738,12 +764,13 @@ class HprofReaderTest {
         byte[] segmented = Files.readAllBytes(plain);
         byte[] oneRecord = asOneHeapDumpRecord(segmented); // as JDK 8 writes it: parts cut inside the record
         byte[] compressed = Files.readAllBytes(gz); // inflated on a thread of its own: its failures too
-        // and a damaged dump compressed intact, in HotSpot's blocks: pass 2's parts inflate from any block
-        byte[][] bases = {segmented, oneRecord, compressed, segmented};
+        // and a damaged dump compressed intact, in HotSpot's blocks: pass 2's parts inflate from any block; and
+        // one of many segments, which pass 1 scans in parts too: read on one thread as well, the same graph
+        byte[][] bases = {segmented, oneRecord, compressed, segmented, resegment(segmented, 64 << 10)};
         Random rnd = new Random(42);
         Path p = tmp.resolve("fuzz.hprof");
         int analysed = 0;
-        // mvn test -Dleakscope.fuzz.iterations=N fuzzes longer, by hand (10,000 passed on 2026-11-30, with the four bases)
+        // mvn test -Dleakscope.fuzz.iterations=N fuzzes longer, by hand (10,000 passed on 2026-11-30, with the five bases)
         int iterations = Integer.getInteger("leakscope.fuzz.iterations", 120);
         for (int iter = 0; iter < iterations; iter++) {
             byte[] b = bases[iter % bases.length].clone();
@@ -769,6 +796,9 @@ class HprofReaderTest {
                 // every fourth with the tables in mapped files, in small pages
                 HeapGraph g = HprofReader.read(p, HprofReader.Progress.NONE, false, 4,
                         iter % 4 == 3 ? ArraySpace.mapped(Files.createTempDirectory(tmp, "t"), 12) : ArraySpace.HEAP);
+                if (iter % bases.length == 4) {
+                    assertSameGraph(HprofReader.read(p, HprofReader.Progress.NONE, false, 1), g);
+                }
                 HeapAnalysis a = HeapAnalysis.of(g);
                 a.summary(null);
                 a.suspects();
@@ -776,6 +806,10 @@ class HprofReaderTest {
                 analysed++;
             } catch (InputException e) {
                 assertFalse(e.getMessage().contains("\n"));
+                if (iter % bases.length == 4) { // the same line on one thread
+                    assertEquals(e.getMessage(), assertThrows(InputException.class,
+                            () -> HprofReader.read(p, HprofReader.Progress.NONE, false, 1)).getMessage());
+                }
             }
         }
         assertTrue(analysed > 0);
