@@ -102,12 +102,14 @@ run() { # tool xmx dump [gc options]
   echo "| $(basename "$dump") | $(( $(stat -c %s "$dump") / 1048576 )) MB | $tool | $xmx $gc | $wall | $(echo "$user + $sys" | bc) | $rss | $(( anon / 1024 )) / $(( file / 1024 )) | $line |" | tee -a "$out"
 }
 
-launcher_gc="-XX:+UseG1GC -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5" # as scripts/leakscope runs
 for mb in "${sizes[@]}"; do
   dump="$dumps/gen-$mb.hprof"
   if [ ! -f "$dump" ]; then
     java -Xmx$(( mb * 2 + 512 ))m -XX:+UseParallelGC -cp "$cp" io.leakscope.bench.HeapGen "$mb" "$dump"
   fi
+  launcher_gc="-XX:+UseG1GC -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5" # as scripts/leakscope runs
+  # and, for dumps under 200 MB, with the client compiler only
+  [ "$(stat -c %s "$dump")" -lt $(( 200 * 1048576 )) ] && launcher_gc="$launcher_gc -XX:TieredStopAtLevel=1"
   # the launcher's rule (scripts/leakscope), without its cap at 60% of the memory available
   run leakscope "$(( $(stat -c %s "$dump") / 1048576 * 6 / 5 + 256 ))m" "$dump" "$launcher_gc"
   # the same with a Java heap of 95% of the dump's size
