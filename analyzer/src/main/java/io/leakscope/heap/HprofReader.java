@@ -87,9 +87,10 @@ public final class HprofReader {
     private final ArraySpace space; // null: chosen once the dump's size is known
 
     // pass 1: names and classes come from the records between heap segments, read by the main thread
-    private final Map<Long, String> strings = new HashMap<>();
+    private final Utf8Names strings = new Utf8Names();
     private final Map<Long, Long> classNameIds = new HashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private boolean namesFull;
     private String partialReason;
     private long bytesRead;
     private final java.util.concurrent.atomic.AtomicLong progressBytes = new java.util.concurrent.atomic.AtomicLong();
@@ -719,7 +720,10 @@ public final class HprofReader {
             }
             long id = s.id(idSize);
             int n = (int) (len - idSize);
-            strings.put(id, new String(s.buf, s.pos, n, StandardCharsets.UTF_8));
+            if (!strings.add(id, s.buf, s.pos, n) && !namesFull) {
+                namesFull = true;
+                warnings.add("the dump's names take more than 2 GB; names past offset " + recordAt + " read as unknown");
+            }
             s.pos += n;
         } else if (tag == LOAD_CLASS) {
             if (len != 8 + 2L * idSize || !s.ensure((int) len)) {
