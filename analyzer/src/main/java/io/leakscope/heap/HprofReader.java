@@ -545,7 +545,7 @@ public final class HprofReader {
         long pos = at;
         long t0 = System.nanoTime();
         while (pos + 9 <= fileSize) {
-            if ((run.size() & 15) == 15 && tooSlow(System.nanoTime() - t0, run.size())) {
+            if ((run.size() & 15) == 15 && tooSlow(System.nanoTime() - t0, pos - at)) {
                 return NOT_RUN;
             }
             header.clear();
@@ -602,14 +602,17 @@ public final class HprofReader {
     }
 
     /**
-     * Whether finding a run's segments from their headers ({@code hops} so far in {@code nanos}) costs more than
-     * reading on several threads saves. A header every MB takes ~2 µs from the page cache and ~75 µs from this
-     * machine's disk (5,426 headers of the 5.69 GB dump in 0.38 s, after which two threads read it in 3.9 s
-     * against one in 7.3 s); a disk that seeks for each (~8 ms) would spend longer finding headers than reading
-     * the dump. Given up past 50 ms at more than 250 µs a header, to read on one thread.
+     * Whether finding a run's segments from their headers ({@code bytes} of segments found in {@code nanos})
+     * costs more than reading on several threads saves. A header takes ~2 µs from the page cache and ~75 µs
+     * from this machine's disk: for HotSpot's 1 MB segments, 500 and 14 bytes of dump a nanosecond (5,426 headers
+     * of the 5.69 GB dump in 0.38 s from the disk, after which two threads read it in 3.9 s against one in
+     * 7.3 s). Segments of 64 KB from that disk (0.9 bytes a nanosecond), or a disk that seeks for each header
+     * (~8 ms: 0.1), would take about as long to find as to read the dump (~1 byte a nanosecond). Given up past
+     * 50 ms at fewer than 4 bytes a nanosecond (0.25 ns a byte, against the 0.6 that two threads saved reading
+     * the 5.69 GB dump from the disk), to read on one thread.
      */
-    static boolean tooSlow(long nanos, int hops) {
-        return nanos > 50_000_000 && nanos > 250_000L * hops;
+    static boolean tooSlow(long nanos, long bytes) {
+        return nanos > 50_000_000 && bytes < 4 * nanos;
     }
 
     /** One thread's segments of a run, into {@code part}, stopping at the first that fails (noted in the part). */

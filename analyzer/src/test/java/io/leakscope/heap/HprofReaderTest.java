@@ -381,13 +381,16 @@ class HprofReaderTest {
         }
     }
 
-    /** Finding segments from their headers is given up when each costs a disk seek, not when it is cached. */
+    /** Finding segments from their headers is given up when that is about as slow as reading the dump. */
     @Test
-    void runsOfSegmentsAreFoundFromTheirHeadersUnlessEachCostsASeek() {
-        assertFalse(HprofReader.tooSlow(30_000_000, 1)); // too soon to tell
-        assertFalse(HprofReader.tooSlow(60_000_000, 5426 / 6)); // ~75 µs a header: this machine's disk
-        assertFalse(HprofReader.tooSlow(11_000_000_000L, 5_000_000)); // page cache, a 5 TB dump
-        assertTrue(HprofReader.tooSlow(60_000_000, 7)); // ~8 ms a header
+    void runsOfSegmentsAreFoundFromTheirHeadersUnlessThatIsAsSlowAsReading() {
+        long mb = 1 << 20;
+        assertFalse(HprofReader.tooSlow(30_000_000, 7 * mb)); // too soon to tell
+        assertFalse(HprofReader.tooSlow(60_000_000, 800 * mb)); // 1 MB segments at ~75 µs a header: this disk
+        assertFalse(HprofReader.tooSlow(10_000_000_000L, 5_000_000 * mb)); // page cache, a 5 TB dump
+        assertFalse(HprofReader.tooSlow(60_000_000, 30_000 * 64 * 1024L)); // 64 KB segments, page cache
+        assertTrue(HprofReader.tooSlow(60_000_000, 800 * 64 * 1024L)); // 64 KB segments at ~75 µs a header
+        assertTrue(HprofReader.tooSlow(60_000_000, 7 * mb)); // ~8 ms a header
     }
 
     /**
