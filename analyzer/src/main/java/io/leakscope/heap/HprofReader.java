@@ -1158,47 +1158,60 @@ public final class HprofReader {
             if (index.get(d.id) >= 0) {
                 continue;
             }
-            List<String> refNames = new ArrayList<>();
-            List<Integer> refOffsets = new ArrayList<>();
-            int hprofBytes = 0;
-            int jvmBytes = 0;
-            int referentSlot = -1;
-            ClassDump c = d;
-            for (int depth = 0; c != null && depth < 256; depth++) {
-                String cname = javaName(className(c.id));
-                for (int f = 0; f < c.fieldTypes.length; f++) {
-                    int t = c.fieldTypes[f];
-                    int size;
-                    try {
-                        size = typeSize(t);
-                    } catch (Corrupt e) {
-                        size = 0;
-                    }
-                    if (t == 2) {
-                        String fname = nameString(c.fieldNames[f]);
-                        if (cname.equals("java.lang.ref.Reference") && fname.equals("referent")) {
-                            referentSlot = refNames.size();
-                        }
-                        refNames.add(fname);
-                        refOffsets.add(hprofBytes);
-                        jvmBytes += oopSize;
-                    } else {
-                        jvmBytes += size;
-                    }
-                    hprofBytes += size;
-                }
-                c = c.superId == 0 ? null : byId.get(c.superId);
-            }
-            int[] offs = new int[refOffsets.size()];
-            for (int i = 0; i < offs.length; i++) {
-                offs[i] = refOffsets.get(i);
-            }
+            Layout l = layout(d, byId);
+            int jvmBytes = l.hprofBytes + l.refOffsets.length * (oopSize - idSize);
             index.put(d.id, out.size());
             out.add(new HeapGraph.ClassInfo(d.id, javaName(className(d.id)), d.superId, d.loaderId,
-                    refNames.toArray(new String[0]), offs, hprofBytes, align(header + jvmBytes),
-                    d.staticRefNames, referentSlot));
+                    l.refNames, l.refOffsets, l.hprofBytes, align(header + jvmBytes), d.staticRefNames,
+                    l.referentSlot));
         }
         return index;
+    }
+
+    /**
+     * An instance's record as HPROF writes it: its reference fields (names, byte offsets) and its bytes, this
+     * class's fields first, then each superclass's (the first CLASS_DUMP of each id); complete when the walk
+     * reached a class without a superclass. The referent of java.lang.ref.Reference is noted: it holds nothing
+     * strongly.
+     */
+    private record Layout(String[] refNames, int[] refOffsets, int hprofBytes, int referentSlot, boolean complete) {
+    }
+
+    private Layout layout(ClassDump d, Map<Long, ClassDump> byId) {
+        List<String> refNames = new ArrayList<>();
+        List<Integer> refOffsets = new ArrayList<>();
+        int hprofBytes = 0;
+        int referentSlot = -1;
+        boolean complete = false;
+        ClassDump c = d;
+        for (int depth = 0; c != null && depth < 256; depth++) {
+            String cname = javaName(className(c.id));
+            for (int f = 0; f < c.fieldTypes.length; f++) {
+                int t = c.fieldTypes[f];
+                int size;
+                try {
+                    size = typeSize(t);
+                } catch (Corrupt e) {
+                    size = 0;
+                }
+                if (t == 2) {
+                    String fname = nameString(c.fieldNames[f]);
+                    if (cname.equals("java.lang.ref.Reference") && fname.equals("referent")) {
+                        referentSlot = refNames.size();
+                    }
+                    refNames.add(fname);
+                    refOffsets.add(hprofBytes);
+                }
+                hprofBytes += size;
+            }
+            complete = c.superId == 0;
+            c = complete ? null : byId.get(c.superId);
+        }
+        int[] offs = new int[refOffsets.size()];
+        for (int i = 0; i < offs.length; i++) {
+            offs[i] = refOffsets.get(i);
+        }
+        return new Layout(refNames.toArray(new String[0]), offs, hprofBytes, referentSlot, complete);
     }
 
     private String className(long classId) {
