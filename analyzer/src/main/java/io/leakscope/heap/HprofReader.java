@@ -88,6 +88,7 @@ public final class HprofReader {
 
     // pass 1: names and classes come from the records between heap segments, read by the main thread
     private final Utf8Names strings = new Utf8Names();
+    private InstanceRefs instanceRefs; // from the class dumps before a parallel run: read by its threads
     private final Map<Long, Long> classNameIds = new HashMap<>();
     private final List<String> warnings = new ArrayList<>();
     private boolean namesFull;
@@ -158,6 +159,21 @@ public final class HprofReader {
             }
             return n;
         }
+    }
+
+    /** The bound pass 1 gives pass 2's reference arrays (tests). */
+    static long referenceBound(Path file, int threads) throws IOException {
+        HprofReader r = new HprofReader(file, Progress.NONE, threads, ArraySpace.HEAP);
+        try (Source s = r.open()) {
+            r.merge(r.pass1(s));
+        }
+        List<HeapGraph.ClassInfo> classes = new ArrayList<>();
+        Tables t = r.new Tables(classes, r.buildClasses(classes));
+        long bound = 0;
+        for (Part p : r.parts) {
+            bound += t.edgeBound(p);
+        }
+        return bound;
     }
 
     /**
@@ -437,7 +453,8 @@ public final class HprofReader {
         int rootCount;
         final List<ClassDump> classDumps = new ArrayList<>();
         final LongIntMap instancesPerClass = new LongIntMap(1024);
-        long arrayElements;
+        long arrayElements;  // non-null elements of object arrays
+        long instanceRefs;   // non-null references of instances counted by their class's layout
         String error;        // "offset N: reason" where pass 1 stopped early (then this is the last part)
         long end;            // offset reached
         // where pass 2 puts this part's objects, class objects and references
@@ -455,10 +472,6 @@ public final class HprofReader {
             ids[fill++] = id;
             count++;
             idRange.add(id);
-        }
-
-        boolean isEmpty() {
-            return segments.isEmpty() && count == 0 && rootCount == 0;
         }
 
         void addRoot(long id, int kind) {
@@ -527,6 +540,16 @@ public final class HprofReader {
         return parts;
     }
 
+    /** Whether {@code parts} hold an object other than a class. */
+    private static boolean objectsRead(List<Part> parts) {
+        for (Part p : parts) {
+            if (p.count > p.classDumps.size()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static final int NOT_RUN = 0;  // scanRunInParallel: too few segments, the caller scans them
     private static final int READ = 1;     // the run was read, and the source moved past it
     private static final int STOPPED = 2;  // the run ends pass 1 (its last part says where and why)
@@ -539,7 +562,7 @@ public final class HprofReader {
      * are what one thread would have found, in file order; when a part fails (corrupt, cut short), the parts
      * after it are dropped, as one thread would never have read them.
      */
-    private int scanRunInParallel(Source s, long at, Split split) throws IOException {
+    private int scanRunInParallel(Source s, long at, Split split) throws IOException, Corrupt {
         List<long[]> run = new ArrayList<>();
         ByteBuffer header = ByteBuffer.allocate(9);
         long pos = at;
@@ -563,13 +586,25 @@ public final class HprofReader {
         if (run.size() < 2 * threads) {
             return NOT_RUN;
         }
+        split.noMoreCuts();
+        // the classes first, on this thread: HotSpot writes every CLASS_DUMP before the first object, and the
+        // run's threads count the instances' references by their classes' layouts
+        int first = 0;
+        while (first < run.size() && !objectsRead(split.parts)) {
+            long[] g = run.get(first++);
+            s.seek(g[0]);
+            split.last().segments.add(new long[]{g[0], g[1]});
+            scan(s, g[1], split);
+        }
+        List<long[]> rest = run.subList(first, run.size());
+        instanceRefs = instanceRefs(split.parts);
         long total = 0;
-        for (long[] g : run) {
+        for (long[] g : rest) {
             total += g[1] - g[0];
         }
         List<List<long[]>> groups = new ArrayList<>();
         long sum = 0;
-        for (long[] g : run) {
+        for (long[] g : rest) {
             if (groups.isEmpty() || sum >= total * groups.size() / threads) {
                 groups.add(new ArrayList<>());
             }
@@ -579,14 +614,14 @@ public final class HprofReader {
         List<Part> runParts = new ArrayList<>();
         List<java.util.concurrent.Callable<Void>> tasks = new ArrayList<>();
         for (List<long[]> group : groups) {
-            Part part = runParts.isEmpty() && split.last().isEmpty() ? split.last() : new Part();
+            Part part = runParts.isEmpty() ? split.last() : new Part(); // the main thread waits meanwhile
             runParts.add(part);
             tasks.add(() -> {
                 scanGroup(group, part);
                 return null;
             });
         }
-        progressBytes.set(at);
+        progressBytes.set(rest.isEmpty() ? pos : rest.get(0)[0]);
         inParallel(tasks, threads);
         for (Part part : runParts) {
             if (part != split.last()) {
@@ -599,6 +634,71 @@ public final class HprofReader {
         s.seek(pos);
         split.ranInParallel(pos);
         return READ;
+    }
+
+    /**
+     * Where the instances of each class whose layout is complete (the CLASS_DUMPs of it and all its
+     * superclasses read) hold references, so that pass 1 counts the non-null ones: pass 2 keeps no null
+     * reference, and these, not the fields, then bound its reference arrays. A complete layout is the one pass 2
+     * uses (the first CLASS_DUMP of each id counts, and offsets follow from field types alone); any other class's
+     * instances count all their fields. A Reference's referent, which pass 2 leaves out, is counted: it is known
+     * by name, and a later record may rename a class (a damaged dump), so a bound that left it out could fall
+     * short of what pass 2 writes.
+     */
+    private static final class InstanceRefs {
+        final LongIntMap index;
+        final int[] bytes;
+        final int[][] offsets;
+
+        InstanceRefs(int classes) {
+            index = new LongIntMap(classes * 2 + 16);
+            bytes = new int[classes];
+            offsets = new int[classes][];
+        }
+
+        int nonNull(int k, byte[] b, int base, int idSize) {
+            int count = 0;
+            for (int off : offsets[k]) {
+                int p = base + off;
+                int bits = b[p] | b[p + 1] | b[p + 2] | b[p + 3];
+                if (idSize == 8) {
+                    bits |= b[p + 4] | b[p + 5] | b[p + 6] | b[p + 7];
+                }
+                if (bits != 0) {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    /** The layouts of the classes dumped so far (in {@code parts}), for a parallel run's threads. */
+    private InstanceRefs instanceRefs(List<Part> parts) {
+        Map<Long, ClassDump> byId = new HashMap<>();
+        int dumps = 0;
+        for (Part p : parts) {
+            for (ClassDump d : p.classDumps) {
+                byId.putIfAbsent(d.id, d);
+                dumps++;
+            }
+        }
+        InstanceRefs refs = new InstanceRefs(byId.size());
+        int k = 0;
+        for (Part p : parts) {
+            for (ClassDump d : p.classDumps) {
+                if (byId.get(d.id) != d || refs.index.get(d.id) >= 0) {
+                    continue;
+                }
+                Layout l = layout(d, byId);
+                if (l.complete) {
+                    refs.index.put(d.id, k);
+                    refs.bytes[k] = l.hprofBytes;
+                    refs.offsets[k] = l.refOffsets;
+                    k++;
+                }
+            }
+        }
+        return dumps == 0 ? null : refs;
     }
 
     /**
@@ -658,9 +758,14 @@ public final class HprofReader {
             nextSplit = nextReport = next = Long.MAX_VALUE;
         }
 
-        /** After a run read in parallel up to {@code pos}: its parts are the cuts, the rest goes to the last. */
-        void ranInParallel(long pos) {
+        /** Once a run is to be read in parallel: its parts are the cuts, the rest goes to the last part. */
+        void noMoreCuts() {
             nextSplit = Long.MAX_VALUE;
+            next = nextReport;
+        }
+
+        /** After a run read in parallel up to {@code pos}. */
+        void ranInParallel(long pos) {
             nextReport = pos + (64 << 20);
             next = nextReport;
         }
@@ -836,6 +941,9 @@ public final class HprofReader {
 
     /** Runs {@code tasks} on up to {@code threads} threads and waits for all; the first failure is thrown. */
     private static void inParallel(List<java.util.concurrent.Callable<Void>> tasks, int threads) throws IOException {
+        if (tasks.isEmpty()) {
+            return;
+        }
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
                 Math.min(threads, tasks.size()), r -> {
                     Thread t = new Thread(r, "leakscope-hprof");
@@ -892,6 +1000,9 @@ public final class HprofReader {
      */
     private void scan(Source s, long end, Split split) throws IOException, Corrupt {
         final int idSize = this.idSize;
+        final InstanceRefs refs = instanceRefs;
+        long lastClassId = -1;
+        int k = -1;
         Part part = split.last();
         long next = split.next;
         while (s.offset() < end) {
@@ -937,11 +1048,26 @@ public final class HprofReader {
                     s.u4();
                     long classId = s.id(idSize);
                     long n = s.u4() & 0xffffffffL;
-                    if (!s.skip(n)) {
-                        throw new EOFException("instance at offset " + at + " ends after the end of the file");
+                    // as pass 2 reads references: by the class's layout, when the record has its length. Runs
+                    // of one class are common (a dump walks the heap in address order): one lookup a run
+                    if (classId != lastClassId) {
+                        lastClassId = classId;
+                        k = refs == null ? -1 : refs.index.get(classId);
+                    }
+                    if (k >= 0 && n == refs.bytes[k] && n <= s.buf.length) {
+                        if (!s.ensure((int) n)) {
+                            s.skip(n);
+                            throw new EOFException("instance at offset " + at + " ends after the end of the file");
+                        }
+                        part.instanceRefs += refs.nonNull(k, s.buf, s.pos, idSize);
+                        s.pos += (int) n;
+                    } else {
+                        if (!s.skip(n)) {
+                            throw new EOFException("instance at offset " + at + " ends after the end of the file");
+                        }
+                        part.instancesPerClass.increment(classId);
                     }
                     part.addObject(id);
-                    part.instancesPerClass.increment(classId);
                     break;
                 }
                 case OBJ_ARRAY_DUMP: {
@@ -1261,7 +1387,7 @@ public final class HprofReader {
          * instead of growing through copies, and each part writes into its own range of it.
          */
         long edgeBound(Part p) {
-            long bound = p.arrayElements + 16;
+            long bound = p.arrayElements + p.instanceRefs + 16;
             for (int c = 0; c < primitiveBase; c++) {
                 HeapGraph.ClassInfo ci = classes.get(c);
                 bound += (long) Math.max(0, p.instancesPerClass.get(ci.id)) * ci.refOffsets.length;
