@@ -540,16 +540,6 @@ public final class HprofReader {
         return parts;
     }
 
-    /** Whether {@code parts} hold an object other than a class. */
-    private static boolean objectsRead(List<Part> parts) {
-        for (Part p : parts) {
-            if (p.count > p.classDumps.size()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static final int NOT_RUN = 0;  // scanRunInParallel: too few segments, the caller scans them
     private static final int READ = 1;     // the run was read, and the source moved past it
     private static final int STOPPED = 2;  // the run ends pass 1 (its last part says where and why)
@@ -587,17 +577,16 @@ public final class HprofReader {
             return NOT_RUN;
         }
         split.noMoreCuts();
-        // the classes first, on this thread: HotSpot writes every CLASS_DUMP before the first object, and the
-        // run's threads count the instances' references by their classes' layouts
+        // up to the first instance on this thread: HotSpot writes every CLASS_DUMP before it, and the run's
+        // threads count the instances' references by the layouts of the classes read by then
         int first = 0;
-        while (first < run.size() && !objectsRead(split.parts)) {
+        while (first < run.size() && !split.layoutsKnown) {
             long[] g = run.get(first++);
             s.seek(g[0]);
             split.last().segments.add(new long[]{g[0], g[1]});
             scan(s, g[1], split);
         }
         List<long[]> rest = run.subList(first, run.size());
-        instanceRefs = instanceRefs(split.parts);
         long total = 0;
         for (long[] g : rest) {
             total += g[1] - g[0];
@@ -741,6 +730,9 @@ public final class HprofReader {
         long nextSplit;
         long nextReport = 64 << 20;
         long next; // the nearer of the two: one comparison a sub-record
+        // whether instanceRefs holds the layouts of the classes read before the first instance (a parallel
+        // run's threads are given them: they never learn)
+        boolean layoutsKnown;
 
         Split(List<Part> parts, int wanted) {
             this.parts = parts;
@@ -754,6 +746,7 @@ public final class HprofReader {
         Split(Part only) {
             this.parts = List.of(only);
             this.wanted = 1;
+            layoutsKnown = true;
             total = Long.MAX_VALUE;
             nextSplit = nextReport = next = Long.MAX_VALUE;
         }
@@ -1000,7 +993,7 @@ public final class HprofReader {
      */
     private void scan(Source s, long end, Split split) throws IOException, Corrupt {
         final int idSize = this.idSize;
-        final InstanceRefs refs = instanceRefs;
+        InstanceRefs refs = instanceRefs;
         long lastClassId = -1;
         int k = -1;
         Part part = split.last();
@@ -1048,6 +1041,11 @@ public final class HprofReader {
                     s.u4();
                     long classId = s.id(idSize);
                     long n = s.u4() & 0xffffffffL;
+                    if (!split.layoutsKnown) {
+                        // the first instance: HotSpot has written every CLASS_DUMP before it
+                        split.layoutsKnown = true;
+                        refs = instanceRefs = instanceRefs(split.parts);
+                    }
                     // as pass 2 reads references: by the class's layout, when the record has its length. Runs
                     // of one class are common (a dump walks the heap in address order): one lookup a run
                     if (classId != lastClassId) {
