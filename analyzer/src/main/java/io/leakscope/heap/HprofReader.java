@@ -546,8 +546,9 @@ public final class HprofReader {
 
     /**
      * Pass 1 of the run of heap segments whose first header is at {@code at}, on {@code threads} threads, when
-     * it has at least two segments a thread: the run is cut between segments into parts of about equal bytes,
-     * and each thread scans its part's segments on its own file channel. A segment's header gives its length,
+     * it has at least two segments a thread: the segments up to the first instance are scanned on this thread
+     * (the classes' layouts are known from there on), the rest is cut between segments into parts of about equal
+     * bytes, and each thread scans its part's segments on its own file channel. A segment's header gives its length,
      * so the cuts are found from the headers alone, exactly: no guessing where a sub-record starts. The parts
      * are what one thread would have found, in file order; when a part fails (corrupt, cut short), the parts
      * after it are dropped, as one thread would never have read them.
