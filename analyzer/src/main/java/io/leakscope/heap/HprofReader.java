@@ -582,10 +582,7 @@ public final class HprofReader {
         // threads count the instances' references by the layouts of the classes read by then
         int first = 0;
         while (first < run.size() && !split.layoutsKnown) {
-            long[] g = run.get(first++);
-            s.seek(g[0]);
-            split.last().segments.add(new long[]{g[0], g[1]});
-            scan(s, g[1], split);
+            scanSegment(s, run.get(first++), split);
         }
         List<long[]> rest = run.subList(first, run.size());
         long total = 0;
@@ -649,12 +646,7 @@ public final class HprofReader {
         int nonNull(int k, byte[] b, int base, int idSize) {
             int count = 0;
             for (int off : offsets[k]) {
-                int p = base + off;
-                int bits = b[p] | b[p + 1] | b[p + 2] | b[p + 3];
-                if (idSize == 8) {
-                    bits |= b[p + 4] | b[p + 5] | b[p + 6] | b[p + 7];
-                }
-                if (bits != 0) {
+                if (!isNullId(b, base + off, idSize)) {
                     count++;
                 }
             }
@@ -664,31 +656,35 @@ public final class HprofReader {
 
     /** The layouts of the classes dumped so far (in {@code parts}), for a parallel run's threads. */
     private InstanceRefs instanceRefs(List<Part> parts) {
-        Map<Long, ClassDump> byId = new HashMap<>();
-        int dumps = 0;
+        List<ClassDump> dumps = new ArrayList<>();
         for (Part p : parts) {
-            for (ClassDump d : p.classDumps) {
-                byId.putIfAbsent(d.id, d);
-                dumps++;
-            }
+            dumps.addAll(p.classDumps);
         }
+        if (dumps.isEmpty()) {
+            return null;
+        }
+        Map<Long, ClassDump> byId = firstOfEachId(dumps);
         InstanceRefs refs = new InstanceRefs(byId.size());
         int k = 0;
-        for (Part p : parts) {
-            for (ClassDump d : p.classDumps) {
-                if (byId.get(d.id) != d || refs.index.get(d.id) >= 0) {
-                    continue;
-                }
-                Layout l = layout(d, byId);
-                if (l.complete) {
-                    refs.index.put(d.id, k);
-                    refs.bytes[k] = l.hprofBytes;
-                    refs.offsets[k] = l.refOffsets;
-                    k++;
-                }
+        for (ClassDump d : byId.values()) {
+            Layout l = layout(d, byId);
+            if (l.complete) {
+                refs.index.put(d.id, k);
+                refs.bytes[k] = l.hprofBytes;
+                refs.offsets[k] = l.refOffsets;
+                k++;
             }
         }
-        return dumps == 0 ? null : refs;
+        return refs;
+    }
+
+    /** The first CLASS_DUMP of each class id, the one that counts (a damaged dump may repeat one). */
+    private static Map<Long, ClassDump> firstOfEachId(List<ClassDump> dumps) {
+        Map<Long, ClassDump> byId = new HashMap<>();
+        for (ClassDump d : dumps) {
+            byId.putIfAbsent(d.id, d);
+        }
+        return byId;
     }
 
     /**
@@ -705,15 +701,20 @@ public final class HprofReader {
         return nanos > 50_000_000 && bytes < 4 * nanos;
     }
 
+    /** The segment whose body is {@code g}, of a plain dump, into the split's last part. */
+    private void scanSegment(Source s, long[] g, Split split) throws IOException, Corrupt {
+        s.seek(g[0]);
+        split.last().segments.add(new long[]{g[0], g[1]});
+        scan(s, g[1], split);
+    }
+
     /** One thread's segments of a run, into {@code part}, stopping at the first that fails (noted in the part). */
     private void scanGroup(List<long[]> group, Part part) throws IOException {
         try (Source src = new Source(FileChannel.open(file, StandardOpenOption.READ))) {
             Split alone = new Split(part);
             try {
                 for (long[] g : group) {
-                    src.seek(g[0]);
-                    part.segments.add(new long[]{g[0], g[1]});
-                    scan(src, g[1], alone);
+                    scanSegment(src, g, alone);
                     advance(1, g[1] - g[0]);
                 }
             } catch (Corrupt | EOFException e) {
@@ -1053,17 +1054,12 @@ public final class HprofReader {
                         lastClassId = classId;
                         k = refs == null ? -1 : refs.index.get(classId);
                     }
-                    if (k >= 0 && n == refs.bytes[k] && n <= s.buf.length) {
-                        if (!s.ensure((int) n)) {
-                            s.skip(n);
-                            throw new EOFException("instance at offset " + at + " ends after the end of the file");
-                        }
+                    if (k >= 0 && n == refs.bytes[k] && n <= s.buf.length && s.ensure((int) n)) {
                         part.instanceRefs += refs.nonNull(k, s.buf, s.pos, idSize);
                         s.pos += (int) n;
+                    } else if (!s.skip(n)) {
+                        throw new EOFException("instance at offset " + at + " ends after the end of the file");
                     } else {
-                        if (!s.skip(n)) {
-                            throw new EOFException("instance at offset " + at + " ends after the end of the file");
-                        }
                         part.instancesPerClass.increment(classId);
                     }
                     part.addObject(id);
@@ -1127,11 +1123,7 @@ public final class HprofReader {
             byte[] b = s.buf;
             int end = s.pos + chunk;
             for (int p = s.pos; p < end; p += idSize) {
-                int bits = b[p] | b[p + 1] | b[p + 2] | b[p + 3];
-                if (idSize == 8) {
-                    bits |= b[p + 4] | b[p + 5] | b[p + 6] | b[p + 7];
-                }
-                if (bits != 0) {
+                if (!isNullId(b, p, idSize)) {
                     count++;
                 }
             }
@@ -1139,6 +1131,15 @@ public final class HprofReader {
             left -= chunk;
         }
         return count;
+    }
+
+    /** Whether the id of {@code idSize} bytes at {@code p} is 0, the null reference. */
+    private static boolean isNullId(byte[] b, int p, int idSize) {
+        int bits = b[p] | b[p + 1] | b[p + 2] | b[p + 3];
+        if (idSize == 8) {
+            bits |= b[p + 4] | b[p + 5] | b[p + 6] | b[p + 7];
+        }
+        return bits == 0;
     }
 
     private static void need(Source s, int n) throws IOException {
@@ -1274,10 +1275,7 @@ public final class HprofReader {
             arrayHeader = compressed ? 16 : 20;
             oopSize = compressed ? 4 : 8;
         }
-        Map<Long, ClassDump> byId = new HashMap<>();
-        for (ClassDump d : classDumps) {
-            byId.putIfAbsent(d.id, d);
-        }
+        Map<Long, ClassDump> byId = firstOfEachId(classDumps);
         LongIntMap index = new LongIntMap(classDumps.size() * 2 + 16);
         for (ClassDump d : classDumps) {
             if (index.get(d.id) >= 0) {
