@@ -81,6 +81,11 @@ public final class HprofReader {
     private long[] memberOffsets;
 
     /** -Dleakscope.heap.threads=N: how many parts a plain dump is read in (default: the available cores, at most 8). */
+    /**
+     * Pass 2's tables are allocated on a second thread, while the id index is built, from this many bytes of
+     * them on (see {@link #readAll}); tests set 0 so that the small test dumps take that path too.
+     */
+    static long earlyTablesFrom = 256L << 20;
     static final int THREADS = Integer.getInteger("leakscope.heap.threads",
             Math.min(8, Runtime.getRuntime().availableProcessors()));
     private final int threads;
@@ -229,18 +234,20 @@ public final class HprofReader {
         // the tables pass 2 fills are allocated (zeroed, page by page) on a second thread while this one builds
         // the id index: a few hundred MB of zeroing per GB of dump, off the critical path. Only when the heap
         // has room for the id chunks (8 bytes an object), the index (at most 10) and the tables at once, and
-        // the tables are under 1 GB; else (a tight heap, mapped tables, of which 9 bytes an object stay on the
-        // heap, or big tables) the chunks go first and the tables take their memory. Measured on the 5.69 GB
-        // dump's 2.7 GB of tables: alongside the chunks, G1 ran concurrent cycles over the grown heap through
-        // the index phase (2.4-5.9 s against 1.8-1.9 s after the chunks) and peaked 225 MiB higher; for the
-        // 1.42 GB dump's 0.7 GB the second thread saves 0.2 s
+        // the tables come to 256 MB-1 GB; else (a tight heap, mapped tables, of which 9 bytes an object stay on
+        // the heap, small or big tables) the chunks go first and the tables take their memory. Measured: for
+        // the 1.42 GB dump's 0.7 GB the second thread saves 0.14-0.2 s, and its peak is the dominator pass's
+        // either way; on the 5.69 GB dump's 2.7 GB, alongside the chunks, G1 ran concurrent cycles over the
+        // grown heap through the index phase (2.4-5.9 s against 1.8-1.9 s after the chunks) and peaked 225 MiB
+        // higher; on the 142 MB dump's 63 MB it saves ~0.02 s, and pass 2 with the chunks was that dump's peak
+        // (153-156 MiB RSS; after the chunks 140-155, median 149, where the BFS and the dominator pass are as high)
         long edgeBound = bound;
         java.util.concurrent.FutureTask<Void> tables = new java.util.concurrent.FutureTask<>(() -> {
             t.allocate(space, edgeBound);
             return null;
         });
         long tableBytes = 13L * objectCount + 8 * bound;
-        boolean early = threads > 1 && !space.isMapped() && tableBytes < (1L << 30)
+        boolean early = threads > 1 && !space.isMapped() && tableBytes >= earlyTablesFrom && tableBytes < (1L << 30)
                 && ArraySpace.fitsOnTheHeap(8L * objectCount + 10L * objectCount + tableBytes);
         if (early) {
             Thread th = new Thread(tables, "leakscope-tables");
