@@ -18,7 +18,8 @@ public final class HeapGraph {
     final String path;
     final long timestampMs;
     final int idSize;
-    final boolean compressedOops;
+    /** How the dumped JVM laid its objects out, which the shallow sizes follow, and how that was found. */
+    final ObjectLayout.Inferred layout;
     final int objectCount;
     /** Where the reference arrays are, and where the analysis puts its own big tables. */
     final ArraySpace space;
@@ -41,14 +42,14 @@ public final class HeapGraph {
     final List<String> warnings;
     final SecretScanner.Hits secretHits;
 
-    HeapGraph(String path, long timestampMs, int idSize, boolean compressedOops, int objectCount, ArraySpace space,
+    HeapGraph(String path, long timestampMs, int idSize, ObjectLayout.Inferred layout, int objectCount, ArraySpace space,
               byte[] kind, int[] classOf, int[] shallow, IntArray refStart, IntArray refs, IntArray refSlot,
               List<ClassInfo> classes, int[] rootObjects, byte[] rootKinds, boolean partial, String partialReason,
               long bytesRead, long danglingRefs, List<String> warnings, SecretScanner.Hits secretHits) {
         this.path = path;
         this.timestampMs = timestampMs;
         this.idSize = idSize;
-        this.compressedOops = compressedOops;
+        this.layout = layout;
         this.objectCount = objectCount;
         this.space = space;
         this.kind = kind;

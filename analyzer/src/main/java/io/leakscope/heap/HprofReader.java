@@ -111,6 +111,7 @@ public final class HprofReader {
     private List<Part> parts;
     private final List<ClassDump> classDumps = new ArrayList<>();
     private List<long[]> idChunks;  // object ids in file order, in chunks (of any length)
+    private final List<ObjectLayout.Sample> layoutSamples = new ArrayList<>();
     private IdIndex.Range idRange;   // of idChunks' ids
     private int objectCount;
     private long[] rootIds;
@@ -315,7 +316,7 @@ public final class HprofReader {
         if (badInstances > 0) {
             warnings.add(badInstances + " instances did not match their class layout (their references were skipped)");
         }
-        return new HeapGraph(file.toString(), timestampMs, idSize, compressed, objectCount, space, t.kind, t.classOf,
+        return new HeapGraph(file.toString(), timestampMs, idSize, inferred, objectCount, space, t.kind, t.classOf,
                 t.shallow, t.refStart, t.refs.trimmed(edgeCount), t.slots.trimmed(edgeCount), classes,
                 Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr), partialReason != null, partialReason, bytesRead,
                 dangling, List.copyOf(warnings), SecretScanner.concat(hits));
@@ -476,6 +477,7 @@ public final class HprofReader {
         int firstClassDump;
         long firstEdge;
         final IdIndex.Range idRange = new IdIndex.Range();
+        final ObjectLayout.Sample sample = new ObjectLayout.Sample(); // its first records, for the layout
 
         void addObject(long id) {
             if (fill == ids.length) {
@@ -889,6 +891,7 @@ public final class HprofReader {
         idChunks = new ArrayList<>();
         idRange = new IdIndex.Range();
         for (Part p : whole) {
+            layoutSamples.add(p.sample);
             idRange.append(p.idRange);
             p.firstObject = objectCount;
             p.firstClassDump = classDumps.size();
@@ -1076,6 +1079,9 @@ public final class HprofReader {
                     } else {
                         part.instancesPerClass.increment(classId);
                     }
+                    if (!part.sample.full()) {
+                        part.sample.instance(id, classId);
+                    }
                     part.addObject(id);
                     break;
                 }
@@ -1088,6 +1094,9 @@ public final class HprofReader {
                     long nonNull = nonNullIds(s, length, idSize);
                     if (nonNull < 0) {
                         throw new EOFException("object array at offset " + at + " ends after the end of the file");
+                    }
+                    if (!part.sample.full()) {
+                        part.sample.array(id, length, 0);
                     }
                     part.addObject(id);
                     part.arrayElements += nonNull;
@@ -1104,6 +1113,9 @@ public final class HprofReader {
                     }
                     if (!s.skip(length * typeSize(type))) {
                         throw new EOFException("primitive array at offset " + at + " ends after the end of the file");
+                    }
+                    if (!part.sample.full()) {
+                        part.sample.array(id, length, typeSize(type));
                     }
                     part.addObject(id);
                     break;
@@ -1217,6 +1229,9 @@ public final class HprofReader {
         if (p2 == null) {
             part.classDumps.add(new ClassDump(id, superId, loaderId, instanceSize, fieldNames, fieldTypes,
                     staticRefNames.toArray(new String[0]), Arrays.copyOf(staticRefIds, nRef), staticBytes));
+            if (!part.sample.full()) {
+                part.sample.other(id);
+            }
             part.addObject(id);
         } else {
             p2.classObject();
@@ -1267,35 +1282,37 @@ public final class HprofReader {
 
     // ------------------------------------------------------------------------------------------ layouts
 
-    private int header;
-    private int arrayHeader;
-    private int oopSize;
-    private boolean compressed;
+    private ObjectLayout.Inferred inferred;
+    private ObjectLayout layout;
 
     private LongIntMap buildClasses(List<HeapGraph.ClassInfo> out) {
-        if (idSize == 4) {
-            header = 8;
-            arrayHeader = 12;
-            oopSize = 4;
-            compressed = false;
-        } else {
-            // HotSpot turns compressed oops on by default for heaps below 32 GB: addresses tell
-            compressed = idRange.max < (32L << 30);
-            header = compressed ? 12 : 16;
-            arrayHeader = compressed ? 16 : 20;
-            oopSize = compressed ? 4 : 8;
-        }
         Map<Long, ClassDump> byId = firstOfEachId(classDumps);
+        if (idSize == 4) {
+            inferred = new ObjectLayout.Inferred(ObjectLayout.THIRTY_TWO_BIT, 0, 0, false);
+        } else {
+            Map<Long, Long> fields = new HashMap<>();
+            inferred = ObjectLayout.infer(layoutSamples, classId -> fields.computeIfAbsent(classId, id -> {
+                ClassDump d = byId.get(id);
+                Layout l = d == null ? null : layout(d, byId);
+                if (l == null || !l.complete()) {
+                    return -1L;
+                }
+                int refs = l.refOffsets().length;
+                return (long) (l.hprofBytes() + refs * (4 - idSize)) << 32 | refs;
+            }), ObjectLayout.guess(idRange.max));
+        }
+        layoutSamples.clear();
+        layout = inferred.layout();
         LongIntMap index = new LongIntMap(classDumps.size() * 2 + 16);
         for (ClassDump d : classDumps) {
             if (index.get(d.id) >= 0) {
                 continue;
             }
             Layout l = layout(d, byId);
-            int jvmBytes = l.hprofBytes + l.refOffsets.length * (oopSize - idSize);
+            long jvmBytes = l.hprofBytes + (long) l.refOffsets.length * (layout.oop() - idSize);
             index.put(d.id, out.size());
             out.add(new HeapGraph.ClassInfo(d.id, javaName(className(d.id)), d.superId, d.loaderId,
-                    l.refNames, l.refOffsets, l.hprofBytes, align(header + jvmBytes), d.staticRefNames,
+                    l.refNames, l.refOffsets, l.hprofBytes, sizeInt(layout.instanceSize(jvmBytes)), d.staticRefNames,
                     l.referentSlot));
         }
         return index;
@@ -1352,8 +1369,8 @@ public final class HprofReader {
         return nameId == null ? "<class 0x" + Long.toHexString(classId) + ">" : nameString(nameId);
     }
 
-    private static int align(long bytes) {
-        return (int) Math.min(Integer.MAX_VALUE, (bytes + 7) & ~7L);
+    private static int sizeInt(long bytes) {
+        return (int) Math.min(Integer.MAX_VALUE, bytes);
     }
 
     // ------------------------------------------------------------------------------------------ pass 2
@@ -1384,7 +1401,7 @@ public final class HprofReader {
                         new int[0], 0, 0, new String[0], -1));
             }
             this.unknownClass = classes.size();
-            classes.add(new HeapGraph.ClassInfo(0, "<unknown class>", 0, 0, new String[0], new int[0], 0, header,
+            classes.add(new HeapGraph.ClassInfo(0, "<unknown class>", 0, 0, new String[0], new int[0], 0, layout.header(),
                     new String[0], -1));
         }
 
@@ -1675,7 +1692,7 @@ public final class HprofReader {
                 if (!s.skip(nbytes)) {
                     throw new EOFException("instance ends after the end of the file");
                 }
-                finish(HeapGraph.INSTANCE, c != null ? ci : t.unknownClass, c != null ? c.shallowSize : header + nbytes);
+                finish(HeapGraph.INSTANCE, c != null ? ci : t.unknownClass, c != null ? c.shallowSize : layout.header() + nbytes);
             }
         }
 
@@ -1687,8 +1704,7 @@ public final class HprofReader {
                 }
                 addRef(s.id(idSize), (int) Math.min(i, Integer.MAX_VALUE));
             }
-            long size = align(arrayHeader + length * oopSize);
-            finish(HeapGraph.OBJECT_ARRAY, ci >= 0 ? ci : t.unknownClass, size);
+            finish(HeapGraph.OBJECT_ARRAY, ci >= 0 ? ci : t.unknownClass, layout.objectArraySize(length));
         }
 
         void primitiveArray(Source s, int type, long length, int elementSize) throws IOException {
@@ -1709,11 +1725,7 @@ public final class HprofReader {
             } else if (!s.skip(bytes)) {
                 throw new EOFException("primitive array ends after the end of the file");
             }
-            long base = arrayHeader;
-            if (elementSize == 8 && !compressed && idSize == 8) {
-                base = 24;
-            }
-            finish(HeapGraph.PRIMITIVE_ARRAY, t.primitiveBase + type, align(base + bytes));
+            finish(HeapGraph.PRIMITIVE_ARRAY, t.primitiveBase + type, layout.primitiveArraySize(length, elementSize));
         }
 
         void classObject() {
@@ -1723,7 +1735,7 @@ public final class HprofReader {
                 addRef(d.staticRefIds[i], i);
             }
             addRef(d.loaderId, HeapGraph.ClassInfo.LOADER_SLOT);
-            finish(HeapGraph.CLASS, ci >= 0 ? ci : t.unknownClass, align(header + d.staticBytes));
+            finish(HeapGraph.CLASS, ci >= 0 ? ci : t.unknownClass, layout.instanceSize(d.staticBytes));
         }
     }
 

@@ -52,6 +52,12 @@ public final class DumpTarget {
     static Link LINKS;
     /** A linked chain of 500 nodes. */
     static Node CHAIN;
+    /**
+     * Arrays of classes nothing else in a JVM allocates (the outer ones), of known lengths: the layout test checks
+     * their sizes against the JVM's own class histogram.
+     */
+    static final short[][] SHORTS = {new short[1], new short[3], new short[5]};
+    static final double[][] DOUBLES = {new double[1], new double[3]};
     /** Grows on "grow N": the leak of the diff tests. */
     static final Map<Integer, Node> GROWING = new HashMap<>();
     /** Grows too, at a third of the rate: a second, independent leak under the same class. */

@@ -33,6 +33,10 @@ final class DumpTargetProcess implements AutoCloseable {
         expect("ready");
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     void command(String c) throws IOException {
         in.println(c);
         expect("ok");

@@ -87,7 +87,8 @@ class HprofReaderTest {
         HeapGraph g = HprofReader.read(plain);
         assertFalse(g.partial, g.partialReason);
         assertEquals(8, g.idSize);
-        assertTrue(g.compressedOops);
+        assertTrue(g.layout.fromAddresses(), g.layout.describe());
+        assertEquals(new ObjectLayout(12, 4, 8, 16, 16), g.layout.layout());
         assertTrue(g.timestampMs > 1_600_000_000_000L);
         assertEquals(1000 + 1 + 500 + 200, count(g, "io.leakscope.heap.DumpTarget$Node"));
         HeapAnalysis a = HeapAnalysis.of(g);
@@ -366,7 +367,7 @@ class HprofReaderTest {
             for (int o = 0; o < g.objectCount; o++) {
                 if (g.kind[o] == HeapGraph.OBJECT_ARRAY) {
                     arrayRefs += g.refStart.get(o + 1) - g.refStart.get(o);
-                    arrayLengths += (g.shallow[o] - 16) / (g.compressedOops ? 4 : 8);
+                    arrayLengths += (g.shallow[o] - 16) / g.layout.layout().oop();
                 }
             }
             for (int threads : new int[]{1, 4}) {

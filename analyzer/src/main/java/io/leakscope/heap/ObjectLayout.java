@@ -1,0 +1,200 @@
+package io.leakscope.heap;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the dumped JVM laid its objects out, which HPROF does not record: header bytes, reference bytes, object
+ * alignment and where array elements start. Object sizes follow from it (an instance: header + fields, rounded up
+ * to the alignment; an array: its element base + length × element size, rounded up).
+ * <p>
+ * A 64-bit dump's layout is read off the dump itself ({@link #infer}): object ids are addresses, and HotSpot dumps
+ * the objects of a heap region in address order, so where one object follows another in the dump and in memory,
+ * the difference of their ids is the first one's size. Each candidate layout predicts those sizes; the one that
+ * predicts the most of them is the JVM's. Without enough such pairs (a tiny dump, ids that are not addresses), the
+ * layout is guessed from the highest address as before: compressed references below 32 GB.
+ *
+ * @param header      instance header: 12 (mark word + compressed class pointer), 16 (full class pointer), 8
+ *                    (JDK 24+ compact object headers) or 8 on a 32-bit JVM
+ * @param oop         reference field and object array element bytes: 4 (compressed oops, 32-bit) or 8
+ * @param alignment   object alignment, -XX:ObjectAlignmentInBytes (8 unless set)
+ * @param arrayBase   where the elements of an array of 1-, 2- or 4-byte elements start
+ * @param arrayBase8  where the elements of an array of 8-byte elements start
+ */
+record ObjectLayout(int header, int oop, int alignment, int arrayBase, int arrayBase8) {
+    /** A 32-bit JVM: 8-byte headers, 4-byte words; 4-byte ids say so. */
+    static final ObjectLayout THIRTY_TWO_BIT = new ObjectLayout(8, 4, 8, 12, 16);
+
+    /**
+     * The layout of a 64-bit HotSpot with default flags: compressed references when the heap's addresses are below
+     * 32 GB, else 8-byte references and, as JDK 8-14 have it, full class pointers.
+     */
+    static ObjectLayout guess(long highestAddress) {
+        return highestAddress < (32L << 30) ? new ObjectLayout(12, 4, 8, 16, 16) : new ObjectLayout(16, 8, 8, 24, 24);
+    }
+
+    long instanceSize(long fieldBytes) {
+        return align(header + fieldBytes);
+    }
+
+    long objectArraySize(long length) {
+        return align((oop == 8 ? arrayBase8 : arrayBase) + length * oop);
+    }
+
+    long primitiveArraySize(long length, int elementSize) {
+        return align((elementSize == 8 ? arrayBase8 : arrayBase) + length * elementSize);
+    }
+
+    private long align(long bytes) {
+        return (bytes + alignment - 1) & -alignment;
+    }
+
+    /** "12-byte headers, 4-byte references, 8-byte alignment, array elements from byte 16". */
+    String describe() {
+        return header + "-byte object headers, " + oop + "-byte references, " + alignment + "-byte alignment, array"
+                + " elements from byte " + (arrayBase == arrayBase8 ? arrayBase + "" : arrayBase + " (" + arrayBase8
+                + " for longs and doubles)");
+    }
+
+    /**
+     * What pass 1 noted of a run of records in dump order: each object's id and what its size depends on, an
+     * instance's class (field bytes with 4-byte references and its reference count, filled in once the classes
+     * are known) or an array's length and element size (0: references). Only the first {@link #CAPACITY}
+     * records of a part are noted.
+     */
+    static final class Sample {
+        static final int CAPACITY = 1 << 14;
+        static final byte INSTANCE = 0;
+        static final byte ARRAY = 1;
+        static final byte OTHER = 2; // a class object: its size is not modelled, so it pairs with nothing
+        final long[] ids = new long[CAPACITY];
+        final long[] args = new long[CAPACITY]; // an instance's class id, an array's length
+        final byte[] kinds = new byte[CAPACITY];
+        final byte[] elementSizes = new byte[CAPACITY];
+        int count;
+
+        boolean full() {
+            return count == CAPACITY;
+        }
+
+        void instance(long id, long classId) {
+            add(id, INSTANCE, classId, 0);
+        }
+
+        void array(long id, long length, int elementSize) {
+            add(id, ARRAY, length, elementSize);
+        }
+
+        void other(long id) {
+            add(id, OTHER, 0, 0);
+        }
+
+        private void add(long id, byte kind, long arg, int elementSize) {
+            if (count < CAPACITY) {
+                ids[count] = id;
+                kinds[count] = kind;
+                args[count] = arg;
+                elementSizes[count++] = (byte) elementSize;
+            }
+        }
+    }
+
+    /** An instance class's fields as the sizes need them: bytes with 4-byte references, and how many references. */
+    interface Fields {
+        /** Field bytes with 4-byte references in the high half, the reference count in the low; -1 unknown. */
+        long of(long classId);
+    }
+
+    /** What {@link #infer} chose and on how much evidence. */
+    record Inferred(ObjectLayout layout, int matched, int pairs, boolean fromAddresses) {
+        String describe() {
+            return fromAddresses
+                    ? "object sizes by the dumped JVM's layout, " + layout.describe() + " (it gives the size of "
+                    + matched + " of " + pairs + " objects that follow one another in the dump and in memory)"
+                    : "object sizes by a guessed layout, " + layout.describe() + ": the dump's addresses did not"
+                    + " tell (any layout gives the size of at most " + matched + " of " + pairs + " objects that"
+                    + " follow one another in the dump)";
+        }
+    }
+
+    /** Every layout 64-bit HotSpot (JDK 8-25) can have, the guessed one first so that it wins ties. */
+    static List<ObjectLayout> candidates(ObjectLayout guessed) {
+        List<ObjectLayout> out = new ArrayList<>();
+        out.add(guessed);
+        for (int alignment = 8; alignment <= 256; alignment *= 2) {
+            for (int oop : new int[] {4, 8}) {
+                out.add(new ObjectLayout(12, oop, alignment, 16, 16));  // compressed class pointers
+                out.add(new ObjectLayout(16, oop, alignment, 24, 24));  // full class pointers, JDK 8-21
+                out.add(new ObjectLayout(16, oop, alignment, 20, 24));  // full class pointers, JDK 22+
+                out.add(new ObjectLayout(8, oop, alignment, 12, 16));   // compact object headers, JDK 24+
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The candidate that predicts the most sizes of neighbouring objects among the dump's first {@link
+     * Sample#CAPACITY} records (the parts' samples in file order: the same records however pass 1 cut the dump,
+     * so one thread and several infer the same layout) as the difference of their addresses; {@code guessed} when
+     * fewer than 64 pairs, or under a fifth of the pairs, match any: the ids are then not addresses of a compacted
+     * heap.
+     */
+    static Inferred infer(List<Sample> parts, Fields fields, ObjectLayout guessed) {
+        Sample s = new Sample();
+        for (Sample p : parts) {
+            for (int i = 0; i < p.count && !s.full(); i++) {
+                s.add(p.ids[i], p.kinds[i], p.args[i], p.elementSizes[i]);
+            }
+        }
+        // the pairs, as what the first object's size depends on and the difference of the addresses
+        long[] fieldBytes = new long[s.count]; // instance: bytes << 32 | refs; array: length
+        byte[] what = new byte[s.count];       // 0 instance, else array element size + 1 (1: references)
+        long[] delta = new long[s.count];
+        int n = 0;
+        for (int i = 0; i + 1 < s.count; i++) {
+            long d = s.ids[i + 1] - s.ids[i];
+            if (d <= 0 || d > (1 << 24) || s.kinds[i] == Sample.OTHER) {
+                continue;
+            }
+            if (s.kinds[i] == Sample.INSTANCE) {
+                long f = fields.of(s.args[i]);
+                if (f < 0) {
+                    continue;
+                }
+                fieldBytes[n] = f;
+                what[n] = 0;
+            } else {
+                fieldBytes[n] = s.args[i];
+                what[n] = (byte) (s.elementSizes[i] + 1);
+            }
+            delta[n++] = d;
+        }
+        ObjectLayout best = guessed;
+        int bestMatched = -1;
+        for (ObjectLayout l : candidates(guessed)) {
+            int matched = 0;
+            for (int i = 0; i < n; i++) {
+                long size;
+                if (what[i] == 0) {
+                    long f = fieldBytes[i];
+                    size = l.instanceSize((f >>> 32) + (f & 0xFFFF_FFFFL) * (l.oop - 4));
+                } else if (what[i] == 1) {
+                    size = l.objectArraySize(fieldBytes[i]);
+                } else {
+                    size = l.primitiveArraySize(fieldBytes[i], what[i] - 1);
+                }
+                if (size == delta[i]) {
+                    matched++;
+                }
+            }
+            if (matched > bestMatched) {
+                best = l;
+                bestMatched = matched;
+            }
+        }
+        if (bestMatched < 64 || bestMatched * 5L < n) {
+            return new Inferred(guessed, Math.max(0, bestMatched), n, false);
+        }
+        return new Inferred(best, bestMatched, n, true);
+    }
+}

@@ -1,0 +1,178 @@
+package io.leakscope.heap;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Object sizes follow the layout the dumped JVM used, read off the dump's addresses: checked against HotSpot's own
+ * class histogram (jcmd GC.class_histogram, which counts each object at its real size) of the very JVM that wrote
+ * the dump, under every layout flag: compressed or full references and class pointers, a wider object alignment,
+ * and JDK 24+ compact object headers.
+ */
+class ObjectLayoutTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sizesAreTheJvmsOwnUnderEveryLayout() throws Exception {
+        Path home = Path.of(System.getProperty("java.home"));
+        check(home, new ObjectLayout(12, 4, 8, 16, 16), 148_040);
+        check(home, new ObjectLayout(12, 4, 16, 16, 16), 164_048, "-XX:ObjectAlignmentInBytes=16");
+        // JDK 15+ keeps compressed class pointers without compressed references
+        check(home, new ObjectLayout(12, 8, 8, 16, 16), 160_048, "-XX:-UseCompressedOops");
+        // full class pointers: JDK 8-21 start every array's elements at a word boundary
+        check(home, new ObjectLayout(16, 4, 8, 24, 24), 156_056, "-XX:-UseCompressedClassPointers");
+        check(home, new ObjectLayout(16, 8, 8, 24, 24), 168_056, "-XX:-UseCompressedOops",
+                "-XX:-UseCompressedClassPointers");
+    }
+
+    @Test
+    void sizesAreTheJvmsOwnWithCompactObjectHeaders() throws Exception {
+        Optional<Path> jdk = jdkFrom(24);
+        org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK 24+ installed next to this one");
+        check(jdk.get(), new ObjectLayout(8, 4, 8, 12, 16), 132_040, "-XX:+UseCompactObjectHeaders");
+        check(jdk.get(), new ObjectLayout(8, 8, 8, 12, 16), 144_040, "-XX:+UseCompactObjectHeaders",
+                "-XX:-UseCompressedOops");
+        // JDK 22+ start the elements of an array of 1-4 byte elements right after its length
+        check(jdk.get(), new ObjectLayout(16, 8, 8, 20, 24), 160_056, "-XX:-UseCompressedOops",
+                "-XX:-UseCompressedClassPointers");
+    }
+
+    /** Ids that are not addresses of neighbouring objects: the layout is guessed from the highest id, and says so. */
+    @Test
+    void idsThatAreNotAddressesKeepTheGuess() {
+        ObjectLayout.Sample s = new ObjectLayout.Sample();
+        Random r = new Random(7);
+        long id = 1 << 20;
+        while (!s.full()) {
+            id += 8 * (1 + r.nextInt(40));
+            s.array(id, r.nextInt(50), 1);
+        }
+        ObjectLayout guessed = ObjectLayout.guess(id);
+        ObjectLayout.Inferred got = ObjectLayout.infer(List.of(s), c -> -1, guessed);
+        assertFalse(got.fromAddresses(), got.describe());
+        assertEquals(guessed, got.layout());
+        assertTrue(got.describe().contains("guessed"), got.describe());
+        // the same arrays laid end to end as 64-bit HotSpot with compressed class pointers lays them
+        ObjectLayout.Sample packed = new ObjectLayout.Sample();
+        ObjectLayout jvm = new ObjectLayout(12, 4, 8, 16, 16);
+        id = 1 << 20;
+        for (int i = 0; i < ObjectLayout.Sample.CAPACITY; i++) {
+            long length = r.nextInt(50);
+            packed.array(id, length, 1);
+            id += jvm.primitiveArraySize(length, 1);
+        }
+        got = ObjectLayout.infer(List.of(packed), c -> -1, ObjectLayout.guess(64L << 30));
+        assertTrue(got.fromAddresses(), got.describe());
+        assertEquals(jvm, got.layout());
+    }
+
+    private void check(Path javaHome, ObjectLayout expected, long keepRetained, String... flags) throws Exception {
+        String what = javaHome.getFileName() + " " + String.join(" ", flags);
+        List<String> all = new ArrayList<>(List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:disable",
+                "-Xlog:all=warning:stderr"));
+        all.addAll(List.of(flags));
+        Path dump = tmp.resolve("layout-" + Math.abs(what.hashCode()) + ".hprof");
+        Map<String, long[]> jvm;
+        try (DumpTargetProcess t = new DumpTargetProcess(javaHome, all.toArray(new String[0]))) {
+            t.dump(dump);
+            jvm = classHistogram(javaHome, t.pid());
+        }
+        HeapGraph g = HprofReader.read(dump);
+        assertTrue(g.layout.fromAddresses(), what + ": " + g.layout.describe());
+        assertEquals(expected, g.layout.layout(), what + ": " + g.layout.describe());
+        // per class: instances and bytes, as the dump gives them
+        Map<String, long[]> ours = new HashMap<>();
+        for (int o = 0; o < g.objectCount; o++) {
+            if (g.kind[o] != HeapGraph.CLASS) {
+                long[] row = ours.computeIfAbsent(g.classes.get(g.classOf[o]).name, k -> new long[2]);
+                row[0]++;
+                row[1] += g.shallow[o];
+            }
+        }
+        int compared = 0;
+        for (String c : List.of("io.leakscope.heap.DumpTarget$Node", "io.leakscope.heap.DumpTarget$Link",
+                "io.leakscope.heap.DumpTarget$Owner", "io.leakscope.heap.DumpTarget$Shared", "java.util.ArrayList",
+                "java.util.HashMap", "java.util.HashMap$Node", "java.lang.String", "java.lang.Integer")) {
+            long[] h = jvm.get(c);
+            long[] d = ours.get(c);
+            if (h == null || d == null) {
+                continue;
+            }
+            // an instance's size is its class's: compared per instance, whatever the JVM allocated in between
+            assertEquals(h[1] / h[0], d[1] / d[0], what + ": " + c);
+            compared++;
+        }
+        assertTrue(compared >= 6, what + ": " + compared + " classes compared");
+        // arrays: DumpTarget's arrays of arrays are the only ones of their classes, and where the JVM and the dump
+        // count as many short[] and double[] (nothing but DumpTarget makes them in such a small program), they are
+        // the same arrays too
+        int arrays = 0;
+        for (String[] c : new String[][] {{"[[S", "short[][]"}, {"[[D", "double[][]"}, {"[S", "short[]"},
+                {"[D", "double[]"}}) {
+            long[] h = jvm.get(c[0]);
+            long[] d = ours.get(c[1]);
+            if (h != null && d != null && h[0] == d[0]) {
+                assertEquals(h[1], d[1], what + ": " + c[1]);
+                arrays++;
+            }
+        }
+        assertTrue(arrays >= 3, what + ": " + arrays + " array classes compared");
+        HeapAnalysis a = HeapAnalysis.of(g);
+        int keep = HprofReaderTest.staticField(g, HprofReaderTest.classObject(g, "io.leakscope.heap.DumpTarget"),
+                "KEEP");
+        assertEquals(keepRetained, a.retainedOf(keep), what);
+    }
+
+    /** jcmd PID GC.class_histogram of that JDK: class name → {instances, bytes}. */
+    private static Map<String, long[]> classHistogram(Path javaHome, long pid) throws IOException,
+            InterruptedException {
+        Process p = new ProcessBuilder(javaHome.resolve("bin/jcmd").toString(), Long.toString(pid),
+                "GC.class_histogram").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        Map<String, long[]> rows = new HashMap<>();
+        Matcher m = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)").matcher(out);
+        while (m.find()) {
+            rows.put(m.group(3), new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+        }
+        assertTrue(rows.size() > 100, out);
+        return rows;
+    }
+
+    /** A JDK of at least {@code version} installed next to this one. */
+    private static Optional<Path> jdkFrom(int version) throws IOException {
+        Path jvms = Path.of(System.getProperty("java.home")).toRealPath().getParent();
+        if (jvms == null || !Files.isDirectory(jvms)) {
+            return Optional.empty();
+        }
+        try (var s = Files.list(jvms)) {
+            return s.filter(p -> Files.isExecutable(p.resolve("bin/jcmd"))).filter(p -> {
+                try {
+                    Matcher m = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(p.resolve("release")));
+                    return m.find() && Integer.parseInt(m.group(1)) >= version;
+                } catch (IOException e) {
+                    return false;
+                }
+            }).findFirst();
+        }
+    }
+}
