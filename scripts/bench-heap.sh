@@ -107,9 +107,10 @@ for mb in "${sizes[@]}"; do
   if [ ! -f "$dump" ]; then
     java -Xmx$(( mb * 2 + 512 ))m -XX:+UseParallelGC -cp "$cp" io.leakscope.bench.HeapGen "$mb" "$dump"
   fi
-  # into the page cache first, where a dump the JVM has just written is, so that every run below reads it the
-  # same way: the first run after the 5.69 GB dump had been pushed out read it at 319-365 MB/s, the next ones
-  # at 530-700 (docs/benchmarks.md)
+  # into the page cache first, where a dump the JVM has just written is, so that no run below reads it from the
+  # disk: a run after the 5.69 GB dump had been pushed out parsed it at 319 MB/s, its pass 1 at disk speed. (The
+  # parse still varies, 377-696 MB/s with the dump cached throughout: the index phase's first touch of 2.7 GB
+  # of fresh tables takes 1.8-7.2 s on this VM; docs/benchmarks.md)
   cat "$dump" > /dev/null
   launcher_gc="-XX:+UseG1GC -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5" # as scripts/leakscope runs
   # and, for dumps under 200 MB, with the client compiler only
