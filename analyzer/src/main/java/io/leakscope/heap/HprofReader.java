@@ -112,6 +112,7 @@ public final class HprofReader {
     private final List<ClassDump> classDumps = new ArrayList<>();
     private List<long[]> idChunks;  // object ids in file order, in chunks (of any length)
     private final List<ObjectLayout.Sample> layoutSamples = new ArrayList<>();
+    private final ObjectLayout.Neighbours neighbours = new ObjectLayout.Neighbours();
     private IdIndex.Range idRange;   // of idChunks' ids
     private int objectCount;
     private long[] rootIds;
@@ -478,8 +479,37 @@ public final class HprofReader {
         long firstEdge;
         final IdIndex.Range idRange = new IdIndex.Range();
         final ObjectLayout.Sample sample = new ObjectLayout.Sample(); // its first records, for the layout
+        // each instance's distance to the object after it (ObjectLayout.Neighbours): its first and last object
+        // are paired with the parts' around it when the parts are merged
+        final ObjectLayout.Neighbours neighbours = new ObjectLayout.Neighbours();
+        long firstId;
+        boolean any;
+        long lastId;
+        int lastClass = -1; // the last object's class index in instanceRefs when it is an instance, else -1
+
+        long[] mirrors;     // instanceRefs.mirrors, from this part's first instance on
+        int mirror;         // the first of them above lastId, as far as a forward walk from the last seek found
+        long mirrorFrom = Long.MAX_VALUE; // the address that walk started at or passed
+
+        /** An instance of the class at {@code k} in {@link #instanceRefs} (-1: none there). */
+        void addInstance(long id, int k, InstanceRefs refs) {
+            addObject(id);
+            lastClass = k;
+            if (k >= 0) {
+                neighbours.size(refs.bytes.length);
+                mirrors = refs.mirrors;
+            }
+        }
 
         void addObject(long id) {
+            if (lastClass >= 0) {
+                neighbours.observe(lastClass, Math.min(id, mirrorAbove(lastId)) - lastId);
+            } else if (!any) {
+                any = true;
+                firstId = id;
+            }
+            lastId = id;
+            lastClass = -1;
             if (fill == ids.length) {
                 idChunks.add(ids);
                 ids = new long[IdIndex.CHUNK];
@@ -488,6 +518,26 @@ public final class HprofReader {
             ids[fill++] = id;
             count++;
             idRange.add(id);
+        }
+
+        /**
+         * The lowest class mirror address above {@code x}: a mirror sits in the heap among the instances, but the
+         * dump lists it with the classes, not in their order. The instances come in address order within a region,
+         * so a cursor walks forward; a lower address (another region) seeks again.
+         */
+        long mirrorAbove(long x) {
+            long[] ms = mirrors;
+            if (x < mirrorFrom) {
+                int i = Arrays.binarySearch(ms, x);
+                mirror = i >= 0 ? i + 1 : -i - 1;
+            }
+            mirrorFrom = x;
+            int i = mirror;
+            while (i < ms.length && ms[i] <= x) {
+                i++;
+            }
+            mirror = i;
+            return i < ms.length ? ms[i] : Long.MAX_VALUE;
         }
 
         void addRoot(long id, int kind) {
@@ -652,11 +702,13 @@ public final class HprofReader {
         final LongIntMap index;
         final int[] bytes;
         final int[][] offsets;
+        final long[] mirrors; // the classes' ids, sorted: their mirrors' addresses, objects among the instances
 
-        InstanceRefs(int classes) {
+        InstanceRefs(int classes, long[] mirrors) {
             index = new LongIntMap(classes * 2 + 16);
             bytes = new int[classes];
             offsets = new int[classes][];
+            this.mirrors = mirrors;
         }
 
         int nonNull(int k, byte[] b, int base, int idSize) {
@@ -680,7 +732,13 @@ public final class HprofReader {
             return null;
         }
         Map<Long, ClassDump> byId = firstOfEachId(dumps);
-        InstanceRefs refs = new InstanceRefs(byId.size());
+        long[] mirrors = new long[byId.size()];
+        int m = 0;
+        for (long id : byId.keySet()) {
+            mirrors[m++] = id;
+        }
+        Arrays.sort(mirrors);
+        InstanceRefs refs = new InstanceRefs(byId.size(), mirrors);
         int k = 0;
         for (ClassDump d : byId.values()) {
             Layout l = layout(d, byId);
@@ -890,7 +948,15 @@ public final class HprofReader {
         rootKinds = new byte[roots];
         idChunks = new ArrayList<>();
         idRange = new IdIndex.Range();
+        Part before = null;
         for (Part p : whole) {
+            if (before != null && before.lastClass >= 0 && p.any) {
+                neighbours.size(instanceRefs.bytes.length);
+                neighbours.observe(before.lastClass, Math.min(p.firstId, before.mirrorAbove(before.lastId))
+                        - before.lastId);
+            }
+            neighbours.add(p.neighbours);
+            before = p.any ? p : before;
             layoutSamples.add(p.sample);
             idRange.append(p.idRange);
             p.firstObject = objectCount;
@@ -1082,7 +1148,7 @@ public final class HprofReader {
                     if (!part.sample.full()) {
                         part.sample.instance(id, classId);
                     }
-                    part.addObject(id);
+                    part.addInstance(id, k, refs);
                     break;
                 }
                 case OBJ_ARRAY_DUMP: {
@@ -1304,18 +1370,54 @@ public final class HprofReader {
         layoutSamples.clear();
         layout = inferred.layout();
         LongIntMap index = new LongIntMap(classDumps.size() * 2 + 16);
+        Map<Long, Long> sizes = new HashMap<>();
         for (ClassDump d : classDumps) {
             if (index.get(d.id) >= 0) {
                 continue;
             }
             Layout l = layout(d, byId);
-            long jvmBytes = l.hprofBytes + (long) l.refOffsets.length * (layout.oop() - idSize);
             index.put(d.id, out.size());
             out.add(new HeapGraph.ClassInfo(d.id, javaName(className(d.id)), d.superId, d.loaderId,
-                    l.refNames, l.refOffsets, l.hprofBytes, sizeInt(layout.instanceSize(jvmBytes)), d.staticRefNames,
-                    l.referentSlot));
+                    l.refNames, l.refOffsets, l.hprofBytes, sizeInt(instanceSize(d, byId, sizes, 0)),
+                    d.staticRefNames, l.referentSlot));
         }
+        neighbours.min = new long[0];
+        neighbours.count = new int[0];
+        neighbours.seen = new int[0];
         return index;
+    }
+
+    /**
+     * The instance size of class {@code d}: its layout's, corrected by its instances' neighbours in the dump when
+     * the layout was read off the addresses ({@link ObjectLayout#instanceSize(long, long, long, int, int)}); a class
+     * whose own instances tell nothing gets its superclass's correction (fields HotSpot injects and padding are
+     * inherited), unless that superclass declares no field (java.lang.Object: nothing to inject or pad, and its
+     * few instances, locks made at any time, are the likeliest to be followed by an object not listed beside
+     * them). Memoised in {@code sizes}, by class id, with the correction.
+     */
+    private long instanceSize(ClassDump d, Map<Long, ClassDump> byId, Map<Long, Long> sizes, int depth) {
+        Layout l = layout(d, byId);
+        long modelled = layout.instanceSize(l.hprofBytes + (long) l.refOffsets.length * (layout.oop() - idSize));
+        if (!inferred.fromAddresses() || depth > 256) {
+            return modelled;
+        }
+        Long known = sizes.get(d.id);
+        if (known != null) {
+            return known;
+        }
+        ClassDump sup = byId.get(d.superId);
+        long inherited = 0;
+        if (sup != null && sup.fieldTypes.length > 0) {
+            Layout sl = layout(sup, byId);
+            long supModelled = layout.instanceSize(sl.hprofBytes + (long) sl.refOffsets.length * (layout.oop() - idSize));
+            inherited = Math.max(0, instanceSize(sup, byId, sizes, depth + 1) - supModelled);
+        }
+        int k = instanceRefs == null ? -1 : instanceRefs.index.get(d.id);
+        long size = k >= 0 && k < neighbours.min.length
+                ? layout.instanceSize(modelled, inherited, neighbours.min[k], neighbours.count[k], neighbours.seen[k])
+                : modelled + inherited;
+        sizes.put(d.id, size);
+        return size;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.leakscope.heap;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -97,6 +98,77 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
                 elementSizes[count++] = (byte) elementSize;
             }
         }
+    }
+
+    /**
+     * Per class, the smallest positive difference between an instance's address and the next dumped object's,
+     * and how many instances had it. Objects do not overlap, so that difference is never below the instance's
+     * size, and is its size wherever the next object follows it in memory: the JVM's real instance size, with
+     * what HPROF leaves out (fields HotSpot injects, as {@code ClassLoader.loader_data}, {@code
+     * MemberName.vmindex} or {@code Module.module_entry}; {@code @Contended} padding, 256 bytes in JDK 17's
+     * {@code Thread}; packing gaps), where the layout's sum of the fields cannot know it.
+     */
+    static final class Neighbours {
+        long[] min = new long[0];
+        int[] count = new int[0];
+        int[] seen = new int[0]; // instances with a next object at a higher address
+
+        void size(int classes) {
+            if (min.length < classes) {
+                min = Arrays.copyOf(min, classes);
+                count = Arrays.copyOf(count, classes);
+                seen = Arrays.copyOf(seen, classes);
+            }
+        }
+
+        void observe(int k, long delta) {
+            if (delta <= 0) {
+                return; // the next object is at a lower address: another region
+            }
+            seen[k]++;
+            long m = min[k];
+            if (m == 0 || delta < m) {
+                min[k] = delta;
+                count[k] = 1;
+            } else if (delta == m) {
+                count[k]++;
+            }
+        }
+
+        void add(Neighbours o) {
+            size(o.min.length);
+            for (int k = 0; k < o.min.length; k++) {
+                seen[k] += o.seen[k];
+                if (o.count[k] > 0) {
+                    if (count[k] == 0 || o.min[k] < min[k]) {
+                        min[k] = o.min[k];
+                        count[k] = o.count[k];
+                    } else if (o.min[k] == min[k]) {
+                        count[k] += o.count[k];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * An instance class's size from its layout ({@code modelled}) and its instances' neighbours ({@code
+     * measured}, the smallest distance to the next object, had by {@code times} of the {@code seen} instances
+     * whose next object is at a higher address), with {@code inherited} bytes of a superclass's correction added
+     * to its layout. The measurement, an upper bound of the size, is taken when it is below that; above it, when
+     * at least two instances and half of those seen agree on it (an instance followed by an object the dump does
+     * not list among the others, a class's mirror, is off by that object's size, 96 bytes or more for a mirror,
+     * and only now and then), or when it is at most 16 bytes over (an injected field or two).
+     */
+    long instanceSize(long modelled, long inherited, long measured, int times, int seen) {
+        long expected = modelled + inherited;
+        if (times == 0 || measured < header || measured % alignment != 0) {
+            return expected;
+        }
+        if (measured <= expected || (times >= 2 && times * 2L >= seen) || measured - expected <= 16) {
+            return measured;
+        }
+        return expected;
     }
 
     /** An instance class's fields as the sizes need them: bytes with 4-byte references, and how many references. */
