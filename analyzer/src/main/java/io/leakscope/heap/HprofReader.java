@@ -87,12 +87,12 @@ public final class HprofReader {
     private long[] memberFileOffsets;
     private long[] memberOffsets;
 
-    /** -Dleakscope.heap.threads=N: how many parts a plain dump is read in (default: the available cores, at most 8). */
     /**
      * Pass 2's tables are allocated on a second thread, while the id index is built, from this many bytes of
      * them on (see {@link #readAll}); tests set 0 so that the small test dumps take that path too.
      */
     static long earlyTablesFrom = 256L << 20;
+    /** -Dleakscope.heap.threads=N: how many parts a plain dump is read in (default: the available cores, at most 8). */
     static final int THREADS = Integer.getInteger("leakscope.heap.threads",
             Math.min(8, Runtime.getRuntime().availableProcessors()));
     private final int threads;
