@@ -1263,7 +1263,8 @@ public final class HprofReader {
         int statics = s.u2();
         List<String> staticRefNames = new ArrayList<>();
         long[] staticRefIds = new long[statics];
-        int staticBytes = 0;
+        int staticBytes = 0;    // primitive statics
+        int staticFieldRefs = 0;
         int nRef = 0;
         for (int i = 0; i < statics; i++) {
             need(s, idSize + 1);
@@ -1273,10 +1274,15 @@ public final class HprofReader {
                 need(s, idSize);
                 long v = s.id(idSize);
                 if (p2 == null) {
-                    staticRefNames.add(nameString(nameId));
+                    String name = nameString(nameId);
+                    staticRefNames.add(name);
                     staticRefIds[nRef++] = v;
+                    // HotSpot lists what its class metadata holds as statics of these names: referenced by
+                    // the class, but no field of its mirror
+                    if (!name.equals("<resolved_references>") && !name.equals("<init_lock>")) {
+                        staticFieldRefs++;
+                    }
                 }
-                staticBytes += 4;
             } else {
                 staticBytes += typeSize(t);
                 skipValue(s, t);
@@ -1294,7 +1300,8 @@ public final class HprofReader {
         }
         if (p2 == null) {
             part.classDumps.add(new ClassDump(id, superId, loaderId, instanceSize, fieldNames, fieldTypes,
-                    staticRefNames.toArray(new String[0]), Arrays.copyOf(staticRefIds, nRef), staticBytes));
+                    staticRefNames.toArray(new String[0]), Arrays.copyOf(staticRefIds, nRef), staticBytes,
+                    staticFieldRefs));
             if (!part.sample.full()) {
                 part.sample.other(id);
             }
@@ -1343,13 +1350,17 @@ public final class HprofReader {
     }
 
     private record ClassDump(long id, long superId, long loaderId, int hprofInstanceSize, long[] fieldNames,
-                             byte[] fieldTypes, String[] staticRefNames, long[] staticRefIds, int staticBytes) {
+                             byte[] fieldTypes, String[] staticRefNames, long[] staticRefIds, int staticBytes,
+                             int staticFieldRefs) {
     }
 
     // ------------------------------------------------------------------------------------------ layouts
 
     private ObjectLayout.Inferred inferred;
     private ObjectLayout layout;
+    // a class object is its mirror: a java.lang.Class instance (with the fields HotSpot injects, which the
+    // neighbours of the primitive types' mirrors, dumped as instances, measure) and the class's statics after it
+    private long mirrorBase = -1;
 
     private LongIntMap buildClasses(List<HeapGraph.ClassInfo> out) {
         Map<Long, ClassDump> byId = firstOfEachId(classDumps);
@@ -1377,9 +1388,13 @@ public final class HprofReader {
             }
             Layout l = layout(d, byId);
             index.put(d.id, out.size());
-            out.add(new HeapGraph.ClassInfo(d.id, javaName(className(d.id)), d.superId, d.loaderId,
-                    l.refNames, l.refOffsets, l.hprofBytes, sizeInt(instanceSize(d, byId, sizes, 0)),
-                    d.staticRefNames, l.referentSlot));
+            String name = javaName(className(d.id));
+            long size = instanceSize(d, byId, sizes, 0);
+            if (name.equals("java.lang.Class")) {
+                mirrorBase = size;
+            }
+            out.add(new HeapGraph.ClassInfo(d.id, name, d.superId, d.loaderId, l.refNames, l.refOffsets, l.hprofBytes,
+                    sizeInt(size), d.staticRefNames, l.referentSlot));
         }
         neighbours.min = new long[0];
         neighbours.count = new int[0];
@@ -1837,7 +1852,9 @@ public final class HprofReader {
                 addRef(d.staticRefIds[i], i);
             }
             addRef(d.loaderId, HeapGraph.ClassInfo.LOADER_SLOT);
-            finish(HeapGraph.CLASS, ci >= 0 ? ci : t.unknownClass, layout.instanceSize(d.staticBytes));
+            long statics = d.staticBytes + (long) d.staticFieldRefs * layout.oop();
+            finish(HeapGraph.CLASS, ci >= 0 ? ci : t.unknownClass, mirrorBase > 0
+                    ? layout.instanceSize(mirrorBase - layout.header() + statics) : layout.instanceSize(statics));
         }
     }
 
