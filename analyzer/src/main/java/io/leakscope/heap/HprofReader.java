@@ -1381,7 +1381,7 @@ public final class HprofReader {
         layoutSamples.clear();
         layout = inferred.layout();
         LongIntMap index = new LongIntMap(classDumps.size() * 2 + 16);
-        Map<Long, Long> sizes = new HashMap<>();
+        Map<Long, long[]> sizes = new HashMap<>();
         for (ClassDump d : classDumps) {
             if (index.get(d.id) >= 0) {
                 continue;
@@ -1389,7 +1389,7 @@ public final class HprofReader {
             Layout l = layout(d, byId);
             index.put(d.id, out.size());
             String name = javaName(className(d.id));
-            long size = instanceSize(d, byId, sizes, 0);
+            long size = instanceSize(d, l, byId, sizes, 0)[1];
             if (name.equals("java.lang.Class")) {
                 mirrorBase = size;
             }
@@ -1408,31 +1408,35 @@ public final class HprofReader {
      * whose own instances tell nothing gets its superclass's correction (fields HotSpot injects and padding are
      * inherited), unless that superclass declares no field (java.lang.Object: nothing to inject or pad, and its
      * few instances, locks made at any time, are the likeliest to be followed by an object not listed beside
-     * them). Memoised in {@code sizes}, by class id, with the correction.
+     * them). {@code l} is its layout, or null to work it out. Memoised in {@code sizes}, by class id: {the
+     * layout's size, the size}.
      */
-    private long instanceSize(ClassDump d, Map<Long, ClassDump> byId, Map<Long, Long> sizes, int depth) {
-        Layout l = layout(d, byId);
-        long modelled = layout.instanceSize(l.hprofBytes + (long) l.refOffsets.length * (layout.oop() - idSize));
-        if (!inferred.fromAddresses() || depth > 256) {
-            return modelled;
-        }
-        Long known = sizes.get(d.id);
+    private long[] instanceSize(ClassDump d, Layout l, Map<Long, ClassDump> byId, Map<Long, long[]> sizes,
+                                int depth) {
+        long[] known = sizes.get(d.id);
         if (known != null) {
             return known;
         }
-        ClassDump sup = byId.get(d.superId);
-        long inherited = 0;
-        if (sup != null && sup.fieldTypes.length > 0) {
-            Layout sl = layout(sup, byId);
-            long supModelled = layout.instanceSize(sl.hprofBytes + (long) sl.refOffsets.length * (layout.oop() - idSize));
-            inherited = Math.max(0, instanceSize(sup, byId, sizes, depth + 1) - supModelled);
+        if (l == null) {
+            l = layout(d, byId);
         }
-        int k = instanceRefs == null ? -1 : instanceRefs.index.get(d.id);
-        long size = k >= 0 && k < neighbours.min.length
-                ? layout.instanceSize(modelled, inherited, neighbours.min[k], neighbours.count[k], neighbours.seen[k])
-                : modelled + inherited;
-        sizes.put(d.id, size);
-        return size;
+        long modelled = layout.instanceSize(l.hprofBytes + (long) l.refOffsets.length * (layout.oop() - idSize));
+        long size = modelled;
+        if (inferred.fromAddresses() && depth <= 256) {
+            ClassDump sup = byId.get(d.superId);
+            long inherited = 0;
+            if (sup != null && sup.fieldTypes.length > 0) {
+                long[] s = instanceSize(sup, null, byId, sizes, depth + 1);
+                inherited = Math.max(0, s[1] - s[0]);
+            }
+            int k = instanceRefs == null ? -1 : instanceRefs.index.get(d.id);
+            size = k >= 0 && k < neighbours.min.length
+                    ? layout.instanceSize(modelled, inherited, neighbours.min[k], neighbours.count[k], neighbours.seen[k])
+                    : modelled + inherited;
+        }
+        long[] out = {modelled, size};
+        sizes.put(d.id, out);
+        return out;
     }
 
     /**
