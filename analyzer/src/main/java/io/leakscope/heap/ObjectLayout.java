@@ -180,6 +180,9 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
     /** What {@link #infer} chose and on how much evidence. */
     record Inferred(ObjectLayout layout, int matched, int pairs, boolean fromAddresses) {
         String describe() {
+            if (!fromAddresses && pairs == 0 && layout.equals(THIRTY_TWO_BIT)) {
+                return "object sizes by a 32-bit JVM's layout (the dump's ids are 4 bytes), " + layout.describe();
+            }
             return fromAddresses
                     ? "object sizes by the dumped JVM's layout, " + layout.describe() + " (it gives the size of "
                     + matched + " of " + pairs + " objects that follow one another in the dump and in memory)"

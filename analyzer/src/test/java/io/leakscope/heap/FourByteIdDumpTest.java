@@ -14,6 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A dump with 4-byte identifiers, as a 32-bit JVM writes it (no JDK here runs 32-bit, so the test writes the
@@ -42,6 +43,8 @@ class FourByteIdDumpTest {
         HeapGraph g = HprofReader.read(dump);
         assertFalse(g.partial, g.partialReason);
         assertEquals(4, g.idSize);
+        assertEquals(ObjectLayout.THIRTY_TWO_BIT, g.layout.layout());
+        assertTrue(g.layout.describe().startsWith("object sizes by a 32-bit JVM's layout"), g.layout.describe());
         assertEquals(4 + 10 + 2, g.objectCount); // 4 class objects, 10 nodes, the array, the byte[]
         assertEquals(List.of(), g.warnings);
         List<Integer> nodes = new ArrayList<>();
