@@ -495,7 +495,7 @@ public final class HprofReader {
         void addInstance(long id, int k, InstanceRefs refs) {
             addObject(id);
             lastClass = k;
-            if (k >= 0) {
+            if (k >= 0 && mirrors == null) { // refs is the same for every instance of a run
                 neighbours.size(refs.bytes.length);
                 mirrors = refs.mirrors;
             }

@@ -59,9 +59,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
 
     /**
      * What pass 1 noted of a run of records in dump order: each object's id and what its size depends on, an
-     * instance's class (field bytes with 4-byte references and its reference count, filled in once the classes
-     * are known) or an array's length and element size (0: references). Only the first {@link #CAPACITY}
-     * records of a part are noted.
+     * instance's class id (its fields are looked up once the classes are known, {@link Fields}) or an array's
+     * length and element size (0: references). Only the first {@link #CAPACITY} records of a part are noted.
      */
     static final class Sample {
         static final int CAPACITY = 1 << 14;
