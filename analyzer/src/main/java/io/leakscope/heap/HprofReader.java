@@ -1365,7 +1365,7 @@ public final class HprofReader {
     private LongIntMap buildClasses(List<HeapGraph.ClassInfo> out) {
         Map<Long, ClassDump> byId = firstOfEachId(classDumps);
         if (idSize == 4) {
-            inferred = new ObjectLayout.Inferred(ObjectLayout.THIRTY_TWO_BIT, 0, 0, false);
+            inferred = new ObjectLayout.Inferred(ObjectLayout.THIRTY_TWO_BIT, 0, 0, false, false);
         } else {
             Map<Long, Long> fields = new HashMap<>();
             inferred = ObjectLayout.infer(layoutSamples, classId -> fields.computeIfAbsent(classId, id -> {
@@ -1391,6 +1391,11 @@ public final class HprofReader {
             String name = javaName(className(d.id));
             long size = instanceSize(d, l, byId, sizes, 0)[1];
             if (name.equals("java.lang.Class")) {
+                if (!inferred.addressOrder()) {
+                    // the primitive types' mirrors have no neighbours to measure them by: HotSpot's fields modelled
+                    size = layout.instanceSize(l.hprofBytes + (long) l.refOffsets.length * (layout.oop() - idSize)
+                            + layout.mirrorInjectedBytes(idSize, Arrays.asList(l.refNames).contains("protectionDomain")));
+                }
                 mirrorBase = size;
             }
             out.add(new HeapGraph.ClassInfo(d.id, name, d.superId, d.loaderId, l.refNames, l.refOffsets, l.hprofBytes,
@@ -1404,7 +1409,7 @@ public final class HprofReader {
 
     /**
      * The instance size of class {@code d}: its layout's, corrected by its instances' neighbours in the dump when
-     * the layout was read off the addresses ({@link ObjectLayout#instanceSize(long, long, long, int, int)}); a class
+     * the layout was read off the addresses ({@link ObjectLayout#instanceSize(long, long, long, int, int, boolean)}); a class
      * whose own instances tell nothing gets its superclass's correction (fields HotSpot injects and padding are
      * inherited), unless that superclass declares no field (java.lang.Object: nothing to inject or pad, and its
      * few instances, locks made at any time, are the likeliest to be followed by an object not listed beside
@@ -1420,19 +1425,22 @@ public final class HprofReader {
         if (l == null) {
             l = layout(d, byId);
         }
-        long modelled = layout.instanceSize(l.hprofBytes + (long) l.refOffsets.length * (layout.oop() - idSize));
-        long size = modelled;
-        if (inferred.fromAddresses() && depth <= 256) {
-            ClassDump sup = byId.get(d.superId);
-            long inherited = 0;
-            if (sup != null && sup.fieldTypes.length > 0) {
-                long[] s = instanceSize(sup, null, byId, sizes, depth + 1);
-                inherited = Math.max(0, s[1] - s[0]);
-            }
-            int k = instanceRefs == null ? -1 : instanceRefs.index.get(d.id);
-            size = k >= 0 && k < neighbours.min.length
-                    ? layout.instanceSize(modelled, inherited, neighbours.min[k], neighbours.count[k], neighbours.seen[k])
-                    : modelled + inherited;
+        long fieldBytes = l.hprofBytes + (long) l.refOffsets.length * (layout.oop() - idSize);
+        long modelled = layout.instanceSize(fieldBytes);
+        String name = javaName(className(d.id));
+        // HotSpot's own fields, which HPROF leaves out: part of the class's correction, so subclasses inherit them
+        long injected = layout.instanceSize(fieldBytes + layout.injectedBytes(name, idSize, l.refNames)) - modelled;
+        long inherited = 0;
+        ClassDump sup = byId.get(d.superId);
+        if (sup != null && sup.fieldTypes.length > 0 && depth <= 256) {
+            long[] s = instanceSize(sup, null, byId, sizes, depth + 1);
+            inherited = Math.max(0, s[1] - s[0]);
+        }
+        long size = modelled + inherited + injected;
+        int k = instanceRefs == null ? -1 : instanceRefs.index.get(d.id);
+        if (inferred.fromAddresses() && k >= 0 && k < neighbours.min.length) {
+            size = layout.instanceSize(modelled, inherited + injected, neighbours.min[k], neighbours.count[k],
+                    neighbours.seen[k], inferred.addressOrder() || ObjectLayout.CONTENDED.contains(name));
         }
         long[] out = {modelled, size};
         sizes.put(d.id, out);

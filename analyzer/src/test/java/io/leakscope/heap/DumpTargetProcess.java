@@ -24,7 +24,9 @@ final class DumpTargetProcess implements AutoCloseable {
         java.util.List<String> cmd = new java.util.ArrayList<>();
         cmd.add(javaBin);
         cmd.add("-Xmx64m");
-        cmd.add("-XX:+UseSerialGC");
+        if (java.util.Arrays.stream(jvmFlags).noneMatch(f -> f.startsWith("-XX:+Use") && f.endsWith("GC"))) {
+            cmd.add("-XX:+UseSerialGC");
+        }
         cmd.addAll(java.util.List.of(jvmFlags));
         cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), DumpTarget.class.getName()));
         process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
