@@ -254,8 +254,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
             return "object sizes by the dumped JVM's layout, " + layout.describe() + " (it gives the size of "
                     + matched + " of " + pairs + " objects that follow one another in the dump and in memory)"
                     + (addressOrder ? "" : "; the dump lists objects in the order the collector found them (ZGC,"
-                    + " Shenandoah), not by address, so fields HotSpot adds are not measured and a few of its own"
-                    + " classes count 8-16 bytes short");
+                    + " Shenandoah), not by address, so classes are sized by the layout and the fields HotSpot is"
+                    + " known to add, not measured");
         }
     }
 
