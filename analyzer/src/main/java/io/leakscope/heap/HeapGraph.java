@@ -40,12 +40,15 @@ public final class HeapGraph {
     final long bytesRead;
     final long danglingRefs;
     final List<String> warnings;
+    /** What the dump lacks or holds that is known and harmless, said so in the findings as info notes. */
+    final List<String> infos;
     final SecretScanner.Hits secretHits;
 
     HeapGraph(String path, long timestampMs, int idSize, ObjectLayout.Inferred layout, int objectCount, ArraySpace space,
               byte[] kind, int[] classOf, int[] shallow, IntArray refStart, IntArray refs, IntArray refSlot,
               List<ClassInfo> classes, int[] rootObjects, byte[] rootKinds, boolean partial, String partialReason,
-              long bytesRead, long danglingRefs, List<String> warnings, SecretScanner.Hits secretHits) {
+              long bytesRead, long danglingRefs, List<String> warnings, List<String> infos,
+              SecretScanner.Hits secretHits) {
         this.path = path;
         this.timestampMs = timestampMs;
         this.idSize = idSize;
@@ -67,6 +70,7 @@ public final class HeapGraph {
         this.bytesRead = bytesRead;
         this.danglingRefs = danglingRefs;
         this.warnings = warnings;
+        this.infos = infos;
         this.secretHits = secretHits;
     }
 

@@ -126,6 +126,9 @@ public final class HeapReader implements InputReader {
         for (String w : g.warnings) {
             out.note(Note.warn(name, w));
         }
+        for (String i : g.infos) {
+            out.note(Note.info(name, i));
+        }
         out.note(Note.info(name, g.layout.describe()));
         if (g.space.isMapped()) {
             out.note(Note.info(name, "the analysis kept its big tables in memory-mapped files in "

@@ -105,8 +105,32 @@ class FourByteIdDumpTest {
         org.junit.jupiter.api.Assertions.assertTrue(analysed > 0);
     }
 
+    /**
+     * References to objects the dump does not list: a warning, unless they come from an object array held as a JNI
+     * global (HotSpot holds its CDS archive's objects through one, and dumps only those of loaded classes: JDK 17
+     * with G1, JDK 25), which gets an info note saying so.
+     */
+    @Test
+    void danglingReferencesOfAGlobalArrayAreExplainedOthersWarned(@TempDir Path tmp) throws IOException {
+        Path dump = tmp.resolve("dangling.hprof");
+        Files.write(dump, dump32(true));
+        HeapGraph g = HprofReader.read(dump);
+        assertEquals(3, g.danglingRefs);
+        assertEquals(List.of("1 references point to objects not in the dump (ignored)"), g.warnings);
+        assertEquals(1, g.infos.size(), g.infos.toString());
+        assertTrue(g.infos.get(0).startsWith("2 references of object arrays held as JNI globals point to objects not"
+                + " in the dump"), g.infos.get(0));
+        Files.write(dump, dump32(false));
+        assertEquals(List.of(), HprofReader.read(dump).infos);
+    }
+
     /** The whole file: header, names, classes, one heap dump segment. */
     private static byte[] dump32() throws IOException {
+        return dump32(false);
+    }
+
+    /** {@code dangling}: the last node's next, and two more elements of the array, point to no object. */
+    private static byte[] dump32(boolean dangling) throws IOException {
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(file);
         out.write("JAVA PROFILE 1.0.2\0".getBytes(StandardCharsets.US_ASCII));
@@ -128,14 +152,14 @@ class FourByteIdDumpTest {
             out.writeInt(0);
             out.writeInt(name(i));
         }
-        byte[] heap = heap();
+        byte[] heap = heap(dangling);
         record(out, 0x1C, heap.length);
         out.write(heap);
         record(out, 0x2C, 0); // HEAP_DUMP_END
         return file.toByteArray();
     }
 
-    private static byte[] heap() throws IOException {
+    private static byte[] heap(boolean dangling) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream h = new DataOutputStream(bytes);
         classDump(h, OBJECT, 0, new int[0], new int[0], 0);
@@ -148,17 +172,21 @@ class FourByteIdDumpTest {
             h.writeInt(0);
             h.writeInt(NODE);
             h.writeInt(8);
-            h.writeInt(i < 9 ? FIRST_NODE + 16 * (i + 1) : 0);
+            h.writeInt(i < 9 ? FIRST_NODE + 16 * (i + 1) : dangling ? 0x7000 : 0);
             h.writeInt(i);
         }
         h.writeByte(0x22); // OBJ_ARRAY_DUMP
         h.writeInt(ARRAY);
         h.writeInt(0);
-        h.writeInt(3);
+        h.writeInt(dangling ? 5 : 3);
         h.writeInt(OBJECT_ARRAY);
         h.writeInt(FIRST_NODE + 16 * 5);
         h.writeInt(BYTES);
         h.writeInt(0);
+        if (dangling) {
+            h.writeInt(0x7100);
+            h.writeInt(0x7200);
+        }
         h.writeByte(0x23); // PRIM_ARRAY_DUMP of bytes
         h.writeInt(BYTES);
         h.writeInt(0);
