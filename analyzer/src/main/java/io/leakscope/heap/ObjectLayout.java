@@ -278,8 +278,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * The candidate that predicts the most sizes of neighbouring objects among the dump's first {@link
      * Sample#CAPACITY} records (the parts' samples in file order: the same records however pass 1 cut the dump,
      * so one thread and several infer the same layout) as the difference of their addresses; {@code guessed} when
-     * fewer than 64 pairs, or under a fifth of the pairs, match any: the ids are then not addresses of a compacted
-     * heap.
+     * fewer than 64 pairs match any, or when under a fifth of the pairs match and no layout matches twice as many as
+     * every layout of another header or reference size: the ids are then not addresses of a compacted heap.
      */
     static Inferred infer(List<Sample> parts, Fields fields, ObjectLayout guessed) {
         Sample s = new Sample();
@@ -320,7 +320,10 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
         }
         ObjectLayout best = guessed;
         int bestMatched = -1;
-        for (ObjectLayout l : candidates(guessed)) {
+        List<ObjectLayout> all = candidates(guessed);
+        int[] scores = new int[all.size()];
+        for (int c = 0; c < all.size(); c++) {
+            ObjectLayout l = all.get(c);
             int matched = 0;
             for (int i = 0; i < n; i++) {
                 long size;
@@ -336,12 +339,22 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
                     matched++;
                 }
             }
+            scores[c] = matched;
             if (matched > bestMatched) {
                 best = l;
                 bestMatched = matched;
             }
         }
-        if (bestMatched < 64 || bestMatched * 5L < n) {
+        // the best of the layouts with other headers or references: where ids are not addresses, every layout
+        // matches about as often by chance; JDK 25's Shenandoah dumps in a parallel traversal, where the JVM's
+        // layout matched 19% of the pairs and twice as many as any layout of another header or reference size
+        int other = 0;
+        for (int c = 0; c < all.size(); c++) {
+            if (all.get(c).header != best.header || all.get(c).oop != best.oop) {
+                other = Math.max(other, scores[c]);
+            }
+        }
+        if (bestMatched < 64 || (bestMatched * 5L < n && bestMatched < 2L * other)) {
             return new Inferred(guessed, Math.max(0, bestMatched), n, false, false);
         }
         // a walk by address goes up from each object but where it changes regions (>99% of the records in the
