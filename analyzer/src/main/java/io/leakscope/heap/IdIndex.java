@@ -12,6 +12,11 @@ import java.util.List;
  * order) gives the object. About 1.4 + 4 bytes an object for a compacted heap, and the bitmap (a few tens of MB
  * per GB of dump) mostly stays in the cache, so resolving a reference, which pass 2 of a dump spends most of its
  * time on, takes about one cache miss.</li>
+ * <li><b>dense with outliers</b>: where the bitmap would not pay over all the ids but would over a window holding
+ * three quarters of them or more, the ids outside that window are in a packed index of their own. G1 puts the
+ * class-data-sharing archive's objects (a few thousand) at the top of the heap, the rest from its bottom: a heap
+ * dumped at a sixth of -Xmx (the test dumps, most services' between peaks) spans too many units an object for the
+ * bitmap until the archive's objects are left out of it.</li>
  * <li><b>packed</b>, when the ids are too sparse for a bitmap to pay (more than 24 units an object): one long per
  * id, its offset from the lowest id in alignment units in the high half and the object index in the low half,
  * sorted; a bucket table over the offsets narrows each binary search to a few entries (10 bytes an object).</li>
@@ -34,6 +39,11 @@ final class IdIndex {
     private final IntArray objectOf;   // dense: object of each rank; wide: object of each id; null when the same
     private final int shift;           // packed
     private final IntArray bucketStart; // packed
+    // dense with outliers: the window's last id (its first is min), the objects listed before the window's (its
+    // ids ascending: object = rank + rankOffset), and the index of the ids outside it
+    private long coreMax = Long.MAX_VALUE;
+    private int rankOffset;
+    private IdIndex outliers;
 
     /**
      * Ids a chunk holds while a dump is read: ids are collected in chunks, never copied to grow an array. 256 KB,
@@ -125,9 +135,13 @@ final class IdIndex {
         if (min >= 0 && max - min >= 0 && ((max - min) >>> align) < (1L << 32)) {
             long lastUnit = (max - min) >>> align;
             if ((lastUnit >>> 5) + 1 <= 3L * n / 4) {
-                return dense(chunks, n, min, lastUnit, align, ascending, space);
+                return dense(chunks, n, min, max, align, ascending, space);
             }
-            return packed(chunks, n, min, lastUnit, align, space);
+            IdIndex windowed = denseWindow(chunks, n, min, lastUnit, align, ascending, space);
+            if (windowed != null) {
+                return windowed;
+            }
+            return packed(chunks, n, min, lastUnit, align, space, min, max, false);
         }
         long[] keys = new long[n];
         int i = 0;
@@ -161,15 +175,84 @@ final class IdIndex {
                 IntArray.of(start));
     }
 
+    /** Buckets the window is chosen among: a window's ends are at most a 1024th of the ids' range off. */
+    private static final int WINDOW_BUCKETS = 1 << 10;
+
     /**
-     * Sets each id's bit, sums the counts, then (unless the ids came in address order, when rank and object are
-     * the same) writes each rank's object, last object first so that a duplicate id ends with its first object.
+     * The bitmap over the window of the ids' range that holds the most ids and still pays (as over all of them:
+     * at most 24 units an object), when that is three quarters of the ids or more, with the rest in a packed
+     * index; else null. One pass over the ids counts them in {@link #WINDOW_BUCKETS} buckets, noting each bucket's
+     * lowest and highest unit, and every window of buckets is tried (half a million sums): its bitmap spans from
+     * its first bucket's lowest id to its last bucket's highest.
      */
-    private static IdIndex dense(List<long[]> chunks, int n, long min, long lastUnit, int align, boolean ascending,
+    private static IdIndex denseWindow(List<long[]> chunks, int n, long min, long lastUnit, int align,
+                                       boolean ascending, ArraySpace space) {
+        int bshift = 0;
+        while ((lastUnit >>> bshift) >= WINDOW_BUCKETS) {
+            bshift++;
+        }
+        int buckets = (int) (lastUnit >>> bshift) + 1;
+        long[] before = new long[buckets + 1]; // ids in the buckets before each
+        long[] low = new long[buckets];        // each bucket's lowest and highest unit
+        long[] high = new long[buckets];
+        Arrays.fill(low, Long.MAX_VALUE);
+        Arrays.fill(high, -1);
+        for (long[] chunk : chunks) {
+            for (long v : chunk) {
+                long k = (v - min) >>> align;
+                int b = (int) (k >>> bshift);
+                before[b + 1]++;
+                low[b] = Math.min(low[b], k);
+                high[b] = Math.max(high[b], k);
+            }
+        }
+        for (int b = 0; b < buckets; b++) {
+            before[b + 1] += before[b];
+        }
+        int bestA = -1;
+        int bestB = -1;
+        long bestInside = 0;
+        for (int a = 0; a < buckets; a++) {
+            if (low[a] == Long.MAX_VALUE) {
+                continue;
+            }
+            for (int b = a; b < buckets; b++) {
+                long inside = before[b + 1] - before[a];
+                long words = ((high[b] - low[a]) >>> 5) + 1;
+                if (high[b] >= 0 && inside > bestInside && words <= 3 * inside / 4) {
+                    bestInside = inside;
+                    bestA = a;
+                    bestB = b;
+                }
+            }
+        }
+        if (bestA < 0 || bestInside < n - n / 4) {
+            return null;
+        }
+        long lo = min + (low[bestA] << align);
+        long hi = min + (high[bestB] << align);
+        IdIndex core = dense(chunks, n, lo, hi, align, ascending, space);
+        core.coreMax = hi;
+        core.rankOffset = ascending ? (int) before[bestA] : 0;
+        core.outliers = packed(chunks, (int) (n - bestInside), min, lastUnit, align, space, lo, hi, true);
+        return core;
+    }
+
+    /**
+     * Sets the bit of each id from {@code lo} to {@code hi}, sums the counts, then (unless the ids came in address
+     * order, when rank and object are the same, but for the objects before the first in the window) writes each
+     * rank's object, last object first so that a duplicate id ends with its first object.
+     */
+    private static IdIndex dense(List<long[]> chunks, int n, long lo, long hi, int align, boolean ascending,
                                  ArraySpace space) {
+        long min = lo;
+        long lastUnit = (hi - lo) >>> align;
         LongArray words = space.longs((int) (lastUnit >>> 5) + 1);
         for (long[] chunk : chunks) {
             for (long v : chunk) {
+                if (v < lo || v > hi) {
+                    continue;
+                }
                 long k = (v - min) >>> align;
                 words.set((int) (k >>> 5), words.get((int) (k >>> 5)) | 1L << (k & 31));
             }
@@ -187,9 +270,13 @@ final class IdIndex {
             for (int c = chunks.size() - 1; c >= 0; c--) {
                 long[] chunk = chunks.get(c);
                 for (int j = chunk.length - 1; j >= 0; j--) {
+                    --i;
+                    if (chunk[j] < lo || chunk[j] > hi) {
+                        continue;
+                    }
                     long k = (chunk[j] - min) >>> align;
                     long e = words.get((int) (k >>> 5));
-                    objectOf.set((int) (e >>> 32) + Integer.bitCount((int) e & ((1 << ((int) k & 31)) - 1)), --i);
+                    objectOf.set((int) (e >>> 32) + Integer.bitCount((int) e & ((1 << ((int) k & 31)) - 1)), i);
                 }
             }
         }
@@ -209,15 +296,19 @@ final class IdIndex {
     /**
      * Packs and sorts in one counting pass into the same buckets {@link #find} narrows by, then sorts each bucket
      * (a few entries) in place. A dump lists objects mostly in address order, in a few thousand ascending runs,
-     * so the scatter writes nearly sequentially: much cheaper than a radix or comparison sort.
+     * so the scatter writes nearly sequentially: much cheaper than a radix or comparison sort. Only the {@code n}
+     * ids from {@code from} to {@code to} are in it, or, {@code outside}, the {@code n} others; each with its object.
      */
-    private static IdIndex packed(List<long[]> chunks, int n, long min, long range, int align, ArraySpace space) {
+    private static IdIndex packed(List<long[]> chunks, int n, long min, long range, int align, ArraySpace space,
+                                  long from, long to, boolean outside) {
         int s = shiftFor(range, n);
         int buckets = (int) (range >>> s) + 1;
         IntArray start = space.ints(buckets + 1);
         for (long[] chunk : chunks) {
             for (long v : chunk) {
-                start.getAndAdd((int) ((v - min) >>> align >>> s) + 1, 1);
+                if ((v < from || v > to) == outside) {
+                    start.getAndAdd((int) ((v - min) >>> align >>> s) + 1, 1);
+                }
             }
         }
         start.countsToStarts(buckets);
@@ -226,8 +317,11 @@ final class IdIndex {
         long i = 0;
         for (long[] chunk : chunks) {
             for (long v : chunk) {
-                long k = (v - min) >>> align;
-                sorted.set(start.getAndAdd((int) (k >>> s), 1), k << 32 | i++);
+                if ((v < from || v > to) == outside) {
+                    long k = (v - min) >>> align;
+                    sorted.set(start.getAndAdd((int) (k >>> s), 1), k << 32 | i);
+                }
+                i++;
             }
         }
         int lo = 0;
@@ -260,9 +354,10 @@ final class IdIndex {
         return new IdIndex(PACKED, n, min, align, 0, sorted, null, s, start);
     }
 
-    /** "dense", "packed" or "wide" (timings, tests). */
+    /** "dense", "dense, 1234 outliers packed", "packed" or "wide" (timings, tests). */
     String layout() {
-        return layout == DENSE ? "dense" : layout == PACKED ? "packed" : "wide";
+        return layout == DENSE ? (outliers == null ? "dense" : "dense, " + outliers.n + " outliers packed")
+                : layout == PACKED ? "packed" : "wide";
     }
 
     /** Gives the index's tables back to {@code space}; the index is not to be used again. */
@@ -270,10 +365,16 @@ final class IdIndex {
         space.release(words);
         space.release(objectOf);
         space.release(bucketStart);
+        if (outliers != null) {
+            outliers.release(space);
+        }
     }
 
     /** The object of {@code id}, or -1. */
     int find(long id) {
+        if (outliers != null && (id < min || id > coreMax)) {
+            return outliers.find(id);
+        }
         if (n == 0 || id < min) {
             return -1;
         }
@@ -294,7 +395,7 @@ final class IdIndex {
                 return -1;
             }
             int rank = (int) (e >>> 32) + Integer.bitCount((int) e & ((1 << bit) - 1));
-            return objectOf == null ? rank : objectOf.get(rank);
+            return objectOf == null ? rank + rankOffset : objectOf.get(rank);
         }
         long b = k >>> shift;
         if (Long.compareUnsigned(b, bucketStart.length - 2) > 0) {

@@ -57,6 +57,66 @@ class IdIndexTest {
         }
     }
 
+    /**
+     * G1's heap as a dump lists it: most objects from the heap's bottom, a few thousand (the class-data-sharing
+     * archive's) at its top, the heap six times what they fill: the bitmap over the window the most ids are in,
+     * the others packed, in address order (rank and object then differ by the objects before the window) or not,
+     * with outliers below the window too, and duplicates.
+     */
+    @Test
+    void aWindowOfTheIdsInABitmapTheOutliersPacked() {
+        Random rnd = new Random(5);
+        for (int round = 0; round < 12; round++) {
+            boolean ordered = round % 3 == 0;
+            boolean below = round % 2 == 1;
+            int core = 20_000 + rnd.nextInt(20_000);
+            int top = 100 + rnd.nextInt(3000);
+            int low = below ? 1 + rnd.nextInt(50) : 0;
+            long bottom = 0x8_0000_0000L;
+            long heapUnits = 6L * 16 * core; // each core object 16 bytes on average, the heap 6 times that
+            long[] ids = new long[low + core + top];
+            int i = 0;
+            for (int k = 0; k < low; k++) { // a few far below the window, as a region left behind
+                ids[i++] = bottom + 8L * k;
+            }
+            long id = bottom + 8L * heapUnits / 3;
+            for (int k = 0; k < core; k++) {
+                id += 8L * (1 + rnd.nextInt(3));
+                ids[i++] = id;
+            }
+            id = bottom + 8L * heapUnits - 8L * 4 * top;
+            for (int k = 0; k < top; k++) {
+                id += 8L * (1 + rnd.nextInt(3));
+                ids[i++] = id;
+            }
+            if (!ordered) {
+                for (int k = ids.length - 1; k > 0; k--) {
+                    int j = rnd.nextInt(k + 1);
+                    long t = ids[k];
+                    ids[k] = ids[j];
+                    ids[j] = t;
+                }
+                for (int k = 0; k < 30; k++) {
+                    ids[1 + rnd.nextInt(ids.length - 1)] = ids[rnd.nextInt(ids.length / 2)];
+                }
+            }
+            Map<Long, Integer> first = new HashMap<>();
+            for (int k = 0; k < ids.length; k++) {
+                first.putIfAbsent(ids[k], k);
+            }
+            IdIndex index = IdIndex.of(ids.clone(), ids.length);
+            String at = "round " + round;
+            org.junit.jupiter.api.Assertions.assertTrue(index.layout().startsWith("dense, "), at + ": " + index.layout());
+            for (int k = 0; k < ids.length; k++) {
+                assertEquals((int) first.get(ids[k]), index.find(ids[k]), at);
+            }
+            for (int k = 0; k < 2000; k++) {
+                long probe = bottom - 64 + 8L * (long) (rnd.nextDouble() * (heapUnits + 16)) + (rnd.nextInt(8) == 0 ? 4 : 0);
+                assertEquals(first.getOrDefault(probe, -1), index.find(probe), at + ": " + Long.toHexString(probe));
+            }
+        }
+    }
+
     @Test
     void findsEveryIdInAnyOrder() {
         Random rnd = new Random(7);
@@ -88,9 +148,11 @@ class IdIndexTest {
             }
             long[] copy = ids.clone();
             IdIndex index = IdIndex.of(ids, n);
-            String expected = wild ? "wide" : crowded || sparse ? "packed" : "dense";
+            String expected = wild ? "wide" : sparse ? "packed" : crowded ? "dense, 1 outliers packed" : "dense";
             if (n >= 100) {
-                assertEquals(expected, index.layout(), "round " + round);
+                // the outlier may have been copied as a duplicate: one or more outliers
+                assertEquals(expected, index.layout().replaceAll("dense, \\d+ outliers", "dense, 1 outliers"),
+                        "round " + round);
             }
             for (int i = 0; i < n; i++) {
                 assertEquals((int) first.get(copy[i]), index.find(copy[i]));
