@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Object id (an address) to object index, in one of three layouts chosen by how the ids spread:
+ * Object id (an address) to object index, in one of four layouts chosen by how the ids spread:
  * <ul>
  * <li><b>dense</b>, the usual one: the ids' range, in alignment units, as a bitmap of which units hold an object,
  * 32 units to a long whose high half counts the objects in the units before. An id's rank among the ids is then
