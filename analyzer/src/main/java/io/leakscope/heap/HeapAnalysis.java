@@ -655,10 +655,16 @@ public final class HeapAnalysis {
                 int first = group.get(0);
                 int acc = accumulationPoint(first);
                 String cls = g.className(d.vertex.get(first));
-                String desc = group.size() + " instances of " + cls + " retain " + share(sum, total)
-                        + " of the reachable heap (" + Units.formatBytes(sum) + "); the biggest accumulates in " + describe(acc);
-                out.add(new Heap.LeakSuspect(g.path, desc, cls, sum, sum / (double) total, describe(acc),
-                        pathTo(d.vertex.get(acc)), dominatedByClass(acc, 10)));
+                // class objects are one group whatever their class (histKey): they hold it through their statics
+                boolean classes = g.kind[d.vertex.get(first)] == HeapGraph.CLASS;
+                String desc = classes
+                        ? group.size() + " classes retain " + share(sum, total) + " of the reachable heap ("
+                        + Units.formatBytes(sum) + ") through their static fields; the biggest, " + cls
+                        + ", accumulates in " + describe(acc)
+                        : group.size() + " instances of " + cls + " retain " + share(sum, total) + " of the reachable heap ("
+                        + Units.formatBytes(sum) + "); the biggest accumulates in " + describe(acc);
+                out.add(new Heap.LeakSuspect(g.path, desc, classes ? "java.lang.Class" : cls, sum, sum / (double) total,
+                        describe(acc), pathTo(d.vertex.get(acc)), dominatedByClass(acc, 10)));
             }
         }
         out.sort(Comparator.comparingLong(s -> -s.retainedBytes()));

@@ -124,6 +124,68 @@ class FourByteIdDumpTest {
         assertEquals(List.of(), HprofReader.read(dump).infos);
     }
 
+    /**
+     * Twenty classes whose statics each hold a byte array of 208 to 360 bytes, nothing else: together they hold the
+     * whole heap, each a twentieth or so. They are one suspect, named as classes holding it through their static fields (not as "instances"
+     * of the first class's name, as before).
+     */
+    @Test
+    void classesThatTogetherHoldTheHeapAreOneSuspectNamedAsClasses(@TempDir Path tmp) throws IOException {
+        int classes = 20;
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(file);
+        out.write("JAVA PROFILE 1.0.2\0".getBytes(StandardCharsets.US_ASCII));
+        out.writeInt(4);
+        out.writeLong(1_764_000_000_000L);
+        List<String> names = new ArrayList<>(List.of("java/lang/Object", "", "", "", "", "", "ROOT"));
+        for (int i = 1; i <= classes; i++) {
+            names.add("test/H" + i); // name(6 + i)
+        }
+        for (int i = 0; i < names.size(); i++) {
+            byte[] utf8 = names.get(i).getBytes(StandardCharsets.UTF_8);
+            record(out, 0x01, 4 + utf8.length);
+            out.writeInt(name(i));
+            out.write(utf8);
+        }
+        for (int i = 0; i <= classes; i++) {
+            record(out, 0x02, 16);
+            out.writeInt(i + 1);
+            out.writeInt(i == 0 ? OBJECT : 0x4000 + 0x10 * i);
+            out.writeInt(0);
+            out.writeInt(name(i == 0 ? 0 : 6 + i));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream h = new DataOutputStream(bytes);
+        classDump(h, OBJECT, 0, new int[0], new int[0], 0);
+        for (int i = 1; i <= classes; i++) {
+            classDump(h, 0x4000 + 0x10 * i, OBJECT, new int[0], new int[0], 0x8000 + 0x100 * i);
+        }
+        for (int i = 1; i <= classes; i++) {
+            h.writeByte(0x23);
+            h.writeInt(0x8000 + 0x100 * i);
+            h.writeInt(0);
+            h.writeInt(200 + 8 * i);
+            h.writeByte(8);
+            h.write(new byte[200 + 8 * i]);
+            h.writeByte(0x05); // ROOT_STICKY_CLASS
+            h.writeInt(0x4000 + 0x10 * i);
+        }
+        byte[] heap = bytes.toByteArray();
+        record(out, 0x1C, heap.length);
+        out.write(heap);
+        record(out, 0x2C, 0);
+        Path dump = tmp.resolve("classes.hprof");
+        Files.write(dump, file.toByteArray());
+
+        List<io.leakscope.findings.Heap.LeakSuspect> suspects = HeapAnalysis.of(HprofReader.read(dump)).suspects();
+        assertEquals(1, suspects.size(), suspects.toString());
+        io.leakscope.findings.Heap.LeakSuspect s = suspects.get(0);
+        assertEquals("java.lang.Class", s.className());
+        assertTrue(s.description().startsWith(classes + " classes retain 100.0% of the reachable heap"), s.description());
+        assertTrue(s.description().contains("through their static fields; the biggest, class test.H20, accumulates in"),
+                s.description());
+    }
+
     /** The whole file: header, names, classes, one heap dump segment. */
     private static byte[] dump32() throws IOException {
         return dump32(false);
