@@ -492,7 +492,9 @@ public final class HeapAnalysis {
     }
 
     String describe(int p) {
-        return g.className(d.vertex.get(p)) + " (retains " + Units.formatBytes(retained(p)) + " in " + retainedCount.get(p) + " objects)";
+        int count = retainedCount.get(p);
+        return g.className(d.vertex.get(p)) + " (retains " + Units.formatBytes(retained(p)) + " in " + count
+                + (count == 1 ? " object)" : " objects)");
     }
 
     /** The objects dominated by {@code p}, grouped by class: count, shallow and retained bytes. */
