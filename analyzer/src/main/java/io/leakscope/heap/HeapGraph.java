@@ -143,9 +143,11 @@ public final class HeapGraph {
         final int shallowSize;          // instance size on the heap
         final String[] staticRefNames;
         final int referentSlot;         // slot of java.lang.ref.Reference.referent, or -1
+        final int stackWordsOffset;     // jdk.internal.vm.StackChunk: offset of its int size (words) in a record, or -1
 
         ClassInfo(long id, String name, long superId, long loaderId, String[] refNames, int[] refOffsets,
-                  int hprofInstanceBytes, int shallowSize, String[] staticRefNames, int referentSlot) {
+                  int hprofInstanceBytes, int shallowSize, String[] staticRefNames, int referentSlot,
+                  int stackWordsOffset) {
             this.id = id;
             this.name = name;
             this.superId = superId;
@@ -156,6 +158,7 @@ public final class HeapGraph {
             this.shallowSize = shallowSize;
             this.staticRefNames = staticRefNames;
             this.referentSlot = referentSlot;
+            this.stackWordsOffset = stackWordsOffset;
         }
     }
 }

@@ -42,6 +42,9 @@ public final class HprofReader {
         };
     }
 
+    /** A virtual thread's frames: the VM appends the stack to the instance, as long as its field {@code size} says. */
+    static final String STACK_CHUNK = "jdk.internal.vm.StackChunk";
+
     private static final int UTF8 = 0x01;
     private static final int LOAD_CLASS = 0x02;
     private static final int HEAP_DUMP = 0x0C;
@@ -1432,7 +1435,7 @@ public final class HprofReader {
                 mirrorBase = size;
             }
             out.add(new HeapGraph.ClassInfo(d.id, name, d.superId, d.loaderId, l.refNames, l.refOffsets, l.hprofBytes,
-                    sizeInt(size), d.staticRefNames, l.referentSlot));
+                    sizeInt(size), d.staticRefNames, l.referentSlot, l.stackWordsOffset));
         }
         neighbours.min = new long[0];
         neighbours.count = new int[0];
@@ -1471,7 +1474,8 @@ public final class HprofReader {
         }
         long size = modelled + inherited + injected;
         int k = instanceRefs == null ? -1 : instanceRefs.index.get(d.id);
-        if (inferred.fromAddresses() && k >= 0 && k < neighbours.min.length) {
+        // a stack chunk's size is its own (its stack follows its fields): its neighbours do not measure the class
+        if (inferred.fromAddresses() && k >= 0 && k < neighbours.min.length && !name.equals(STACK_CHUNK)) {
             size = layout.instanceSize(modelled, inherited + injected, neighbours.min[k], neighbours.count[k],
                     neighbours.seen[k], inferred.addressOrder() || ObjectLayout.CONTENDED.contains(name));
         }
@@ -1486,7 +1490,12 @@ public final class HprofReader {
      * reached a class without a superclass. The referent of java.lang.ref.Reference is noted: it holds nothing
      * strongly.
      */
-    private record Layout(String[] refNames, int[] refOffsets, int hprofBytes, int referentSlot, boolean complete) {
+    /**
+     * {@code stackWordsOffset}: where in the record a {@code jdk.internal.vm.StackChunk} keeps its stack's size in
+     * words (its int field {@code size}), else -1.
+     */
+    private record Layout(String[] refNames, int[] refOffsets, int hprofBytes, int referentSlot, boolean complete,
+                          int stackWordsOffset) {
     }
 
     private Layout layout(ClassDump d, Map<Long, ClassDump> byId) {
@@ -1494,6 +1503,7 @@ public final class HprofReader {
         List<Integer> refOffsets = new ArrayList<>();
         int hprofBytes = 0;
         int referentSlot = -1;
+        int stackWordsOffset = -1;
         boolean complete = false;
         ClassDump c = d;
         for (int depth = 0; c != null && depth < 256; depth++) {
@@ -1505,6 +1515,9 @@ public final class HprofReader {
                     size = typeSize(t);
                 } catch (Corrupt e) {
                     size = 0;
+                }
+                if (t == 10 && cname.equals(STACK_CHUNK) && nameString(c.fieldNames[f]).equals("size")) {
+                    stackWordsOffset = hprofBytes;
                 }
                 if (t == 2) {
                     String fname = nameString(c.fieldNames[f]);
@@ -1523,7 +1536,7 @@ public final class HprofReader {
         for (int i = 0; i < offs.length; i++) {
             offs[i] = refOffsets.get(i);
         }
-        return new Layout(refNames.toArray(new String[0]), offs, hprofBytes, referentSlot, complete);
+        return new Layout(refNames.toArray(new String[0]), offs, hprofBytes, referentSlot, complete, stackWordsOffset);
     }
 
     private String className(long classId) {
@@ -1560,11 +1573,11 @@ public final class HprofReader {
             this.primitiveBase = classes.size();
             for (String name : PRIMITIVE_ARRAY_NAMES) {
                 classes.add(new HeapGraph.ClassInfo(0, name == null ? "<none>" : name, 0, 0, new String[0],
-                        new int[0], 0, 0, new String[0], -1));
+                        new int[0], 0, 0, new String[0], -1, -1));
             }
             this.unknownClass = classes.size();
             classes.add(new HeapGraph.ClassInfo(0, "<unknown class>", 0, 0, new String[0], new int[0], 0, layout.header(),
-                    new String[0], -1));
+                    new String[0], -1, -1));
         }
 
         /**
@@ -1856,8 +1869,12 @@ public final class HprofReader {
                         addRef(s.idAt(base + offs[f], idSize), f);
                     }
                 }
+                long size = c.shallowSize;
+                if (c.stackWordsOffset >= 0) {
+                    size = layout.stackChunkSize(size, (int) s.idAt(base + c.stackWordsOffset, 4));
+                }
                 s.pos += (int) nbytes;
-                finish(HeapGraph.INSTANCE, ci, c.shallowSize);
+                finish(HeapGraph.INSTANCE, ci, size);
             } else {
                 if (c != null) {
                     badInstances++;

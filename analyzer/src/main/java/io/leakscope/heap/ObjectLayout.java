@@ -215,9 +215,25 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
                 return wordBytes + 8;
             case "java.lang.InternalError":
                 return 1;
+            case HprofReader.STACK_CHUNK:
+                return oop + 1 + wordBytes + 4 + 1; // cont, flags, pc, maxThawingSize, lockStackSize
             default:
                 return 0;
         }
+    }
+
+    /**
+     * A {@code jdk.internal.vm.StackChunk}'s size (JDK 19+: a virtual thread's frames while it is unmounted): its
+     * fields ({@code base}), then its stack of {@code words} 8-byte words, then a bitmap of a bit per reference slot
+     * the stack could hold, in whole words. HPROF lists only the fields, 32 bytes where the JVM counts 2,315 on
+     * average in the test's dump of 2,000 parked virtual threads.
+     */
+    long stackChunkSize(long base, int words) {
+        if (words <= 0) {
+            return base;
+        }
+        long bitmapBits = (long) words * (8 / oop);
+        return align(base + 8L * words + 8 * ((bitmapBits + 63) / 64));
     }
 
     /**
