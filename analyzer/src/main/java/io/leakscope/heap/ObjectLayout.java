@@ -222,6 +222,9 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
         }
     }
 
+    /** 1 GB: far beyond any virtual thread's stack (HotSpot's own limit is the thread stack size). */
+    static final int MAX_STACK_WORDS = 1 << 27;
+
     /**
      * A {@code jdk.internal.vm.StackChunk}'s size (JDK 19+: a virtual thread's frames while it is unmounted): its
      * fields ({@code base}), then its stack of {@code words} 8-byte words, then a bitmap of a bit per reference slot
@@ -229,8 +232,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * average in the test's dump of 2,000 parked virtual threads.
      */
     long stackChunkSize(long base, int words) {
-        if (words <= 0) {
-            return base;
+        if (words <= 0 || words > MAX_STACK_WORDS) {
+            return base; // a damaged record: no stack rather than one of gigabytes
         }
         long bitmapBits = (long) words * (8 / oop);
         return align(base + 8L * words + 8 * ((bitmapBits + 63) / 64));
