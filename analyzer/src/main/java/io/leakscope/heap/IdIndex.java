@@ -132,29 +132,62 @@ final class IdIndex {
         boolean ascending = noted.ascending;
         long differ = noted.differ;
         int align = Math.min(Long.numberOfTrailingZeros(differ), 6);
-        if (min >= 0 && max - min >= 0 && ((max - min) >>> align) < (1L << 32)) {
+        if (min >= 0 && max - min >= 0) {
             long lastUnit = (max - min) >>> align;
-            if ((lastUnit >>> 5) + 1 <= 3L * n / 4) {
+            boolean narrow = lastUnit < (1L << 32); // offsets fit the packed index's high half
+            if (narrow && (lastUnit >>> 5) + 1 <= 3L * n / 4) {
                 return dense(chunks, n, min, max, align, ascending, space);
             }
             IdIndex windowed = denseWindow(chunks, n, min, lastUnit, align, ascending, space);
             if (windowed != null) {
                 return windowed;
             }
-            return packed(chunks, n, min, lastUnit, align, space, min, max, false);
-        }
-        long[] keys = new long[n];
-        int i = 0;
-        for (long[] chunk : chunks) {
-            System.arraycopy(chunk, 0, keys, i, chunk.length);
-            i += chunk.length;
-        }
-        int[] order = null;
-        if (!ascending) {
-            order = new int[n];
-            for (i = 0; i < n; i++) {
-                order[i] = i;
+            if (narrow) {
+                return packed(chunks, n, min, lastUnit, align, space, min, max, false);
             }
+        }
+        return wide(chunks, n, min, ascending, 1, 0);
+    }
+
+    /**
+     * Sorted ids with their objects: all of them when {@code from > to}, else the {@code n} ids outside {@code
+     * from..to} (a dense window's outliers spread over more than 2^32 units: ZGC put one object 47 GB above the
+     * 18 M others of the 1 GB heap's dump).
+     */
+    private static IdIndex wide(List<long[]> chunks, int n, long min, boolean ascending, long from, long to) {
+        boolean all = from > to;
+        long[] keys = new long[n];
+        int[] order = null;
+        int i = 0;
+        if (all) {
+            for (long[] chunk : chunks) {
+                System.arraycopy(chunk, 0, keys, i, chunk.length);
+                i += chunk.length;
+            }
+            if (!ascending) {
+                order = new int[n];
+                for (i = 0; i < n; i++) {
+                    order[i] = i;
+                }
+            }
+        } else {
+            order = new int[n];
+            int object = 0;
+            for (long[] chunk : chunks) {
+                for (long v : chunk) {
+                    if (v < from || v > to) {
+                        keys[i] = v;
+                        order[i++] = object;
+                    }
+                    object++;
+                }
+            }
+            min = n == 0 ? 0 : ascending ? keys[0] : Long.MAX_VALUE;
+            for (i = 0; i < n && !ascending; i++) {
+                min = Math.min(min, keys[i]);
+            }
+        }
+        if (!ascending) {
             sort(keys, order, 0, n - 1);
             for (i = 1; i < n; i++) {
                 if (keys[i] == keys[i - 1]) {
@@ -162,7 +195,7 @@ final class IdIndex {
                 }
             }
         }
-        long range = keys[n - 1] - min;
+        long range = n == 0 ? 0 : keys[n - 1] - min;
         int s = shiftFor(range, n);
         int[] start = new int[(int) (range >>> s) + 2];
         for (i = 0; i < n; i++) {
@@ -234,7 +267,9 @@ final class IdIndex {
         IdIndex core = dense(chunks, n, lo, hi, align, ascending, space);
         core.coreMax = hi;
         core.rankOffset = ascending ? (int) before[bestA] : 0;
-        core.outliers = packed(chunks, (int) (n - bestInside), min, lastUnit, align, space, lo, hi, true);
+        int outside = (int) (n - bestInside);
+        core.outliers = lastUnit < (1L << 32) ? packed(chunks, outside, min, lastUnit, align, space, lo, hi, true)
+                : wide(chunks, outside, min, ascending, lo, hi);
         return core;
     }
 
@@ -354,10 +389,10 @@ final class IdIndex {
         return new IdIndex(PACKED, n, min, align, 0, sorted, null, s, start);
     }
 
-    /** "dense", "dense, 1234 outliers packed", "packed" or "wide" (timings, tests). */
+    /** "dense", "dense, 1234 outliers packed" (or "… sorted"), "packed" or "wide" (timings, tests). */
     String layout() {
-        return layout == DENSE ? (outliers == null ? "dense" : "dense, " + outliers.n + " outliers packed")
-                : layout == PACKED ? "packed" : "wide";
+        return layout == DENSE ? (outliers == null ? "dense" : "dense, " + outliers.n + " outliers "
+                + (outliers.layout == PACKED ? "packed" : "sorted")) : layout == PACKED ? "packed" : "wide";
     }
 
     /** Gives the index's tables back to {@code space}; the index is not to be used again. */
