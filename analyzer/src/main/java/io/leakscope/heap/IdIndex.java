@@ -41,9 +41,9 @@ final class IdIndex {
     private final IntArray bucketStart; // packed
     // dense with outliers: the window's last id (its first is min), the objects listed before the window's (its
     // ids ascending: object = rank + rankOffset), and the index of the ids outside it
-    private long coreMax = Long.MAX_VALUE;
-    private int rankOffset;
-    private IdIndex outliers;
+    private final long coreMax;
+    private final int rankOffset;
+    private final IdIndex outliers;
 
     /**
      * Ids a chunk holds while a dump is read: ids are collected in chunks, never copied to grow an array. 256 KB,
@@ -54,6 +54,11 @@ final class IdIndex {
 
     private IdIndex(byte layout, int n, long min, int align, long lastUnit, LongArray words, IntArray objectOf,
                     int shift, IntArray bucketStart) {
+        this(layout, n, min, align, lastUnit, words, objectOf, shift, bucketStart, Long.MAX_VALUE, 0, null);
+    }
+
+    private IdIndex(byte layout, int n, long min, int align, long lastUnit, LongArray words, IntArray objectOf,
+                    int shift, IntArray bucketStart, long coreMax, int rankOffset, IdIndex outliers) {
         this.layout = layout;
         this.n = n;
         this.min = min;
@@ -63,6 +68,15 @@ final class IdIndex {
         this.objectOf = objectOf;
         this.shift = shift;
         this.bucketStart = bucketStart;
+        this.coreMax = coreMax;
+        this.rankOffset = rankOffset;
+        this.outliers = outliers;
+    }
+
+    /** This dense index over a window up to {@code coreMax}, with the index of the ids outside it. */
+    private IdIndex withOutliers(long coreMax, int rankOffset, IdIndex outliers) {
+        return new IdIndex(layout, n, min, align, lastUnit, words, objectOf, shift, bucketStart, coreMax, rankOffset,
+                outliers);
     }
 
     /**
@@ -265,12 +279,10 @@ final class IdIndex {
         long lo = min + (low[bestA] << align);
         long hi = min + (high[bestB] << align);
         IdIndex core = dense(chunks, n, lo, hi, align, ascending, space);
-        core.coreMax = hi;
-        core.rankOffset = ascending ? (int) before[bestA] : 0;
         int outside = (int) (n - bestInside);
-        core.outliers = lastUnit < (1L << 32) ? packed(chunks, outside, min, lastUnit, align, space, lo, hi, true)
-                : wide(chunks, outside, min, ascending, lo, hi);
-        return core;
+        return core.withOutliers(hi, ascending ? (int) before[bestA] : 0, lastUnit < (1L << 32)
+                ? packed(chunks, outside, min, lastUnit, align, space, lo, hi, true)
+                : wide(chunks, outside, min, ascending, lo, hi));
     }
 
     /**
