@@ -659,12 +659,15 @@ public final class HeapAnalysis {
                 String cls = g.className(d.vertex.get(first));
                 // class objects are one group whatever their class (histKey): they hold it through their statics
                 boolean classes = g.kind[d.vertex.get(first)] == HeapGraph.CLASS;
+                // where the biggest is its own accumulation point, it is described once
+                String biggest = acc == first ? "the biggest is " + describe(first)
+                        : classes ? "the biggest, " + cls + ", accumulates in " + describe(acc)
+                        : "the biggest accumulates in " + describe(acc);
                 String desc = classes
                         ? group.size() + " classes retain " + share(sum, total) + " of the reachable heap ("
-                        + Units.formatBytes(sum) + ") through their static fields; the biggest, " + cls
-                        + ", accumulates in " + describe(acc)
+                        + Units.formatBytes(sum) + ") through their static fields; " + biggest
                         : group.size() + " instances of " + cls + " retain " + share(sum, total) + " of the reachable heap ("
-                        + Units.formatBytes(sum) + "); the biggest accumulates in " + describe(acc);
+                        + Units.formatBytes(sum) + "); " + biggest;
                 out.add(new Heap.LeakSuspect(g.path, desc, classes ? "java.lang.Class" : cls, sum, sum / (double) total,
                         describe(acc), pathTo(d.vertex.get(acc)), dominatedByClass(acc, 10)));
             }
