@@ -1395,7 +1395,8 @@ public final class HprofReader {
     private ObjectLayout.Inferred inferred;
     private ObjectLayout layout;
     // a class object is its mirror: a java.lang.Class instance (with the fields HotSpot injects, which the
-    // neighbours of the primitive types' mirrors, dumped as instances, measure) and the class's statics after it
+    // neighbours of the primitive types' mirrors, dumped as instances, measure, or the model gives) and the
+    // class's statics after it
     private long mirrorBase = -1;
 
     private LongIntMap buildClasses(List<HeapGraph.ClassInfo> out) {
@@ -1427,11 +1428,6 @@ public final class HprofReader {
             String name = javaName(className(d.id));
             long size = instanceSize(d, l, byId, sizes, 0)[1];
             if (name.equals("java.lang.Class")) {
-                if (!inferred.addressOrder()) {
-                    // the primitive types' mirrors have no neighbours to measure them by: HotSpot's fields modelled
-                    size = layout.instanceSize(l.hprofBytes + (long) l.refOffsets.length * (layout.oop() - idSize)
-                            + layout.mirrorInjectedBytes(idSize, Arrays.asList(l.refNames).contains("protectionDomain")));
-                }
                 mirrorBase = size;
             }
             out.add(new HeapGraph.ClassInfo(d.id, name, d.superId, d.loaderId, l.refNames, l.refOffsets, l.hprofBytes,
@@ -1488,11 +1484,8 @@ public final class HprofReader {
      * An instance's record as HPROF writes it: its reference fields (names, byte offsets) and its bytes, this
      * class's fields first, then each superclass's (the first CLASS_DUMP of each id); complete when the walk
      * reached a class without a superclass. The referent of java.lang.ref.Reference is noted: it holds nothing
-     * strongly.
-     */
-    /**
-     * {@code stackWordsOffset}: where in the record a {@code jdk.internal.vm.StackChunk} keeps its stack's size in
-     * words (its int field {@code size}), else -1.
+     * strongly. {@code stackWordsOffset}: where in the record a {@code jdk.internal.vm.StackChunk} keeps its
+     * stack's size in words (its int field {@code size}), else -1.
      */
     private record Layout(String[] refNames, int[] refOffsets, int hprofBytes, int referentSlot, boolean complete,
                           int stackWordsOffset) {

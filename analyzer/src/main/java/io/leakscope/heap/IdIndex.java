@@ -196,10 +196,6 @@ final class IdIndex {
                     object++;
                 }
             }
-            min = n == 0 ? 0 : ascending ? keys[0] : Long.MAX_VALUE;
-            for (i = 0; i < n && !ascending; i++) {
-                min = Math.min(min, keys[i]);
-            }
         }
         if (!ascending) {
             sort(keys, order, 0, n - 1);
@@ -208,6 +204,9 @@ final class IdIndex {
                     order[i] = order[i - 1];
                 }
             }
+        }
+        if (!all) {
+            min = n == 0 ? 0 : keys[0]; // the outliers' lowest, now first
         }
         long range = n == 0 ? 0 : keys[n - 1] - min;
         int s = shiftFor(range, n);

@@ -14,9 +14,10 @@ import java.util.Set;
  * Parallel and G1 dump the objects of a heap region in address order, so where one object follows another in the
  * dump and in memory, the difference of their ids is the first one's size. ZGC and Shenandoah dump in the order
  * their heap walk finds the objects, a traversal: an object is followed by one of its referents, often the one
- * allocated right after it, which is still enough to tell the layout, not to measure a class. Each candidate layout predicts those sizes; the one that
- * predicts the most of them is the JVM's. Without enough such pairs (a tiny dump, ids that are not addresses), the
- * layout is guessed from the highest address as before: compressed references below 32 GB.
+ * allocated right after it, which is still enough to tell the layout, not to measure a class. Each candidate
+ * layout predicts those sizes; the one that predicts the most of them is the JVM's. Without enough such pairs (a
+ * tiny dump, ids that are not addresses), the layout is guessed from the highest address as before: compressed
+ * references below 32 GB.
  *
  * @param header      instance header: 12 (mark word + compressed class pointer), 16 (full class pointer), 8
  *                    (JDK 24+ compact object headers) or 8 on a 32-bit JVM
@@ -200,8 +201,12 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * word and a reference for ResolvedMethodName (vmtarget; vmholder, until JDK 25 declares it among {@code
      * refNames}, the class's reference fields as the dump lists them); a word and a long for
      * MethodHandleNatives.CallSiteContext (vmdependencies, last_cleanup); a boolean for InternalError
-     * (during_unsafe_access). Measured where the dump is in address order; modelled here where it is not. Subclasses
-     * inherit them with the rest of their superclass's correction.
+     * (during_unsafe_access). A java.lang.Class instance (a mirror's fixed part) has two words (klass, array_klass),
+     * two ints (oop_size, static_oop_field_count) and three references, two where the class declares its protection
+     * domain (and signers) itself: against the JVMs' class histograms, 40 bytes a mirror on JDK 17 (compressed
+     * references) and 48 (ZGC), 32 on JDK 25 and 40 (ZGC); JDK 18-24 are not measured. Measured where the dump is
+     * in address order, where the measurement agrees; modelled here where it is not. Subclasses inherit them with
+     * the rest of their superclass's correction.
      */
     long injectedBytes(String name, int wordBytes, String[] refNames) {
         switch (name) {
@@ -215,6 +220,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
                 return wordBytes + 8;
             case "java.lang.InternalError":
                 return 1;
+            case "java.lang.Class":
+                return 2L * wordBytes + 8 + (Arrays.asList(refNames).contains("protectionDomain") ? 2 : 3) * (long) oop;
             case HprofReader.STACK_CHUNK:
                 return oop + 1 + wordBytes + 4 + 1; // cont, flags, pc, maxThawingSize, lockStackSize
             default:
@@ -237,17 +244,6 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
         }
         long bitmapBits = (long) words * (8 / oop);
         return align(base + 8L * words + 8 * ((bitmapBits + 63) / 64));
-    }
-
-    /**
-     * What HotSpot adds to a java.lang.Class instance beyond its declared fields, where the dump cannot measure
-     * it (not in address order): two words (klass, array_klass), two ints (oop_size, static_oop_field_count) and
-     * three references, two when the class declares its protection domain (and signers) itself. As measured
-     * against the JVMs' class histograms: 40 bytes a mirror on JDK 17 (compressed references) and 48 (ZGC), 32 on
-     * JDK 25 and 40 (ZGC); JDK 18-24 are not measured.
-     */
-    long mirrorInjectedBytes(int wordBytes, boolean declaresProtectionDomain) {
-        return 2L * wordBytes + 8 + (declaresProtectionDomain ? 2 : 3) * (long) oop;
     }
 
     /** An instance class's fields as the sizes need them: bytes with 4-byte references, and how many references. */
