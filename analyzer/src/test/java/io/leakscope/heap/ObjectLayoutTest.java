@@ -91,8 +91,8 @@ class ObjectLayoutTest {
      * A virtual thread's frames, while it is unmounted, live in a {@code jdk.internal.vm.StackChunk} whose stack the
      * VM appends to its fields: HPROF lists only the fields (32 bytes), the JVM counts the stack and its bitmap
      * (2,315 bytes on average here). 2,000 virtual threads parked 5 to 44 frames deep, on JDK 21+, under several
-     * layouts and collectors: the chunks' bytes must be HotSpot's, as its class histogram counts them (within
-     * 0.5% under Shenandoah, which gives some chunks 8 bytes more).
+     * layouts and collectors: the chunks' bytes must be HotSpot's, as its class histogram counts them (within 2%
+     * under Shenandoah, whose histogram and dump differ by -0.1 to +0.7% from run to run).
      */
     @Test
     void virtualThreadStacksAreSizedAsTheJvmSizesThem() throws Exception {
@@ -149,7 +149,8 @@ class ObjectLayoutTest {
                 assertEquals(jvm[0], chunks, what);
                 assertTrue(chunks >= 2000, what + ": " + chunks);
                 if (what.contains("Shenandoah")) {
-                    assertEquals(jvm[1], bytes, jvm[1] / 200.0, what);
+                    // Shenandoah's histogram and dump disagree by -0.1 to +0.7% from run to run (8 runs)
+                    assertEquals(jvm[1], bytes, jvm[1] / 50.0, what);
                 } else {
                     assertEquals(jvm[1], bytes, what);
                 }
