@@ -313,7 +313,7 @@ public final class HprofReader {
         t.ids = null;
         ids.release(space);
         ids = null;
-        space.reclaimHeap(8L * objectCount); // ids, then the id index: 8 and 5.5-10 bytes an object
+        space.reclaimHeap(8L * objectCount); // ids, then the id index: 8 and 1.4-10 bytes an object
         if (danglingRoots > 0) {
             warnings.add(danglingRoots + " GC roots point to objects not in the dump");
         }

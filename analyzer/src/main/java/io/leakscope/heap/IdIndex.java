@@ -8,15 +8,18 @@ import java.util.List;
  * <ul>
  * <li><b>dense</b>, the usual one: the ids' range, in alignment units, as a bitmap of which units hold an object,
  * 32 units to a long whose high half counts the objects in the units before. An id's rank among the ids is then
- * one load and a bit count, and a table of rank → object index (none when the dump listed its objects in address
- * order) gives the object. About 1.4 + 4 bytes an object for a compacted heap, and the bitmap (a few tens of MB
- * per GB of dump) mostly stays in the cache, so resolving a reference, which pass 2 of a dump spends most of its
- * time on, takes about one cache miss.</li>
- * <li><b>dense with outliers</b>: where the bitmap would not pay over all the ids but would over a window holding
- * three quarters of them or more, the ids outside that window are in a packed index of their own. G1 puts the
- * class-data-sharing archive's objects (a few thousand) at the top of the heap, the rest from its bottom: a heap
- * dumped at a sixth of -Xmx (the test dumps, most services' between peaks) spans too many units an object for the
- * bitmap until the archive's objects are left out of it.</li>
+ * one load and a bit count. A dump lists the class objects first, then (Serial, Parallel and G1; not ZGC and
+ * Shenandoah, which list objects as they trace them) the heap's objects in address order, one ascending run:
+ * the bitmap then holds that run's ids, whose rank plus the objects before it is the object, and the class
+ * objects are outliers (below). Else a table of rank → object (4 bytes an object) gives it. About 1.4 bytes an
+ * object for a compacted heap, and the bitmap (a few tens of MB per GB of dump) mostly stays in the cache, so
+ * resolving a reference, which pass 2 of a dump spends most of its time on, takes about one cache miss.</li>
+ * <li><b>dense with outliers</b>: the ids not in the bitmap, in a packed (or sorted) index of their own: the
+ * objects outside the heap's run, and, where the bitmap would not pay over all of the run but would over a window
+ * holding three quarters of the ids or more, those outside that window. G1 puts the class-data-sharing archive's
+ * objects (a few thousand) at the top of the heap, the rest from its bottom: a heap dumped at a sixth of -Xmx (the
+ * test dumps, most services' between peaks) spans too many units an object for the bitmap until the archive's
+ * objects are left out of it.</li>
  * <li><b>packed</b>, when the ids are too sparse for a bitmap to pay (more than 24 units an object): one long per
  * id, its offset from the lowest id in alignment units in the high half and the object index in the low half,
  * sorted; a bucket table over the offsets narrows each binary search to a few entries (10 bytes an object).</li>
@@ -39,10 +42,11 @@ final class IdIndex {
     private final IntArray objectOf;   // dense: object of each rank; wide: object of each id; null when the same
     private final int shift;           // packed
     private final IntArray bucketStart; // packed
-    // dense with outliers: the window's last id (its first is min), the objects listed before the window's (its
-    // ids ascending: object = rank + rankOffset), and the index of the ids outside it
+    // dense: the bitmap's last id (its first is min); when its ids are in runs that ascend, each run's first id, in
+    // address order, and what makes a rank in it its object (rank + delta); and the index of the ids not in it
     private final long coreMax;
-    private final int rankOffset;
+    private final long[] runFirst;
+    private final int[] runDelta;
     private final IdIndex outliers;
 
     /**
@@ -54,11 +58,12 @@ final class IdIndex {
 
     private IdIndex(byte layout, int n, long min, int align, long lastUnit, LongArray words, IntArray objectOf,
                     int shift, IntArray bucketStart) {
-        this(layout, n, min, align, lastUnit, words, objectOf, shift, bucketStart, Long.MAX_VALUE, 0, null);
+        this(layout, n, min, align, lastUnit, words, objectOf, shift, bucketStart, Long.MAX_VALUE, null, null, null);
     }
 
     private IdIndex(byte layout, int n, long min, int align, long lastUnit, LongArray words, IntArray objectOf,
-                    int shift, IntArray bucketStart, long coreMax, int rankOffset, IdIndex outliers) {
+                    int shift, IntArray bucketStart, long coreMax, long[] runFirst, int[] runDelta,
+                    IdIndex outliers) {
         this.layout = layout;
         this.n = n;
         this.min = min;
@@ -69,14 +74,15 @@ final class IdIndex {
         this.shift = shift;
         this.bucketStart = bucketStart;
         this.coreMax = coreMax;
-        this.rankOffset = rankOffset;
+        this.runFirst = runFirst;
+        this.runDelta = runDelta;
         this.outliers = outliers;
     }
 
-    /** This dense index over a window up to {@code coreMax}, with the index of the ids outside it. */
-    private IdIndex withOutliers(long coreMax, int rankOffset, IdIndex outliers) {
-        return new IdIndex(layout, n, min, align, lastUnit, words, objectOf, shift, bucketStart, coreMax, rankOffset,
-                outliers);
+    /** This dense index over the ids up to {@code coreMax}, with the index of the others. */
+    private IdIndex withOutliers(long coreMax, IdIndex outliers) {
+        return new IdIndex(layout, n, min, align, lastUnit, words, objectOf, shift, bucketStart, coreMax, runFirst,
+                runDelta, outliers);
     }
 
     /**
@@ -85,6 +91,9 @@ final class IdIndex {
      * would cost as much as building the bitmap (pass 1 of a dump notes them as it collects the ids).
      */
     static final class Range {
+        /** Runs noted: the heap's and the odd region walked out of order. */
+        static final int RUNS = 4;
+
         long count;
         long first;
         long last = Long.MIN_VALUE;
@@ -92,16 +101,67 @@ final class IdIndex {
         long max = Long.MIN_VALUE;
         long differ;             // the OR of every id XOR the first: its trailing zeros are the bits all share
         boolean ascending = true;
+        // the ascending runs the ids come in: the current one's start (ids before it) and first id; the first
+        // run's length and last id once it has ended; the longest ended runs' {start, length, first id, last id},
+        // longest first
+        long runStart;
+        long runFirst;
+        long firstRunLength;
+        long firstRunLast;
+        final long[][] longest = new long[RUNS][];
 
         void add(long v) {
-            if (count++ == 0) {
+            if (count == 0) {
                 first = v;
+                runFirst = v;
+            } else if (v <= last) {
+                ascending = false;
+                ended(runStart, count - runStart, runFirst, last);
+                runStart = count;
+                runFirst = v;
             }
-            ascending &= last < v;
+            count++;
             last = v;
             min = Math.min(min, v);
             max = Math.max(max, v);
             differ |= v ^ first;
+        }
+
+        private void ended(long start, long length, long firstId, long lastId) {
+            if (start == 0) {
+                firstRunLength = length;
+                firstRunLast = lastId;
+            }
+            keep(longest, new long[] {start, length, firstId, lastId});
+        }
+
+        private static void keep(long[][] runs, long[] run) {
+            int i = runs.length;
+            while (i > 0 && (runs[i - 1] == null || runs[i - 1][1] < run[1])) {
+                i--;
+            }
+            if (i < runs.length) {
+                System.arraycopy(runs, i, runs, i + 1, runs.length - i - 1);
+                runs[i] = run;
+            }
+        }
+
+        /**
+         * The longest ascending runs of the ids (at most {@link #RUNS}), longest first: {start (ids before it),
+         * length, first id, last id}. A dump lists the class objects first, then (but for ZGC and Shenandoah, which
+         * list objects as they trace them) the heap's objects in address order: one run, or with ParallelGC two
+         * (the young generation, above, then the old).
+         */
+        long[][] longestRuns() {
+            long[][] runs = longest.clone();
+            if (count > 0) {
+                keep(runs, new long[] {runStart, count - runStart, runFirst, last});
+            }
+            int k = 0;
+            while (k < runs.length && runs[k] != null) {
+                k++;
+            }
+            return Arrays.copyOf(runs, k);
         }
 
         /** Adds the ids {@code next} noted, which came after these. */
@@ -111,10 +171,29 @@ final class IdIndex {
             }
             if (count == 0) {
                 first = next.first;
+                runFirst = next.first;
             }
             // the bits every id shares with the first are those they share with next's first and it with ours
             differ |= next.differ | (next.first ^ first);
-            ascending &= next.ascending && last < next.first;
+            boolean continues = count == 0 || last < next.first; // next's first run goes on with our current one
+            long nextFirstLength = next.ascending ? next.count : next.firstRunLength;
+            long nextFirstLast = next.ascending ? next.last : next.firstRunLast;
+            if (!continues) {
+                ended(runStart, count - runStart, runFirst, last);
+                runStart = count;
+                runFirst = next.first;
+            }
+            if (!next.ascending) { // the run next's first joins (or starts) ends in next
+                ended(runStart, count + nextFirstLength - runStart, runFirst, nextFirstLast);
+                for (long[] run : next.longest) {
+                    if (run != null && run[0] > 0) { // next's first run, just noted, is in there too
+                        keep(longest, new long[] {count + run[0], run[1], run[2], run[3]});
+                    }
+                }
+                runStart = count + next.runStart;
+                runFirst = next.runFirst;
+            }
+            ascending &= next.ascending && continues;
             last = next.last;
             min = Math.min(min, next.min);
             max = Math.max(max, next.max);
@@ -141,35 +220,170 @@ final class IdIndex {
             return new IdIndex(WIDE, 0, 0, 0, 0, LongArray.of(new long[0]), null, 0, IntArray.of(new int[2]));
         }
         // every id is congruent to the lowest modulo 2^align exactly when it is congruent to the first one
-        long min = noted.min;
-        long max = noted.max;
-        boolean ascending = noted.ascending;
-        long differ = noted.differ;
-        int align = Math.min(Long.numberOfTrailingZeros(differ), 6);
-        if (min >= 0 && max - min >= 0) {
-            long lastUnit = (max - min) >>> align;
-            boolean narrow = lastUnit < (1L << 32); // offsets fit the packed index's high half
-            if (narrow && (lastUnit >>> 5) + 1 <= 3L * n / 4) {
-                return dense(chunks, n, min, max, align, ascending, space);
+        int align = Math.min(Long.numberOfTrailingZeros(noted.differ), 6);
+        if (noted.min >= 0 && noted.max - noted.min >= 0) {
+            // the bitmap over the heap's runs, in which ranks follow the objects: the longest runs over disjoint
+            // address ranges, else the longest alone (which may take a window of its range), else all the ids
+            long[][] runs = noted.longestRuns();
+            IdIndex dense = null;
+            Core disjoint = Core.ofDisjoint(runs, chunks);
+            if (disjoint.size() >= n - n / 4) {
+                dense = dense(chunks, n, noted, align, disjoint, space);
             }
-            IdIndex windowed = denseWindow(chunks, n, min, lastUnit, align, ascending, space);
-            if (windowed != null) {
-                return windowed;
+            if (dense == null && disjoint.from.length > 1 && runs[0][1] >= n - n / 4) {
+                dense = dense(chunks, n, noted, align, Core.ofDisjoint(new long[][] {runs[0]}, chunks), space);
             }
-            if (narrow) {
-                return packed(chunks, n, min, lastUnit, align, space, min, max, false);
+            if (dense == null) {
+                dense = dense(chunks, n, noted, align, new Core(new long[] {0}, new long[] {n},
+                        new long[] {noted.min}, new long[] {noted.max}, noted.ascending), space);
+            }
+            if (dense != null) {
+                return dense;
+            }
+            long lastUnit = (noted.max - noted.min) >>> align;
+            if (lastUnit < (1L << 32)) {
+                return packed(chunks, n, noted.min, lastUnit, align, space, null);
             }
         }
-        return wide(chunks, n, min, ascending, 1, 0);
+        return wide(chunks, n, noted.min, noted.ascending, null);
     }
 
     /**
-     * Sorted ids with their objects: all of them when {@code from > to}, else the {@code n} ids outside {@code
-     * from..to} (a dense window's outliers spread over more than 2^32 units: ZGC put one object 47 GB above the
-     * 18 M others of the 1 GB heap's dump).
+     * Which ids the bitmap holds: those of the objects in a few ranges (runs of ascending ids over disjoint address
+     * ranges, each from {@code from[r]} to {@code to[r] - 1} with ids {@code first[r]..last[r]}, in address order;
+     * or all the objects in any order, not {@code ascending}) that are from {@code lo} to {@code hi} (the window
+     * chosen, of a core of one range); the others are outliers.
      */
-    private static IdIndex wide(List<long[]> chunks, int n, long min, boolean ascending, long from, long to) {
-        boolean all = from > to;
+    private static final class Core {
+        final long[] from;
+        final long[] to;
+        final long[] first;
+        final long[] last;
+        final boolean ascending;
+        long lo;
+        long hi;
+        boolean windowed; // lo..hi is narrower than the range of its objects' ids
+
+        Core(long[] from, long[] to, long[] first, long[] last, boolean ascending) {
+            this.from = from;
+            this.to = to;
+            this.first = first;
+            this.last = last;
+            this.ascending = ascending;
+            lo = first[0];
+            hi = last[last.length - 1];
+        }
+
+        /**
+         * The longest of {@code runs} (longest first) and those after it whose ids no run before it spans, but for
+         * at most {@link #STRAGGLERS} ids at its head: the class objects are listed just before the heap's, and the
+         * last of them join the heap's first run when their ids are lower.
+         */
+        static Core ofDisjoint(long[][] runs, List<long[]> chunks) {
+            long[][] kept = new long[runs.length][];
+            int k = 0;
+            for (long[] run : runs) {
+                if (k > 0 && run[1] < STRAGGLERS) { // a few class objects: outliers, not one more run to look up
+                    continue;
+                }
+                long floor = Long.MIN_VALUE; // the highest id of the runs kept that start below this one's end
+                boolean apart = true;
+                for (int i = 0; i < k; i++) {
+                    if (kept[i][2] <= run[3]) {
+                        floor = Math.max(floor, kept[i][3]);
+                    }
+                }
+                if (run[2] <= floor) {
+                    run = run.clone();
+                    int dropped = 0;
+                    long id;
+                    while ((id = idAt(chunks, run[0])) <= floor && dropped < STRAGGLERS && run[1] > 1) {
+                        run[0]++;
+                        run[1]--;
+                        dropped++;
+                    }
+                    apart = id > floor;
+                    run[2] = id;
+                }
+                if (apart) {
+                    kept[k++] = run;
+                }
+            }
+            kept = Arrays.copyOf(kept, k);
+            Arrays.sort(kept, (a, b) -> Long.compare(a[2], b[2]));
+            long[] from = new long[k];
+            long[] to = new long[k];
+            long[] first = new long[k];
+            long[] last = new long[k];
+            for (int i = 0; i < k; i++) {
+                from[i] = kept[i][0];
+                to[i] = kept[i][0] + kept[i][1];
+                first[i] = kept[i][2];
+                last[i] = kept[i][3];
+            }
+            return new Core(from, to, first, last, true);
+        }
+
+        static final int STRAGGLERS = 64;
+
+        private static long idAt(List<long[]> chunks, long object) {
+            for (long[] chunk : chunks) {
+                if (object < chunk.length) {
+                    return chunk[(int) object];
+                }
+                object -= chunk.length;
+            }
+            throw new IndexOutOfBoundsException();
+        }
+
+        long size() {
+            long size = 0;
+            for (int r = 0; r < from.length; r++) {
+                size += to[r] - from[r];
+            }
+            return size;
+        }
+
+        boolean holds(long object, long id) {
+            if (id < lo || id > hi) {
+                return false;
+            }
+            for (int r = 0; r < from.length; r++) {
+                if (object >= from[r] && object < to[r]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether it holds none of the objects {@code first..first+count-1}. */
+        boolean holdsNone(long first, int count) {
+            for (int r = 0; r < from.length; r++) {
+                if (first + count > from[r] && first < to[r]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Whether it holds every one of the objects {@code first..first+count-1}, whatever their ids. */
+        boolean holdsAll(long first, int count) {
+            for (int r = 0; r < from.length && !windowed; r++) {
+                if (first >= from[r] && first + count <= to[r]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Sorted ids with their objects: all of them when {@code core} is null, else the {@code n} ids outside it (a
+     * dense window's outliers spread over more than 2^32 units: ZGC put one object 47 GB above the 18 M others of
+     * the 1 GB heap's dump).
+     */
+    private static IdIndex wide(List<long[]> chunks, int n, long min, boolean ascending, Core core) {
+        boolean all = core == null;
         long[] keys = new long[n];
         int[] order = null;
         int i = 0;
@@ -185,11 +399,16 @@ final class IdIndex {
                 }
             }
         } else {
+            ascending = false;
             order = new int[n];
             int object = 0;
             for (long[] chunk : chunks) {
+                if (core.holdsAll(object, chunk.length)) {
+                    object += chunk.length;
+                    continue;
+                }
                 for (long v : chunk) {
-                    if (v < from || v > to) {
+                    if (!core.holds(object, v)) {
                         keys[i] = v;
                         order[i++] = object;
                     }
@@ -225,82 +444,155 @@ final class IdIndex {
     private static final int WINDOW_BUCKETS = 1 << 10;
 
     /**
-     * The bitmap over the window of the ids' range that holds the most ids and still pays (as over all of them:
-     * at most 24 units an object), when that is three quarters of the ids or more, with the rest in a packed
-     * index; else null. One pass over the ids counts them in {@link #WINDOW_BUCKETS} buckets, noting each bucket's
-     * lowest and highest unit, and every window of buckets is tried (half a million sums): its bitmap spans from
-     * its first bucket's lowest id to its last bucket's highest.
+     * The bitmap over the ids of {@code core}'s objects, or over the window of their range that holds the most of
+     * them and still pays (at most 24 units an object), when that is three quarters of all the ids or more, with
+     * the other ids in a packed (or sorted) index of their own; else null. Unless the bitmap pays over the core's
+     * whole range, one pass over its ids counts them in {@link #WINDOW_BUCKETS} buckets, noting each bucket's lowest
+     * and highest unit, and every window of buckets is tried (half a million sums): its bitmap spans from its first
+     * bucket's lowest id to its last bucket's highest.
      */
-    private static IdIndex denseWindow(List<long[]> chunks, int n, long min, long lastUnit, int align,
-                                       boolean ascending, ArraySpace space) {
-        int bshift = 0;
-        while ((lastUnit >>> bshift) >= WINDOW_BUCKETS) {
-            bshift++;
-        }
-        int buckets = (int) (lastUnit >>> bshift) + 1;
-        long[] before = new long[buckets + 1]; // ids in the buckets before each
-        long[] low = new long[buckets];        // each bucket's lowest and highest unit
-        long[] high = new long[buckets];
-        Arrays.fill(low, Long.MAX_VALUE);
-        Arrays.fill(high, -1);
-        for (long[] chunk : chunks) {
-            for (long v : chunk) {
-                long k = (v - min) >>> align;
-                int b = (int) (k >>> bshift);
-                before[b + 1]++;
-                low[b] = Math.min(low[b], k);
-                high[b] = Math.max(high[b], k);
+    private static IdIndex dense(List<long[]> chunks, int n, Range noted, int align, Core core, ArraySpace space) {
+        long cmin = core.lo;
+        long cmax = core.hi;
+        long before = 0;           // the core's objects below the window
+        long inside = core.size();
+        long lastUnit = (cmax - cmin) >>> align;
+        if (lastUnit >= (1L << 32) || (lastUnit >>> 5) + 1 > 3 * inside / 4) {
+            if (core.from.length > 1) {
+                return null;
             }
-        }
-        for (int b = 0; b < buckets; b++) {
-            before[b + 1] += before[b];
-        }
-        int bestA = -1;
-        int bestB = -1;
-        long bestInside = 0;
-        for (int a = 0; a < buckets; a++) {
-            if (low[a] == Long.MAX_VALUE) {
-                continue;
+            int bshift = 0;
+            while ((lastUnit >>> bshift) >= WINDOW_BUCKETS) {
+                bshift++;
             }
-            for (int b = a; b < buckets; b++) {
-                long inside = before[b + 1] - before[a];
-                long words = ((high[b] - low[a]) >>> 5) + 1;
-                if (high[b] >= 0 && inside > bestInside && words <= 3 * inside / 4) {
-                    bestInside = inside;
-                    bestA = a;
-                    bestB = b;
+            int buckets = (int) (lastUnit >>> bshift) + 1;
+            long[] counts = new long[buckets + 1]; // the core's ids in the buckets before each
+            long[] low = new long[buckets];        // each bucket's lowest and highest unit
+            long[] high = new long[buckets];
+            Arrays.fill(low, Long.MAX_VALUE);
+            Arrays.fill(high, -1);
+            long object = 0;
+            for (long[] chunk : chunks) {
+                if (core.holdsNone(object, chunk.length)) {
+                    object += chunk.length;
+                    continue;
+                }
+                for (long v : chunk) {
+                    if (object >= core.from[0] && object < core.to[0]) {
+                        long k = (v - cmin) >>> align;
+                        int b = (int) (k >>> bshift);
+                        counts[b + 1]++;
+                        low[b] = Math.min(low[b], k);
+                        high[b] = Math.max(high[b], k);
+                    }
+                    object++;
                 }
             }
+            for (int b = 0; b < buckets; b++) {
+                counts[b + 1] += counts[b];
+            }
+            int bestA = -1;
+            int bestB = -1;
+            long bestInside = 0;
+            for (int a = 0; a < buckets; a++) {
+                if (low[a] == Long.MAX_VALUE) {
+                    continue;
+                }
+                for (int b = a; b < buckets; b++) {
+                    long in = counts[b + 1] - counts[a];
+                    long words = ((high[b] - low[a]) >>> 5) + 1;
+                    if (high[b] >= 0 && in > bestInside && words <= 3 * in / 4) {
+                        bestInside = in;
+                        bestA = a;
+                        bestB = b;
+                    }
+                }
+            }
+            if (bestA < 0) {
+                return null;
+            }
+            long lo = cmin + (low[bestA] << align);
+            cmax = cmin + (high[bestB] << align);
+            cmin = lo;
+            before = counts[bestA];
+            core.windowed = true;
+            inside = bestInside;
         }
-        if (bestA < 0 || bestInside < n - n / 4) {
+        if (inside < n - n / 4) {
             return null;
         }
-        long lo = min + (low[bestA] << align);
-        long hi = min + (high[bestB] << align);
-        IdIndex core = dense(chunks, n, lo, hi, align, ascending, space);
-        int outside = (int) (n - bestInside);
-        return core.withOutliers(hi, ascending ? (int) before[bestA] : 0, lastUnit < (1L << 32)
-                ? packed(chunks, outside, min, lastUnit, align, space, lo, hi, true)
-                : wide(chunks, outside, min, ascending, lo, hi));
+        core.lo = cmin;
+        core.hi = cmax;
+        // ranks to objects, run by run in address order: a rank in run r is the object rank + delta[r]
+        int[] delta = null;
+        if (core.ascending) {
+            delta = new int[core.from.length];
+            long rank = 0;
+            for (int r = 0; r < delta.length; r++) {
+                delta[r] = (int) (core.from[r] + before - rank);
+                rank += core.to[r] - core.from[r];
+            }
+        }
+        IdIndex bitmap = bitmap(chunks, n, core, align, delta, space);
+        int outside = (int) (n - inside);
+        if (outside == 0) {
+            return bitmap;
+        }
+        long allUnits = (noted.max - noted.min) >>> align;
+        IdIndex outliers = allUnits < (1L << 32) ? packed(chunks, outside, noted.min, allUnits, align, space, core)
+                : wide(chunks, outside, noted.min, false, core);
+        if (core.ascending && !outliers.disjoint(bitmap)) {
+            // an outlier's id is also in the core (a corrupt dump): only ranks mapped one by one find the first
+            bitmap.release(space);
+            outliers.release(space);
+            return null;
+        }
+        return bitmap.withOutliers(core.hi, outliers);
+    }
+
+    /** Whether a dense index's bitmap holds {@code id}. */
+    private boolean inBitmap(long id) {
+        long k = id - min;
+        if (id < min || (k & ((1L << align) - 1)) != 0 || (k >>>= align) > lastUnit) {
+            return false;
+        }
+        return (words.get((int) (k >>> 5)) >>> (k & 31) & 1) != 0;
+    }
+
+    /** Whether none of these ids is in {@code bitmap}. */
+    private boolean disjoint(IdIndex bitmap) {
+        for (int i = 0; i < n; i++) {
+            long id = layout == WIDE ? words.get(i) : min + ((words.get(i) >>> 32) << align);
+            if (bitmap.inBitmap(id)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
-     * Sets the bit of each id from {@code lo} to {@code hi}, sums the counts, then (unless the ids came in address
-     * order, when rank and object are the same, but for the objects before the first in the window) writes each
-     * rank's object, last object first so that a duplicate id ends with its first object.
+     * Sets the bit of each of {@code core}'s ids, sums the counts, then (unless the core's ids ascend, when an
+     * id's rank and its object differ by the objects before it) writes each rank's object, last object first so
+     * that a duplicate id ends with its first object.
      */
-    private static IdIndex dense(List<long[]> chunks, int n, long lo, long hi, int align, boolean ascending,
-                                 ArraySpace space) {
-        long min = lo;
-        long lastUnit = (hi - lo) >>> align;
+    private static IdIndex bitmap(List<long[]> chunks, int n, Core core, int align, int[] delta,
+                                  ArraySpace space) {
+        long min = core.lo;
+        long lastUnit = (core.hi - core.lo) >>> align;
         LongArray words = space.longs((int) (lastUnit >>> 5) + 1);
+        long object = 0;
         for (long[] chunk : chunks) {
+            if (core.holdsNone(object, chunk.length)) {
+                object += chunk.length;
+                continue;
+            }
+            boolean all = core.holdsAll(object, chunk.length);
             for (long v : chunk) {
-                if (v < lo || v > hi) {
-                    continue;
+                if (all || core.holds(object, v)) {
+                    long k = (v - min) >>> align;
+                    words.set((int) (k >>> 5), words.get((int) (k >>> 5)) | 1L << (k & 31));
                 }
-                long k = (v - min) >>> align;
-                words.set((int) (k >>> 5), words.get((int) (k >>> 5)) | 1L << (k & 31));
+                object++;
             }
         }
         long count = 0;
@@ -310,14 +602,14 @@ final class IdIndex {
             count += Long.bitCount(e & 0xFFFF_FFFFL);
         }
         IntArray objectOf = null;
-        if (!ascending) {
+        if (!core.ascending) {
             objectOf = space.ints((int) count);
             int i = n;
             for (int c = chunks.size() - 1; c >= 0; c--) {
                 long[] chunk = chunks.get(c);
                 for (int j = chunk.length - 1; j >= 0; j--) {
                     --i;
-                    if (chunk[j] < lo || chunk[j] > hi) {
+                    if (!core.holds(i, chunk[j])) {
                         continue;
                     }
                     long k = (chunk[j] - min) >>> align;
@@ -326,7 +618,8 @@ final class IdIndex {
                 }
             }
         }
-        return new IdIndex(DENSE, n, min, align, lastUnit, words, objectOf, 0, null);
+        return new IdIndex(DENSE, n, min, align, lastUnit, words, objectOf, 0, null, Long.MAX_VALUE,
+                delta == null ? null : core.first, delta, null);
     }
 
     /** Buckets of about two keys each over {@code 0..range}. */
@@ -346,15 +639,21 @@ final class IdIndex {
      * ids from {@code from} to {@code to} are in it, or, {@code outside}, the {@code n} others; each with its object.
      */
     private static IdIndex packed(List<long[]> chunks, int n, long min, long range, int align, ArraySpace space,
-                                  long from, long to, boolean outside) {
+                                  Core core) {
         int s = shiftFor(range, n);
         int buckets = (int) (range >>> s) + 1;
         IntArray start = space.ints(buckets + 1);
+        long object = 0;
         for (long[] chunk : chunks) {
+            if (core != null && core.holdsAll(object, chunk.length)) {
+                object += chunk.length;
+                continue;
+            }
             for (long v : chunk) {
-                if ((v < from || v > to) == outside) {
+                if (core == null || !core.holds(object, v)) {
                     start.getAndAdd((int) ((v - min) >>> align >>> s) + 1, 1);
                 }
+                object++;
             }
         }
         start.countsToStarts(buckets);
@@ -362,8 +661,12 @@ final class IdIndex {
         // start[b] serves as bucket b's fill cursor, which leaves it at the next bucket's start
         long i = 0;
         for (long[] chunk : chunks) {
+            if (core != null && core.holdsAll(i, chunk.length)) {
+                i += chunk.length;
+                continue;
+            }
             for (long v : chunk) {
-                if ((v < from || v > to) == outside) {
+                if (core == null || !core.holds(i, v)) {
                     long k = (v - min) >>> align;
                     sorted.set(start.getAndAdd((int) (k >>> s), 1), k << 32 | i);
                 }
@@ -438,10 +741,17 @@ final class IdIndex {
             long e = words.get((int) (k >>> 5));
             int bit = (int) k & 31;
             if (((int) e >>> bit & 1) == 0) {
-                return -1;
+                return outliers == null ? -1 : outliers.find(id); // a class object, listed before the heap's
             }
             int rank = (int) (e >>> 32) + Integer.bitCount((int) e & ((1 << bit) - 1));
-            return objectOf == null ? rank + rankOffset : objectOf.get(rank);
+            if (objectOf != null) {
+                return objectOf.get(rank);
+            }
+            int r = runFirst.length - 1;
+            while (id < runFirst[r]) {
+                r--;
+            }
+            return rank + runDelta[r];
         }
         long b = k >>> shift;
         if (Long.compareUnsigned(b, bucketStart.length - 2) > 0) {

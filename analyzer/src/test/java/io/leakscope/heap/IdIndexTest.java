@@ -2,11 +2,15 @@ package io.leakscope.heap;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IdIndexTest {
     /**
@@ -53,6 +57,91 @@ class IdIndexTest {
                 assertEquals(whole.max, appended.max, at);
                 assertEquals(whole.ascending, appended.ascending, at);
                 assertEquals(Long.numberOfTrailingZeros(whole.differ), Long.numberOfTrailingZeros(appended.differ), at);
+            }
+            // the longest ascending runs, as counted here one by one: the same lengths, each one a run
+            List<long[]> runs = new ArrayList<>();
+            for (int i = 0, start = 0; i < n; i++) {
+                if (i + 1 == n || ids[i + 1] <= ids[i]) {
+                    runs.add(new long[] {start, i + 1 - start, ids[start], ids[i]});
+                    start = i + 1;
+                }
+            }
+            runs.sort((a, b) -> Long.compare(b[1], a[1]));
+            for (IdIndex.Range noted : List.of(whole, appended)) {
+                long[][] longest = noted.longestRuns();
+                assertEquals(Math.min(runs.size(), IdIndex.Range.RUNS), longest.length, at);
+                for (int r = 0; r < longest.length; r++) {
+                    assertEquals(runs.get(r)[1], longest[r][1], at);
+                    long[] run = longest[r];
+                    assertTrue(runs.stream().anyMatch(x -> Arrays.equals(x, run)), at + ": " + Arrays.toString(run));
+                }
+            }
+        }
+    }
+
+    /**
+     * A dump as HotSpot writes it: the class objects first, in no order, at addresses among the heap's objects,
+     * then the heap's objects in address order, one run (Serial, G1) or two (ParallelGC: the young generation, above
+     * the old, then the old). The bitmap holds the runs, whose ranks are their objects less the objects before
+     * them, and the class objects are outliers (but those at the end of the classes' list whose ids ascend into the
+     * heap's first run); unless a class object's id is also a heap object's (a corrupt dump), when the first of the
+     * two must be found: then every rank has its object in a table.
+     */
+    @Test
+    void classObjectsFirstThenTheHeapsRunsInAddressOrder() {
+        Random rnd = new Random(3);
+        for (int round = 0; round < 16; round++) {
+            boolean parallel = round % 2 == 1;
+            boolean twin = round % 4 == 3;
+            int classes = 50 + rnd.nextInt(500);
+            int old = 20_000 + rnd.nextInt(20_000);
+            int young = parallel ? 3_000 + rnd.nextInt(5_000) : 0;
+            long base = 0x7_6000_0000L;
+            long[] ids = new long[classes + young + old];
+            int i = classes;
+            long id = base + 16L * 4 * old; // the young generation, above the old, listed first
+            for (int k = 0; k < young; k++) {
+                id += 16L * (1 + rnd.nextInt(3));
+                ids[i++] = id;
+            }
+            long top = id;
+            id = base;
+            for (int k = 0; k < old; k++) {
+                id += 16L * (1 + rnd.nextInt(3));
+                ids[i++] = id;
+            }
+            for (int k = 0; k < classes; k++) { // between the heap's objects (odd multiples of 8), in no order
+                ids[k] = base + 8 + 16L * rnd.nextInt((int) ((top - base) / 16));
+                for (int j = 0; j < k; j++) {
+                    if (ids[j] == ids[k]) {
+                        k--;
+                        break;
+                    }
+                }
+            }
+            if (twin) {
+                ids[rnd.nextInt(classes)] = ids[classes + rnd.nextInt(young + old)];
+            }
+            Map<Long, Integer> first = new HashMap<>();
+            for (int k = 0; k < ids.length; k++) {
+                first.putIfAbsent(ids[k], k);
+            }
+            IdIndex index = IdIndex.of(ids.clone(), ids.length);
+            String at = "round " + round;
+            if (twin) {
+                assertEquals("dense", index.layout(), at);
+            } else { // the last class objects join the heap's first run when their ids ascend into it
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("dense, (\\d+) outliers packed")
+                        .matcher(index.layout());
+                assertTrue(m.matches() && Integer.parseInt(m.group(1)) <= classes
+                        && Integer.parseInt(m.group(1)) > classes - 16, at + ": " + index.layout());
+            }
+            for (int k = 0; k < ids.length; k++) {
+                assertEquals((int) first.get(ids[k]), index.find(ids[k]), at);
+            }
+            for (int k = 0; k < 5000; k++) {
+                long probe = base - 64 + 8L * rnd.nextInt((int) ((top - base) / 8) + 32);
+                assertEquals(first.getOrDefault(probe, -1), index.find(probe), at + ": " + Long.toHexString(probe));
             }
         }
     }
