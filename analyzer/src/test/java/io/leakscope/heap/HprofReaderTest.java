@@ -21,6 +21,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -647,6 +648,27 @@ class HprofReaderTest {
         reader.read(growing[1], null, out);
         assertTrue(collectedDuringRead.get(), "the first dump's analysis was still reachable while the second was read");
         assertTrue(reader.newestAnalysis() != null && reader.newestAnalysis() != previous.get().get());
+    }
+
+    /**
+     * Once the diff stage has run, the findings hold all the report needs: the reader lets go of the newest
+     * dump's analysis, so that its tables are collected before the report is rendered.
+     */
+    @Test
+    void theDiffStageLetsGoOfTheAnalysis() throws IOException {
+        HeapReader reader = new HeapReader(false, HprofReader.Progress.NONE);
+        io.leakscope.analyze.FindingsBuilder out = new io.leakscope.analyze.FindingsBuilder();
+        reader.read(growing[0], null, out);
+        reader.read(growing[1], null, out);
+        java.lang.ref.WeakReference<HeapAnalysis> analysis = new java.lang.ref.WeakReference<>(reader.newestAnalysis());
+        assertTrue(analysis.get() != null);
+        reader.diffStage().apply(out);
+        assertFalse(out.heap.growing().isEmpty(), "the diff ran first");
+        assertNull(reader.newestAnalysis());
+        for (int i = 0; i < 5 && analysis.get() != null; i++) {
+            System.gc();
+        }
+        assertNull(analysis.get(), "the analysis is still reachable after the diff stage");
     }
 
     /** The tables parked during the dominator pass come back exactly; their file never outlives the process. */
