@@ -104,18 +104,15 @@ public final class Dominators {
             space.release(pre);
             pre = null;
         }
-        IntArray semi = space.ints(count);
         LongArray forest = space.longs(count);
-        semidominators(count, predStart, preds, parent, semi, forest);
+        semidominators(count, predStart, preds, parent, forest);
         space.release(forest);
-        space.release(predStart);
         space.release(preds);
         forest = null;
-        predStart = null;
         preds = null;
         IntArray idom = space.ints(count);
-        immediateDominators(count, parent, semi, idom);
-        space.release(semi);
+        immediateDominators(count, parent, predStart, idom);
+        space.release(predStart);
         space.release(parent);
         if (pre == null && edgesRead == null) {
             pre = space.ints(n);
@@ -125,11 +122,14 @@ public final class Dominators {
         return new Dominators(pre, vertex, idom, count, space);
     }
 
-    /** Semi-NCA's last step: each vertex's idom is its parent's nearest tree ancestor at or above its semi. */
-    private static void immediateDominators(int count, IntArray parent, IntArray semi, IntArray idom) {
+    /**
+     * Semi-NCA's last step: each vertex's idom is its parent's nearest tree ancestor at or above its semi, which
+     * {@link #semidominators} left in {@code semiAfter[w + 1]}.
+     */
+    private static void immediateDominators(int count, IntArray parent, IntArray semiAfter, IntArray idom) {
         for (int w = 1; w < count; w++) {
             int d = parent.get(w);
-            while (d > semi.get(w)) {
+            while (d > semiAfter.get(w + 1)) {
                 d = idom.get(d);
             }
             idom.set(w, d);
@@ -228,9 +228,11 @@ public final class Dominators {
      * Semidominators by path-compressed eval over processed vertices, in reverse preorder. Semi-NCA needs only the
      * smallest semidominator on a path, not the vertex that has it, so the forest keeps that value itself (no
      * label → semi indirection), next to the ancestor link in the same long: one cache line per vertex visited
-     * while compressing. High half: ancestor (-1 for none); low half: the smallest semi.
+     * while compressing. High half: ancestor (-1 for none); low half: the smallest semi. Each vertex's semi goes
+     * in {@code predStart[w + 1]}, which only w's predecessor range had read (vertices go down from the last):
+     * no table of its own, 4 bytes an object off the dominator pass's peak.
      */
-    private static void semidominators(int count, IntArray predStart, IntArray preds, IntArray parent, IntArray semi,
+    private static void semidominators(int count, IntArray predStart, IntArray preds, IntArray parent,
                                        LongArray forest) {
         for (int p = 0; p < count; p++) {
             forest.set(p, 0xFFFF_FFFF_0000_0000L | p);
@@ -273,7 +275,7 @@ public final class Dominators {
                     s = u;
                 }
             }
-            semi.set(w, s);
+            predStart.set(w + 1, s);
             forest.set(w, (long) parent.get(w) << 32 | s);
         }
     }
