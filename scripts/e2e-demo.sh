@@ -19,4 +19,19 @@ culprit="$(grep '^culprit: ' "$log" || true)"
 [ -s "$out/findings.json" ] || fail "no findings.json"
 # self-contained: nothing fetched from the network
 if grep -Eq '(src|href)="(https?:)?//' "$out/report.html"; then fail "report.html references the network"; fi
+# the launcher's JVM for a small dump: the serial collector, a heap from 16 MB, the client compiler only (what
+# keeps a dump's analysis below its size, docs/heap-engine.md); a collector or heap size of the user's wins
+dump="$root/samples/captures/dumps/listeners-1.hprof.gz"
+flags() { # the flags the JVM ran with, after an analysis that ended with a verdict (exit 0 or 3)
+  local rc=0
+  LEAKSCOPE_JAVA_OPTS="-XX:+PrintCommandLineFlags $1" "$root/scripts/leakscope" analyze "$dump" \
+    --out "$(dirname "$out")/small" >"$log" 2>&1 || rc=$?
+  { [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ]; } && grep -m 1 -e '-XX:' "$log"
+}
+f="$(flags "")" || fail "analyze $dump failed"
+[[ "$f" == *-XX:+UseSerialGC* && "$f" == *-XX:InitialHeapSize=16777216* && "$f" == *-XX:TieredStopAtLevel=1* ]] \
+  || fail "the launcher's flags for a small dump: $f"
+f="$(flags "-XX:+UseG1GC -Xmx300m")" || fail "analyze $dump failed"
+[[ "$f" == *-XX:+UseG1GC* && "$f" != *-XX:+UseSerialGC* && "$f" != *-XX:InitialHeapSize=16777216* ]] \
+  || fail "the user's collector and heap did not win: $f"
 echo "e2e-demo: ok — $culprit"
