@@ -91,18 +91,19 @@ public final class Dominators {
         fillPredecessors(n, start, edges, roots, pre, predStart, preds, overwrite);
         predStart.copyWithin(0, 1, count);
         predStart.set(0, 0);
-        if (edgesRead != null) {
-            start = null;
-            edges = null;
-            edgesRead.run();
-            space.reclaimHeap(4L * n + 8L * preds.length); // the references: 4 bytes an object and 8 a reference
-        }
         if (space.isMapped() || edgesRead != null) {
             // the numbering by vertex is not read again in this pass: 4 bytes an object off its peak. A caller
             // that lets go of the graph gets none (it finds the few objects it asks about by scanning `vertex`);
             // otherwise it is rebuilt from `vertex` at the end
             space.release(pre);
             pre = null;
+        }
+        if (edgesRead != null) {
+            start = null;
+            edges = null;
+            edgesRead.run();
+            // the references and the numbering by vertex: 8 bytes an object and 8 a reference
+            space.reclaimHeap(8L * n + 8L * preds.length);
         }
         LongArray forest = space.longs(count);
         semidominators(count, predStart, preds, parent, forest);

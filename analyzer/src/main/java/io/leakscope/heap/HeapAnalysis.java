@@ -65,6 +65,9 @@ public final class HeapAnalysis {
             g.kind = null;
             g.classOf = null;
             g.shallow = null;
+            // collected before the BFS's tables take their place: a JVM may grow its heap rather than collect
+            // when an allocation does not fit (JDK 25's serial collector does), and the peak grows by them
+            g.space.reclaimHeap(9L * n);
         }
         bfsParent = g.space.ints(n);
         bfsSlot = g.space.ints(n);
@@ -240,6 +243,8 @@ public final class HeapAnalysis {
             // collection lets the JVM give back the heap pass 1 and pass 2 grew, before the pass that is the
             // peak of mapped pages
             System.gc();
+        } else if (parked != null) {
+            g.space.reclaimHeap(9L * g.objectCount); // the paths, parked, before the pass's tables come
         }
         try {
             return Dominators.compute(g.objectCount, g.refStart, g.refs, g.rootObjects,
