@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Heap engine vs Shark 2.14, side by side on the same dumps, each run in a fresh JVM under /usr/bin/time.
 # Usage: scripts/bench-heap.sh [SIZES_MB...]   (default: 100 1024 4096)
-# leakscope runs three times per dump, with the collector scripts/leakscope picks (G1; serial under 200 MB): with the heap scripts/leakscope gives (1.2x the dump +
-# 256 MB: what a user gets), with -Xmx at ~95% of the dump's size (the engine's memory target is a peak RSS
+# leakscope runs three times per dump, with the JVM flags scripts/leakscope gives: with the heap it gives (1.2x the
+# dump + 256 MB: what a user gets; then the serial collector under 2 GB), with -Xmx at ~95% of the dump's size (the engine's memory target is a peak RSS
 # below the dump's size), and with -Xmx at about a third of it (2g for the 4 GB heap's dump), where its big
 # tables go to memory-mapped files. Peak RSS is split into anonymous memory (the Java heap, the JVM) and file-backed pages
 # (mapped tables: the kernel may write them out and drop them), sampled from /proc/PID/status.
@@ -113,12 +113,15 @@ for mb in "${sizes[@]}"; do
   # of fresh tables takes 1.8-7.2 s on this VM; docs/benchmarks.md)
   cat "$dump" > /dev/null
   launcher_gc="-XX:+UseG1GC -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5" # as scripts/leakscope runs
-  # and, for dumps under 200 MB, the serial collector, a small young generation and heap, the client compiler only
-  [ "$(stat -c %s "$dump")" -lt $(( 200 * 1048576 )) ] && launcher_gc="-XX:+UseSerialGC -Xmn4m -Xms16m\
- -XX:-ShrinkHeapInSteps -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 -XX:TieredStopAtLevel=1"
+  # and, for dumps under 200 MB, with the client compiler only
+  [ "$(stat -c %s "$dump")" -lt $(( 200 * 1048576 )) ] && launcher_gc="$launcher_gc -XX:TieredStopAtLevel=1"
+  # on the heap it sizes itself, under 2 GB, the serial collector with a small young generation and initial heap
+  own_gc="$launcher_gc"
+  [ "$(stat -c %s "$dump")" -lt $(( 2048 * 1048576 )) ] \
+    && own_gc="${launcher_gc/-XX:+UseG1GC/-XX:+UseSerialGC -Xmn4m -Xms16m -XX:-ShrinkHeapInSteps}"
   # the launcher's rule (scripts/leakscope), without its cap at 60% of the memory available
-  run leakscope "$(( $(stat -c %s "$dump") / 1048576 * 6 / 5 + 256 ))m" "$dump" "$launcher_gc"
-  # the same with a Java heap of 95% of the dump's size
+  run leakscope "$(( $(stat -c %s "$dump") / 1048576 * 6 / 5 + 256 ))m" "$dump" "$own_gc"
+  # the same with a Java heap of 95% of the dump's size (given by the user, so G1 as the launcher runs it)
   run leakscope "$(( $(stat -c %s "$dump") / 1048576 * 95 / 100 / 100 * 100 + 100 ))m" "$dump" "$launcher_gc"
   # and with a third of it (the tables the heap cannot take are mapped; the 4 GB heap's dump gets -Xmx2g)
   small=$(( $(stat -c %s "$dump") / 1048576 / 3 / 100 * 100 + 100 ))m
