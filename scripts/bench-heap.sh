@@ -2,7 +2,7 @@
 # Heap engine vs Shark 2.14, side by side on the same dumps, each run in a fresh JVM under /usr/bin/time.
 # Usage: scripts/bench-heap.sh [SIZES_MB...]   (default: 100 1024 4096)
 # leakscope runs three times per dump, with the JVM flags scripts/leakscope gives: with the heap it gives (1.2x the
-# dump + 256 MB: what a user gets; then the serial collector under 2 GB), with -Xmx at ~95% of the dump's size (the engine's memory target is a peak RSS
+# dump + 256 MB: what a user gets; then the serial collector under 1 GB), with -Xmx at ~95% of the dump's size (the engine's memory target is a peak RSS
 # below the dump's size), and with -Xmx at about a third of it (2g for the 4 GB heap's dump), where its big
 # tables go to memory-mapped files. Peak RSS is split into anonymous memory (the Java heap, the JVM) and file-backed pages
 # (mapped tables: the kernel may write them out and drop them), sampled from /proc/PID/status.
@@ -115,9 +115,9 @@ for mb in "${sizes[@]}"; do
   launcher_gc="-XX:+UseG1GC -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5" # as scripts/leakscope runs
   # and, for dumps under 200 MB, with the client compiler only
   [ "$(stat -c %s "$dump")" -lt $(( 200 * 1048576 )) ] && launcher_gc="$launcher_gc -XX:TieredStopAtLevel=1"
-  # on the heap it sizes itself, under 2 GB, the serial collector with a small young generation and initial heap
+  # on the heap it sizes itself, under 1 GB, the serial collector with a small young generation and initial heap
   own_gc="$launcher_gc"
-  [ "$(stat -c %s "$dump")" -lt $(( 2048 * 1048576 )) ] \
+  [ "$(stat -c %s "$dump")" -lt $(( 1024 * 1048576 )) ] \
     && own_gc="${launcher_gc/-XX:+UseG1GC/-XX:+UseSerialGC -Xmn4m -Xms16m -XX:-ShrinkHeapInSteps -XX:PretenureSizeThreshold=128k}"
   # the launcher's rule (scripts/leakscope), without its cap at 60% of the memory available
   run leakscope "$(( $(stat -c %s "$dump") / 1048576 * 6 / 5 + 256 ))m" "$dump" "$own_gc"
