@@ -258,7 +258,6 @@ final class IdIndex {
         final long[] from;
         final long[] to;
         final long[] first;
-        final long[] last;
         final boolean ascending;
         long lo;
         long hi;
@@ -268,7 +267,6 @@ final class IdIndex {
             this.from = from;
             this.to = to;
             this.first = first;
-            this.last = last;
             this.ascending = ascending;
             lo = first[0];
             hi = last[last.length - 1];
