@@ -49,7 +49,8 @@ public final class HprofReader {
     private static final int LOAD_CLASS = 0x02;
     private static final int HEAP_DUMP = 0x0C;
     private static final int HEAP_DUMP_SEGMENT = 0x1C;
-    private static final int[] KNOWN_SKIPPED = {0x03, 0x04, 0x05, 0x06, 0x07, 0x0A, 0x0B, 0x0D, 0x0E, 0x2C};
+    private static final int HEAP_DUMP_END = 0x2C;
+    private static final int[] KNOWN_SKIPPED = {0x03, 0x04, 0x05, 0x06, 0x07, 0x0A, 0x0B, 0x0D, 0x0E, HEAP_DUMP_END};
 
     private static final int CLASS_DUMP = 0x20;
     private static final int INSTANCE_DUMP = 0x21;
@@ -107,6 +108,10 @@ public final class HprofReader {
     private final Map<Long, Long> classNameIds = new HashMap<>();
     private final List<String> warnings = new ArrayList<>();
     private boolean namesFull;
+    // heap dumps the file holds (the JVMTI hprof agent of JDK 5-8 appends one each time it is asked): the first is
+    // read, as one graph of two heaps would count every object twice
+    private int heapDumps;
+    private boolean inSegments; // between a HEAP_DUMP_SEGMENT and its HEAP_DUMP_END
     private String partialReason;
     private long bytesRead;
     private final java.util.concurrent.atomic.AtomicLong progressBytes = new java.util.concurrent.atomic.AtomicLong();
@@ -230,6 +235,10 @@ public final class HprofReader {
             memberOffsets = members.memberOffsets();
         }
         long t1 = System.nanoTime();
+        if (heapDumps > 1) {
+            warnings.add("the file holds " + heapDumps + " heap dumps, taken one after another (as the JVMTI hprof"
+                    + " agent writes them); only the first is analysed");
+        }
         if (objectCount == 0 && partialReason != null) {
             throw new InputException(file + ": " + partialReason + "; no object could be read");
         }
@@ -611,7 +620,19 @@ public final class HprofReader {
                 s.u4();
                 long len = s.u4() & 0xffffffffL;
                 if (tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT) {
-                    int run = gzip || threads == 1 ? NOT_RUN : scanRunInParallel(s, recordAt, split);
+                    // a HEAP_DUMP record is a whole heap; segments are one until HEAP_DUMP_END
+                    if (tag == HEAP_DUMP || !inSegments) {
+                        heapDumps++;
+                    }
+                    inSegments = tag == HEAP_DUMP_SEGMENT;
+                    if (heapDumps > 1) {
+                        if (!s.skip(len)) {
+                            break; // a later dump cut short: the first is whole all the same
+                        }
+                        continue;
+                    }
+                    int run = gzip || threads == 1 || tag != HEAP_DUMP_SEGMENT ? NOT_RUN
+                            : scanRunInParallel(s, recordAt, split);
                     if (run == STOPPED) {
                         progress.update(1, fileSize, fileSize);
                         return parts;
@@ -625,6 +646,7 @@ public final class HprofReader {
                     split.last().segments.add(new long[]{start, start + len});
                     scan(s, start + len, split);
                 } else {
+                    inSegments &= tag != HEAP_DUMP_END;
                     otherRecord(s, tag, len, recordAt);
                 }
                 if (s.offset() >= split.nextReport) {
@@ -669,7 +691,7 @@ public final class HprofReader {
                 // a positional read: the source's buffer stays where it is
             }
             int tag = header.get(0) & 0xff;
-            if (header.hasRemaining() || (tag != HEAP_DUMP && tag != HEAP_DUMP_SEGMENT)) {
+            if (header.hasRemaining() || tag != HEAP_DUMP_SEGMENT) {
                 break;
             }
             long len = header.getInt(5) & 0xffffffffL;
@@ -1401,20 +1423,19 @@ public final class HprofReader {
 
     private LongIntMap buildClasses(List<HeapGraph.ClassInfo> out) {
         Map<Long, ClassDump> byId = firstOfEachId(classDumps);
-        if (idSize == 4) {
-            inferred = new ObjectLayout.Inferred(ObjectLayout.THIRTY_TWO_BIT, 0, 0, false, false);
-        } else {
-            Map<Long, Long> fields = new HashMap<>();
-            inferred = ObjectLayout.infer(layoutSamples, classId -> fields.computeIfAbsent(classId, id -> {
-                ClassDump d = byId.get(id);
-                Layout l = d == null ? null : layout(d, byId);
-                if (l == null || !l.complete()) {
-                    return -1L;
-                }
-                int refs = l.refOffsets().length;
-                return (long) (l.hprofBytes() + refs * (4 - idSize)) << 32 | refs;
-            }), ObjectLayout.guess(idRange.max));
-        }
+        // a 32-bit JVM's layout is known, but not what it adds to a class's fields: HotSpot up to JDK 14 starts a
+        // subclass's fields at a 4-byte boundary, so a hierarchy of byte fields takes 4 bytes a class, which only
+        // the instances' addresses show (against MAT's 32-bit JDK 5 and 6 test dumps' class histograms)
+        Map<Long, Long> fields = new HashMap<>();
+        inferred = ObjectLayout.infer(layoutSamples, classId -> fields.computeIfAbsent(classId, id -> {
+            ClassDump d = byId.get(id);
+            Layout l = d == null ? null : layout(d, byId);
+            if (l == null || !l.complete()) {
+                return -1L;
+            }
+            int refs = l.refOffsets().length;
+            return (long) (l.hprofBytes() + refs * (4 - idSize)) << 32 | refs;
+        }), idSize == 4 ? ObjectLayout.THIRTY_TWO_BIT : ObjectLayout.guess(idRange.max));
         layoutSamples.clear();
         layout = inferred.layout();
         LongIntMap index = new LongIntMap(classDumps.size() * 2 + 16);

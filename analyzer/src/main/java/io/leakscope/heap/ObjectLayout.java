@@ -258,8 +258,12 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      */
     record Inferred(ObjectLayout layout, int matched, int pairs, boolean fromAddresses, boolean addressOrder) {
         String describe() {
-            if (!fromAddresses && pairs == 0 && layout.equals(THIRTY_TWO_BIT)) {
-                return "object sizes by a 32-bit JVM's layout (the dump's ids are 4 bytes), " + layout.describe();
+            if (!fromAddresses && layout.equals(THIRTY_TWO_BIT)) {
+                // too few objects to tell, or ids that are not addresses: the JVMTI hprof agent (JDK 5-8) numbers
+                // the objects and writes 4-byte ids on a 64-bit JVM too
+                return "object sizes by a 32-bit JVM's layout (the dump's ids are 4 bytes), " + layout.describe()
+                        + (pairs < 64 ? "" : "; not measured: the ids are not the objects' addresses (the JVMTI hprof"
+                        + " agent writes such dumps, on 64-bit JVMs too), so instances are sized by their fields");
             }
             if (!fromAddresses) {
                 return "object sizes by a guessed layout, " + layout.describe() + ": the dump's addresses did not"
@@ -274,8 +278,14 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
         }
     }
 
-    /** Every layout 64-bit HotSpot (JDK 8-25) can have, the guessed one first so that it wins ties. */
+    /**
+     * Every layout 64-bit HotSpot (JDK 8-25) can have, the guessed one first so that it wins ties; a 32-bit JVM has
+     * one ({@code -XX:ObjectAlignmentInBytes} is a 64-bit flag), which only the addresses can confirm.
+     */
     static List<ObjectLayout> candidates(ObjectLayout guessed) {
+        if (guessed.equals(THIRTY_TWO_BIT)) {
+            return List.of(THIRTY_TWO_BIT);
+        }
         List<ObjectLayout> out = new ArrayList<>();
         out.add(guessed);
         for (int alignment = 8; alignment <= 256; alignment *= 2) {

@@ -74,6 +74,100 @@ class FourByteIdDumpTest {
         assertEquals(g.shallow[holder] + 5 * 16, a.retainedOf(holder));
     }
 
+    /**
+     * HotSpot up to JDK 14 starts a subclass's fields at a 4-byte boundary on a 32-bit JVM: C extends B extends A,
+     * each with one byte field, is 8 + 4 + 4 + 1 = 17, 24 bytes, where the sum of its fields says 16 (MAT's 32-bit
+     * JDK 5 and 6 test dumps have such classes, ClassLoader's subclasses among them, against their class
+     * histograms). The instances' addresses show it, as in a 64-bit dump; ids that are not addresses (the JVMTI hprof
+     * agent numbers the objects) leave the sum of the fields, and the findings say why.
+     */
+    @Test
+    void sizesA32BitHierarchyByTheInstancesAddresses(@TempDir Path tmp) throws IOException {
+        Path dump = Files.write(tmp.resolve("abc.hprof"), hierarchy32(true));
+        HeapGraph g = HprofReader.read(dump);
+        assertTrue(g.layout.fromAddresses(), g.layout.describe());
+        assertEquals(ObjectLayout.THIRTY_TWO_BIT, g.layout.layout());
+        assertTrue(g.layout.describe().startsWith("object sizes by the dumped JVM's layout, 8-byte object headers"),
+                g.layout.describe());
+        assertEquals(List.of(16, 16, 24), sizesOfABC(g));
+
+        Files.write(dump, hierarchy32(false));
+        g = HprofReader.read(dump);
+        assertFalse(g.layout.fromAddresses());
+        assertEquals(List.of(16, 16, 16), sizesOfABC(g));
+        assertTrue(g.layout.describe().endsWith("not measured: the ids are not the objects' addresses (the JVMTI"
+                + " hprof agent writes such dumps, on 64-bit JVMs too), so instances are sized by their fields"),
+                g.layout.describe());
+    }
+
+    /** The shallow size of every instance of test.A, test.B and test.C, which must agree within a class. */
+    private static List<Integer> sizesOfABC(HeapGraph g) {
+        List<Integer> sizes = new ArrayList<>();
+        for (String name : List.of("test.A", "test.B", "test.C")) {
+            java.util.Set<Integer> of = new java.util.TreeSet<>();
+            for (int o = 0; o < g.objectCount; o++) {
+                if (g.kind[o] == HeapGraph.INSTANCE && g.className(o).equals(name)) {
+                    of.add(g.shallow[o]);
+                }
+            }
+            assertEquals(1, of.size(), name + ": " + of);
+            sizes.add(of.iterator().next());
+        }
+        return sizes;
+    }
+
+    /**
+     * 100 instances each of A {byte a}, B extends A {byte b} and C extends B {byte c}, at the addresses a 32-bit
+     * HotSpot gives them (16, 16 and 24 bytes apart) or ({@code addresses} false) numbered one by one.
+     */
+    private static byte[] hierarchy32(boolean addresses) throws IOException {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(file);
+        out.write("JAVA PROFILE 1.0.1\0".getBytes(StandardCharsets.US_ASCII));
+        out.writeInt(4);
+        out.writeLong(1_764_000_000_000L);
+        String[] names = {"java/lang/Object", "test/A", "test/B", "test/C", "a", "b", "c"};
+        for (int i = 0; i < names.length; i++) {
+            byte[] utf8 = names[i].getBytes(StandardCharsets.UTF_8);
+            record(out, 0x01, 4 + utf8.length);
+            out.writeInt(name(i));
+            out.write(utf8);
+        }
+        int[] classes = {OBJECT, 0x200, 0x204, 0x208};
+        for (int i = 0; i < classes.length; i++) {
+            record(out, 0x02, 16);
+            out.writeInt(i + 1);
+            out.writeInt(classes[i]);
+            out.writeInt(0);
+            out.writeInt(name(i));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream h = new DataOutputStream(bytes);
+        classDump(h, OBJECT, 0, new int[0], new int[0], 0);
+        for (int c = 1; c <= 3; c++) {
+            classDump(h, classes[c], classes[c - 1], new int[]{name(3 + c)}, new int[]{8}, 0);
+        }
+        int id = 0x10000;
+        for (int c = 1; c <= 3; c++) {
+            for (int i = 0; i < 100; i++) {
+                h.writeByte(0x21);
+                h.writeInt(id);
+                h.writeInt(0);
+                h.writeInt(classes[c]);
+                h.writeInt(c); // a byte field a class
+                h.write(new byte[c]);
+                h.writeByte(0x06); // ROOT_NATIVE_STACK: object, thread serial
+                h.writeInt(id);
+                h.writeInt(1);
+                id += addresses ? (c == 3 ? 24 : 16) : 1;
+            }
+        }
+        byte[] heap = bytes.toByteArray();
+        record(out, 0x0C, heap.length);
+        out.write(heap);
+        return file.toByteArray();
+    }
+
     /** Mutated (4-byte ids make other lengths and offsets go wrong than 8-byte ones): an analysis or one line. */
     @Test
     void mutated32BitDumpsGiveAnAnalysisOrOneLine(@TempDir Path tmp) throws IOException {

@@ -465,6 +465,58 @@ class HprofReaderTest {
         assertTrue(partial.objectCount > 0 && partial.objectCount < one.objectCount);
     }
 
+    /**
+     * The JVMTI hprof agent (JDK 5-8) appends a heap dump to its file each time it is asked: only the first is
+     * read, in segments (until HEAP_DUMP_END) or in one HEAP_DUMP record, on one thread or in parallel parts; a
+     * graph of both would count every object twice (as it did: MAT's test dumps of the agent had each singleton
+     * twice). Here the second is a later dump of the same process, with more objects.
+     */
+    @Test
+    void readsTheFirstOfTwoHeapDumpsInOneFile(@TempDir Path tmp) throws IOException {
+        byte[] first = resegment(Files.readAllBytes(plain), 1 << 16);
+        byte[] later = Files.readAllBytes(growing[2]);
+        HeapGraph alone = HprofReader.read(plain, HprofReader.Progress.NONE, true, 1);
+        assertTrue(HprofReader.read(growing[2]).objectCount > alone.objectCount + 3000);
+        Path segmented = Files.write(tmp.resolve("two.hprof"), withTheHeapOf(first, later));
+        Path records = Files.write(tmp.resolve("two-1.0.1.hprof"),
+                withTheHeapOf(asOneHeapDumpRecord(first), asOneHeapDumpRecord(later)));
+        for (Path two : List.of(segmented, records)) {
+            for (int threads : new int[] {1, 4}) {
+                HeapGraph g = HprofReader.read(two, HprofReader.Progress.NONE, true, threads);
+                assertFalse(g.partial, g.partialReason);
+                assertEquals(alone.objectCount, g.objectCount, two + " on " + threads + " thread(s)");
+                assertTrue(Arrays.equals(alone.classOf, g.classOf));
+                assertTrue(Arrays.equals(alone.shallow, g.shallow));
+                long edges = alone.referenceCount();
+                assertEquals(edges, g.referenceCount());
+                assertTrue(Arrays.equals(alone.refs.toArray((int) edges), g.refs.toArray((int) edges)));
+                assertTrue(Arrays.equals(alone.rootObjects, g.rootObjects));
+                assertEquals("the file holds 2 heap dumps, taken one after another (as the JVMTI hprof agent writes"
+                        + " them); only the first is analysed", g.warnings.get(0));
+                assertEquals(alone.warnings, g.warnings.subList(1, g.warnings.size()));
+            }
+            // the later dump cut short (the JVM died while writing it): the first is whole all the same
+            byte[] b = Files.readAllBytes(two);
+            Path cut = Files.write(tmp.resolve("cut-" + two.getFileName()), Arrays.copyOf(b, b.length - later.length / 3));
+            HeapGraph g = HprofReader.read(cut, HprofReader.Progress.NONE, true, 4);
+            assertFalse(g.partial, g.partialReason);
+            assertEquals(alone.objectCount, g.objectCount);
+        }
+    }
+
+    /** {@code b} followed by the heap records of {@code other} (its HEAP_DUMP_END too): a second heap dump. */
+    private static byte[] withTheHeapOf(byte[] b, byte[] other) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length + other.length);
+        out.writeBytes(b);
+        ByteBuffer in = ByteBuffer.wrap(other);
+        for (int pos = 31; pos < other.length; pos += 9 + in.getInt(pos + 5)) {
+            if (other[pos] == 0x1C || other[pos] == 0x0C || other[pos] == 0x2C) {
+                out.write(other, pos, 9 + in.getInt(pos + 5));
+            }
+        }
+        return out.toByteArray();
+    }
+
     /** The same dump as JDK 8 writes a small heap: header 1.0.1, every heap sub-record in one HEAP_DUMP. */
     static byte[] asOneHeapDumpRecord(byte[] b) {
         ByteBuffer in = ByteBuffer.wrap(b);
