@@ -29,7 +29,8 @@ flags() { # the flags the JVM ran with, after an analysis that ended with a verd
   { [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ]; } && grep -m 1 -e '-XX:' "$log"
 }
 f="$(flags "")" || fail "analyze $dump failed"
-[[ "$f" == *-XX:+UseSerialGC* && "$f" == *-XX:InitialHeapSize=16777216* && "$f" == *-XX:TieredStopAtLevel=1* ]] \
+[[ "$f" == *-XX:+UseSerialGC* && "$f" == *-XX:InitialHeapSize=16777216* && "$f" == *-XX:TieredStopAtLevel=1* \
+  && "$f" == *-XX:MinHeapDeltaBytes=33554432* ]] \
   || fail "the launcher's flags for a small dump: $f"
 f="$(flags "-XX:+UseG1GC -Xmx300m")" || fail "analyze $dump failed"
 [[ "$f" == *-XX:+UseG1GC* && "$f" != *-XX:+UseSerialGC* && "$f" != *-XX:InitialHeapSize=16777216* ]] \
