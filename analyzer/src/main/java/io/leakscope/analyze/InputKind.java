@@ -105,6 +105,14 @@ public final class InputKind {
         if (trimmed.regionMatches(true, 0, "<!doctype html", 0, 14) || trimmed.startsWith("<html")) {
             return MEMRAY_HTML; // the reader checks for memray's embedded data
         }
+        // heap dumps and diagnostics of other JVMs, which a user may well take for an HPROF: said what they are
+        if (text.startsWith("portable heap dump", 2)) {
+            throw new InputException(p + ": an OpenJ9/IBM portable heap dump (PHD), not HPROF: leakscope reads"
+                    + " HotSpot's HPROF dumps (Eclipse MAT with IBM's DTFJ reads PHD)");
+        }
+        if (text.startsWith("0SECTION") || text.contains("\n0SECTION")) {
+            throw new InputException(p + ": an OpenJ9/IBM javacore (threads and memory summary), not a heap dump");
+        }
         throw new InputException(p + ": not a recognised input (expected a bundle directory, .hprof, .jfr, NMT text,"
                 + " a smaps capture directory or tar, Memray output or findings.json)");
     }

@@ -474,6 +474,11 @@ public final class HprofReader {
             }
         }
         String f = fmt.toString();
+        if (f.equals("JAVA PROFILE 1.0.3")) {
+            // Android's format: other heap sub-records and a heap per space
+            throw new InputException(file + ": offset 0: an Android heap dump (JAVA PROFILE 1.0.3): convert it to a"
+                    + " Java one with the Android SDK's hprof-conv (hprof-conv IN OUT) and analyse that");
+        }
         if (!f.equals("JAVA PROFILE 1.0.1") && !f.equals("JAVA PROFILE 1.0.2")) {
             throw new InputException(file + ": offset 0: not an HPROF heap dump (header '"
                     + f.replaceAll("[^\\x20-\\x7e]", "?").substring(0, Math.min(f.length(), 24)) + "')");

@@ -13,6 +13,7 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -110,6 +111,37 @@ class CliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("manifest.json is missing"), r.err());
         assertEquals(1, r.err().strip().lines().count());
+    }
+
+    /**
+     * Dumps of other JVMs that a user may take for an HPROF are named, with what to do: OpenJ9's portable heap
+     * dump and javacore, Android's HPROF 1.0.3 (hprof-conv makes it a Java one). One line each, exit 2.
+     */
+    @Test
+    void otherJvmsDumpsAreNamedInOneLine() throws IOException {
+        Path phd = tmp.resolve("heapdump.20261130.phd");
+        Files.write(phd, concat(new byte[] {0, 18}, "portable heap dump\0\0\0\5".getBytes(StandardCharsets.ISO_8859_1)));
+        Path javacore = tmp.resolve("javacore.20261130.txt");
+        Files.writeString(javacore, "NULL           ---------------\r\n0SECTION       TITLE subcomponent dump routine\r\n"
+                + "NULL           ===============\r\n");
+        Path android = tmp.resolve("android.hprof");
+        Files.write(android, concat("JAVA PROFILE 1.0.3\0".getBytes(StandardCharsets.ISO_8859_1), new byte[] {0, 0, 0, 4,
+                0, 0, 1, (byte) 0x9a, 0, 0, 0, 0}));
+        String[][] cases = {{phd.toString(), "an OpenJ9/IBM portable heap dump (PHD), not HPROF"},
+                {javacore.toString(), "an OpenJ9/IBM javacore"},
+                {android.toString(), "an Android heap dump (JAVA PROFILE 1.0.3): convert it to a Java one with the Android SDK's hprof-conv"}};
+        for (String[] c : cases) {
+            Run r = run("analyze", c[0], "--out", tmp.resolve("o").toString());
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains(c[1]), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
