@@ -77,8 +77,12 @@ run() { # tool xmx dump [gc options]
   tlog=$(mktemp)
   olog=$(mktemp)
   local line tpid jpid anon=0 file=0 a f rc=0
+  # leakscope as the launcher runs it, with two malloc arenas (scripts/leakscope); Shark with glibc's default
+  local arenas="${MALLOC_ARENA_MAX:-}"
+  [ "$tool" = leakscope ] && arenas=2
   # shellcheck disable=SC2086
-  /usr/bin/time -v -o "$tlog" java -Xmx"$xmx" $gc -cp "$cp" io.leakscope.bench.BenchRun "$tool" "$dump" > "$olog" &
+  env ${arenas:+MALLOC_ARENA_MAX=$arenas} /usr/bin/time -v -o "$tlog" java -Xmx"$xmx" $gc -cp "$cp" \
+    io.leakscope.bench.BenchRun "$tool" "$dump" > "$olog" &
   tpid=$!
   while kill -0 "$tpid" 2>/dev/null; do
     jpid=${jpid:-$(pgrep -P "$tpid" java || true)}
