@@ -123,16 +123,7 @@ class FourByteIdDumpTest {
     private static byte[] hierarchy32(boolean addresses) throws IOException {
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(file);
-        out.write("JAVA PROFILE 1.0.1\0".getBytes(StandardCharsets.US_ASCII));
-        out.writeInt(4);
-        out.writeLong(1_764_000_000_000L);
-        String[] names = {"java/lang/Object", "test/A", "test/B", "test/C", "a", "b", "c"};
-        for (int i = 0; i < names.length; i++) {
-            byte[] utf8 = names[i].getBytes(StandardCharsets.UTF_8);
-            record(out, 0x01, 4 + utf8.length);
-            out.writeInt(name(i));
-            out.write(utf8);
-        }
+        header(out, "1.0.1", "java/lang/Object", "test/A", "test/B", "test/C", "a", "b", "c");
         int[] classes = {OBJECT, 0x200, 0x204, 0x208};
         for (int i = 0; i < classes.length; i++) {
             record(out, 0x02, 16);
@@ -228,19 +219,11 @@ class FourByteIdDumpTest {
         int classes = 20;
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(file);
-        out.write("JAVA PROFILE 1.0.2\0".getBytes(StandardCharsets.US_ASCII));
-        out.writeInt(4);
-        out.writeLong(1_764_000_000_000L);
         List<String> names = new ArrayList<>(List.of("java/lang/Object", "", "", "", "", "", "ROOT"));
         for (int i = 1; i <= classes; i++) {
             names.add("test/H" + i); // name(6 + i)
         }
-        for (int i = 0; i < names.size(); i++) {
-            byte[] utf8 = names.get(i).getBytes(StandardCharsets.UTF_8);
-            record(out, 0x01, 4 + utf8.length);
-            out.writeInt(name(i));
-            out.write(utf8);
-        }
+        header(out, "1.0.2", names.toArray(new String[0]));
         for (int i = 0; i <= classes; i++) {
             record(out, 0x02, 16);
             out.writeInt(i + 1);
@@ -289,17 +272,8 @@ class FourByteIdDumpTest {
     private static byte[] dump32(boolean dangling) throws IOException {
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(file);
-        out.write("JAVA PROFILE 1.0.2\0".getBytes(StandardCharsets.US_ASCII));
-        out.writeInt(4);
-        out.writeLong(1_764_000_000_000L);
-        String[] names = {"java/lang/Object", "test/Node", "test/Holder", "[Ljava/lang/Object;", "next", "value",
-                "ROOT"};
-        for (int i = 0; i < names.length; i++) {
-            byte[] utf8 = names[i].getBytes(StandardCharsets.UTF_8);
-            record(out, 0x01, 4 + utf8.length);
-            out.writeInt(name(i));
-            out.write(utf8);
-        }
+        header(out, "1.0.2", "java/lang/Object", "test/Node", "test/Holder", "[Ljava/lang/Object;", "next", "value",
+                "ROOT");
         int[] classes = {OBJECT, NODE, HOLDER, OBJECT_ARRAY};
         for (int i = 0; i < classes.length; i++) {
             record(out, 0x02, 16); // LOAD_CLASS
@@ -379,6 +353,19 @@ class FourByteIdDumpTest {
         for (int i = 0; i < fieldNames.length; i++) {
             h.writeInt(fieldNames[i]);
             h.writeByte(fieldTypes[i]);
+        }
+    }
+
+    /** The file header (4-byte ids) and a UTF8 record per name, the i-th with the id {@code name(i)}. */
+    private static void header(DataOutputStream out, String version, String... names) throws IOException {
+        out.write(("JAVA PROFILE " + version + "\0").getBytes(StandardCharsets.US_ASCII));
+        out.writeInt(4);
+        out.writeLong(1_764_000_000_000L);
+        for (int i = 0; i < names.length; i++) {
+            byte[] utf8 = names[i].getBytes(StandardCharsets.UTF_8);
+            record(out, 0x01, 4 + utf8.length);
+            out.writeInt(name(i));
+            out.write(utf8);
         }
     }
 

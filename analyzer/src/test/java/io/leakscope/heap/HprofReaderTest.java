@@ -445,13 +445,7 @@ class HprofReaderTest {
         HeapGraph one = assertSameGraph(jdk8); // one part, four, four mapped
         HeapGraph segmented = HprofReader.read(plain, HprofReader.Progress.NONE, true, 1);
         assertFalse(one.partial, one.partialReason);
-        assertEquals(segmented.objectCount, one.objectCount);
-        assertTrue(Arrays.equals(segmented.classOf, one.classOf));
-        assertTrue(Arrays.equals(segmented.shallow, one.shallow));
-        long edges = segmented.referenceCount();
-        assertEquals(edges, one.referenceCount());
-        assertTrue(Arrays.equals(segmented.refs.toArray((int) edges), one.refs.toArray((int) edges)));
-        assertTrue(Arrays.equals(segmented.rootObjects, one.rootObjects));
+        assertSameObjectsAndReferences(segmented, one, jdk8.toString());
         // the same suspects, but for the file they name
         assertEquals(HeapAnalysis.of(segmented).suspects().stream().map(x -> x.description() + x.pathFromRoot()
                         + x.accumulated()).toList(),
@@ -484,13 +478,7 @@ class HprofReaderTest {
             for (int threads : new int[] {1, 4}) {
                 HeapGraph g = HprofReader.read(two, HprofReader.Progress.NONE, true, threads);
                 assertFalse(g.partial, g.partialReason);
-                assertEquals(alone.objectCount, g.objectCount, two + " on " + threads + " thread(s)");
-                assertTrue(Arrays.equals(alone.classOf, g.classOf));
-                assertTrue(Arrays.equals(alone.shallow, g.shallow));
-                long edges = alone.referenceCount();
-                assertEquals(edges, g.referenceCount());
-                assertTrue(Arrays.equals(alone.refs.toArray((int) edges), g.refs.toArray((int) edges)));
-                assertTrue(Arrays.equals(alone.rootObjects, g.rootObjects));
+                assertSameObjectsAndReferences(alone, g, two + " on " + threads + " thread(s)");
                 assertEquals("the file holds 2 heap dumps, taken one after another (as the JVMTI hprof agent writes"
                         + " them); only the first is analysed", g.warnings.get(0));
                 assertEquals(alone.warnings, g.warnings.subList(1, g.warnings.size()));
@@ -502,6 +490,17 @@ class HprofReaderTest {
             assertFalse(g.partial, g.partialReason);
             assertEquals(alone.objectCount, g.objectCount);
         }
+    }
+
+    /** The same objects (classes, sizes), references and roots, in the same order. */
+    private static void assertSameObjectsAndReferences(HeapGraph want, HeapGraph got, String what) {
+        assertEquals(want.objectCount, got.objectCount, what);
+        assertTrue(Arrays.equals(want.classOf, got.classOf), what);
+        assertTrue(Arrays.equals(want.shallow, got.shallow), what);
+        long edges = want.referenceCount();
+        assertEquals(edges, got.referenceCount(), what);
+        assertTrue(Arrays.equals(want.refs.toArray((int) edges), got.refs.toArray((int) edges)), what);
+        assertTrue(Arrays.equals(want.rootObjects, got.rootObjects), what);
     }
 
     /** {@code b} followed by the heap records of {@code other} (its HEAP_DUMP_END too): a second heap dump. */
