@@ -5,6 +5,7 @@ import io.leakscope.io.InputException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -684,24 +685,30 @@ public final class HprofReader {
      */
     private int scanRunInParallel(Source s, long at, Split split) throws IOException, Corrupt {
         List<long[]> run = new ArrayList<>();
-        ByteBuffer header = ByteBuffer.allocate(9);
+        byte[] header = new byte[9];
         long pos = at;
         long t0 = System.nanoTime();
-        while (pos + 9 <= fileSize) {
-            if ((run.size() & 15) == 15 && tooSlow(System.nanoTime() - t0, pos - at)) {
-                return NOT_RUN;
+        // a file of its own, so that the source's buffer stays where it is; a RandomAccessFile's seek and read go
+        // straight to their system calls, where a FileChannel's positional read runs through some layers (in a
+        // fresh JVM, the 142 MB dump's 135 headers: 0.7-1.0 ms against 2.4-3.9; the 1.42 GB dump's 1,359:
+        // 4.7-5.1 ms against 14-21)
+        try (RandomAccessFile headers = new RandomAccessFile(file.toFile(), "r")) {
+            while (pos + 9 <= fileSize) {
+                if ((run.size() & 15) == 15 && tooSlow(System.nanoTime() - t0, pos - at)) {
+                    return NOT_RUN;
+                }
+                headers.seek(pos);
+                int got = 0;
+                for (int r; got < 9 && (r = headers.read(header, got, 9 - got)) > 0; ) {
+                    got += r;
+                }
+                if (got < 9 || (header[0] & 0xff) != HEAP_DUMP_SEGMENT) {
+                    break; // the end of the file (fileSize is where it ended when opened), or of the run
+                }
+                long len = (int) INT_BE.get(header, 5) & 0xffffffffL;
+                run.add(new long[]{pos + 9, pos + 9 + len});
+                pos += 9 + len;
             }
-            header.clear();
-            while (header.hasRemaining() && s.channel.read(header, pos + header.position()) > 0) {
-                // a positional read: the source's buffer stays where it is
-            }
-            int tag = header.get(0) & 0xff;
-            if (header.hasRemaining() || tag != HEAP_DUMP_SEGMENT) {
-                break;
-            }
-            long len = header.getInt(5) & 0xffffffffL;
-            run.add(new long[]{pos + 9, pos + 9 + len});
-            pos += 9 + len;
         }
         if (run.size() < 2 * threads) {
             return NOT_RUN;
