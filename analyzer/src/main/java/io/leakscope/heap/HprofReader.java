@@ -112,7 +112,6 @@ public final class HprofReader {
     // heap dumps the file holds (the JVMTI hprof agent of JDK 5-8 appends one each time it is asked): the first is
     // read, as one graph of two heaps would count every object twice
     private int heapDumps;
-    private boolean inSegments; // between a HEAP_DUMP_SEGMENT and its HEAP_DUMP_END
     private String partialReason;
     private long bytesRead;
     private final java.util.concurrent.atomic.AtomicLong progressBytes = new java.util.concurrent.atomic.AtomicLong();
@@ -613,6 +612,7 @@ public final class HprofReader {
         List<Part> parts = new ArrayList<>();
         parts.add(new Part());
         Split split = new Split(parts, gzip && !gzipBlocks ? 1 : threads);
+        boolean inSegments = false; // between a HEAP_DUMP_SEGMENT and its HEAP_DUMP_END
         try {
             while (true) {
                 if (!s.ensure(9)) {
