@@ -77,11 +77,13 @@ run() { # tool xmx dump [gc options]
   tlog=$(mktemp)
   olog=$(mktemp)
   local line tpid jpid anon=0 file=0 a f rc=0
-  # leakscope as the launcher runs it, with two malloc arenas (scripts/leakscope); Shark with glibc's default
+  # leakscope as the launcher runs it, with two malloc arenas and a fixed mmap threshold (scripts/leakscope);
+  # Shark with glibc's defaults
   local arenas="${MALLOC_ARENA_MAX:-}"
-  [ "$tool" = leakscope ] && arenas=2
+  local mmap="${MALLOC_MMAP_THRESHOLD_:-}"
+  [ "$tool" = leakscope ] && arenas=2 && mmap=131072
   # shellcheck disable=SC2086
-  env ${arenas:+MALLOC_ARENA_MAX=$arenas} /usr/bin/time -v -o "$tlog" java -Xmx"$xmx" $gc -cp "$cp" \
+  env ${arenas:+MALLOC_ARENA_MAX=$arenas} ${mmap:+MALLOC_MMAP_THRESHOLD_=$mmap} /usr/bin/time -v -o "$tlog" java -Xmx"$xmx" $gc -cp "$cp" \
     io.leakscope.bench.BenchRun "$tool" "$dump" > "$olog" &
   tpid=$!
   while kill -0 "$tpid" 2>/dev/null; do

@@ -35,4 +35,18 @@ f="$(flags "")" || fail "analyze $dump failed"
 f="$(flags "-XX:+UseG1GC -Xmx300m")" || fail "analyze $dump failed"
 [[ "$f" == *-XX:+UseG1GC* && "$f" != *-XX:+UseSerialGC* && "$f" != *-XX:InitialHeapSize=16777216* ]] \
   || fail "the user's collector and heap did not win: $f"
+# the launcher's malloc settings: for its own JVM (what keeps a small dump's analysis below its size), not for the
+# process `gate run` starts, whose memory is what the gate measures; a java that prints its environment stands in
+fake="$(mktemp -d)"
+mkdir "$fake/bin"
+printf '#!/bin/sh\nenv | grep "^MALLOC_" | sort | tr "\\n" " "\n' > "$fake/bin/java"
+chmod +x "$fake/bin/java"
+e="$(env -u MALLOC_ARENA_MAX -u MALLOC_MMAP_THRESHOLD_ JAVA_HOME="$fake" "$root/scripts/leakscope" analyze "$dump")"
+[[ "$e" == *MALLOC_ARENA_MAX=2* && "$e" == *MALLOC_MMAP_THRESHOLD_=131072* ]] \
+  || fail "the launcher's malloc settings for analyze: ${e:-none}"
+e="$(env MALLOC_MMAP_THRESHOLD_=65536 JAVA_HOME="$fake" "$root/scripts/leakscope" analyze "$dump")"
+[[ "$e" == *MALLOC_MMAP_THRESHOLD_=65536* ]] || fail "the user's malloc setting did not win: ${e:-none}"
+e="$(env -u MALLOC_ARENA_MAX -u MALLOC_MMAP_THRESHOLD_ JAVA_HOME="$fake" "$root/scripts/leakscope" gate run -- true)"
+[ -z "$e" ] || fail "gate run would pass the launcher's malloc settings on: $e"
+rm -rf "$fake"
 echo "e2e-demo: ok — $culprit"
