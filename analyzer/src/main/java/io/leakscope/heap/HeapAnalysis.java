@@ -274,7 +274,7 @@ public final class HeapAnalysis {
         if (objects.length == 0) {
             return out;
         }
-        HprofReader.LongIntMap at = new HprofReader.LongIntMap(objects.length * 2);
+        LongIntMap at = new LongIntMap(objects.length * 2);
         for (int i = 0; i < objects.length; i++) {
             if (at.get(objects[i]) < 0) {
                 at.put(objects[i], i);
@@ -745,7 +745,7 @@ public final class HeapAnalysis {
      * nodes, and the biggest one.
      */
     static final class SigTable {
-        final HprofReader.LongIntMap index;
+        final LongIntMap index;
         int size;
         long[] sig = new long[256];
         long[] parent = new long[256];
@@ -759,7 +759,7 @@ public final class HeapAnalysis {
         SigTable(HeapAnalysis a, IntArray heldSlot) {
             HeapGraph g = a.g;
             Dominators d = a.d;
-            index = new HprofReader.LongIntMap(1024);
+            index = new LongIntMap(1024);
             // each node's signature as its slot in this table (4 bytes a node, not the 8 of the hash)
             IntArray nodeSlot = g.space.ints(d.count);
             // hashes of class names and of each field's "shape" label, once per class, not per node

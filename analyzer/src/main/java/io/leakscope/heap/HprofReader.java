@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -162,7 +161,7 @@ public final class HprofReader {
     /** Pass 1's parts of a plain dump read by {@code threads}: each part's ranges of sub-records. */
     static List<List<long[]>> partsOf(Path file, int threads) throws IOException {
         HprofReader r = new HprofReader(file, Progress.NONE, threads, ArraySpace.HEAP);
-        try (Source s = r.open()) {
+        try (HprofSource s = r.open()) {
             List<List<long[]>> out = new ArrayList<>();
             for (Part p : r.pass1(s)) {
                 out.add(p.segments);
@@ -174,7 +173,7 @@ public final class HprofReader {
     /** Pass 1's count of non-null object array elements, over all parts (tests: what bounds the references). */
     static long nonNullArrayElements(Path file, int threads) throws IOException {
         HprofReader r = new HprofReader(file, Progress.NONE, threads, ArraySpace.HEAP);
-        try (Source s = r.open()) {
+        try (HprofSource s = r.open()) {
             long n = 0;
             for (Part p : r.pass1(s)) {
                 n += p.arrayElements;
@@ -186,7 +185,7 @@ public final class HprofReader {
     /** The bound pass 1 gives pass 2's reference arrays (tests). */
     static long referenceBound(Path file, int threads) throws IOException {
         HprofReader r = new HprofReader(file, Progress.NONE, threads, ArraySpace.HEAP);
-        try (Source s = r.open()) {
+        try (HprofSource s = r.open()) {
             r.merge(r.pass1(s));
         }
         List<HeapGraph.ClassInfo> classes = new ArrayList<>();
@@ -208,7 +207,7 @@ public final class HprofReader {
             if (r.fileSize == 0) {
                 return 0;
             }
-            try (Source s = r.open()) {
+            try (HprofSource s = r.open()) {
                 return r.timestampMs;
             }
         } catch (NoSuchFileException | InputException e) {
@@ -226,7 +225,7 @@ public final class HprofReader {
         }
         long t0 = System.nanoTime();
         GzipInput members;
-        try (Source src = open()) {
+        try (HprofSource src = open()) {
             merge(pass1(src));
             members = src.gz;
         }
@@ -400,7 +399,7 @@ public final class HprofReader {
             p2s.add(new Pass2(t, all, keepSecretValues, true));
         }
         if (gzip && !gzipBlocks) {
-            try (Source src = open()) {
+            try (HprofSource src = open()) {
                 p2s.get(0).runStream(src);
             }
         } else {
@@ -415,14 +414,14 @@ public final class HprofReader {
         return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9;
     }
 
-    private Source open() throws IOException {
+    private HprofSource open() throws IOException {
         byte[] magic = new byte[2];
         int n;
         try (InputStream raw = Files.newInputStream(file)) {
             n = raw.readNBytes(magic, 0, 2);
         }
         gzip = n == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
-        Source s;
+        HprofSource s;
         if (gzip) {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             GzipMembers members;
@@ -437,12 +436,12 @@ public final class HprofReader {
                 // HotSpot's blocks: inflated by as many threads as pass 2 uses, from here on
                 members.close();
                 BlockInflater blocks = new BlockInflater(file, members.blockSize(), threads);
-                s = new Source(blocks, blocks, 0);
+                s = new HprofSource(blocks, blocks, 0);
             } else {
-                s = new Source(new InflatingPipe(members), members, 0);
+                s = new HprofSource(new InflatingPipe(members), members, 0);
             }
         } else {
-            s = new Source(FileChannel.open(file, StandardOpenOption.READ));
+            s = new HprofSource(FileChannel.open(file, StandardOpenOption.READ));
         }
         try {
             readHeader(s);
@@ -458,7 +457,7 @@ public final class HprofReader {
         return s;
     }
 
-    private void readHeader(Source s) throws IOException {
+    private void readHeader(HprofSource s) throws IOException {
         StringBuilder fmt = new StringBuilder();
         while (true) {
             if (!s.ensure(1)) {
@@ -608,7 +607,7 @@ public final class HprofReader {
      * gzip stream can be split only where HotSpot wrote it in independent blocks (jcmd -gz); any other stays one
      * part.
      */
-    private List<Part> pass1(Source s) throws IOException {
+    private List<Part> pass1(HprofSource s) throws IOException {
         List<Part> parts = new ArrayList<>();
         parts.add(new Part());
         Split split = new Split(parts, gzip && !gzipBlocks ? 1 : threads);
@@ -683,7 +682,7 @@ public final class HprofReader {
      * are what one thread would have found, in file order; when a part fails (corrupt, cut short), the parts
      * after it are dropped, as one thread would never have read them.
      */
-    private int scanRunInParallel(Source s, long at, Split split) throws IOException, Corrupt {
+    private int scanRunInParallel(HprofSource s, long at, Split split) throws IOException, Corrupt {
         List<long[]> run = new ArrayList<>();
         byte[] header = new byte[9];
         long pos = at;
@@ -846,7 +845,7 @@ public final class HprofReader {
     }
 
     /** The segment whose body is {@code g}, of a plain dump, into the split's last part. */
-    private void scanSegment(Source s, long[] g, Split split) throws IOException, Corrupt {
+    private void scanSegment(HprofSource s, long[] g, Split split) throws IOException, Corrupt {
         s.seek(g[0]);
         split.last().segments.add(new long[]{g[0], g[1]});
         scan(s, g[1], split);
@@ -854,7 +853,7 @@ public final class HprofReader {
 
     /** One thread's segments of a run, into {@code part}, stopping at the first that fails (noted in the part). */
     private void scanGroup(List<long[]> group, Part part) throws IOException {
-        try (Source src = new Source(FileChannel.open(file, StandardOpenOption.READ))) {
+        try (HprofSource src = new HprofSource(FileChannel.open(file, StandardOpenOption.READ))) {
             Split alone = new Split(part);
             try {
                 for (long[] g : group) {
@@ -914,7 +913,7 @@ public final class HprofReader {
          * from the ratio so far (at the first heap segment, then at each report), which is close enough for parts
          * of about equal work.
          */
-        void aim(Source s) {
+        void aim(HprofSource s) {
             long read = s.gz.fileBytesRead();
             if (wanted > 1 && read > 0 && parts.size() < wanted) {
                 total = (long) (s.offset() * ((double) fileSize / read));
@@ -927,7 +926,7 @@ public final class HprofReader {
             return parts.get(parts.size() - 1);
         }
 
-        void report(Source s) {
+        void report(HprofSource s) {
             progress.update(1, gzip ? s.gz.fileBytesRead() : s.offset(), fileSize);
             nextReport = s.offset() + (64 << 20);
             next = Math.min(nextSplit, nextReport);
@@ -957,7 +956,7 @@ public final class HprofReader {
     }
 
     /** A record that is not part of the heap: strings and class names are kept, the rest skipped. */
-    private void otherRecord(Source s, int tag, long len, long recordAt) throws IOException, Corrupt {
+    private void otherRecord(HprofSource s, int tag, long len, long recordAt) throws IOException, Corrupt {
         if (tag == UTF8) {
             if (len < idSize || len - idSize > (1 << 20)) {
                 throw new Corrupt("string record of impossible length " + len + " at offset " + recordAt);
@@ -1146,7 +1145,7 @@ public final class HprofReader {
      * {@code part}. Pass 2 has its own walk ({@link Pass2#decode}): one shared method would be compiled for
      * pass 1's branches, thrown away and compiled again for pass 2's, costing a core-second of JIT per dump.
      */
-    private void scan(Source s, long end, Split split) throws IOException, Corrupt {
+    private void scan(HprofSource s, long end, Split split) throws IOException, Corrupt {
         final int idSize = this.idSize;
         InstanceRefs refs = instanceRefs;
         long lastClassId = -1;
@@ -1272,7 +1271,7 @@ public final class HprofReader {
      * arrays: in a real dump of a service (the listeners sample) more than half of the array elements were
      * null, and the bound was 1.67 times the references.
      */
-    private static long nonNullIds(Source s, long length, int idSize) throws IOException {
+    private static long nonNullIds(HprofSource s, long length, int idSize) throws IOException {
         long count = 0;
         long left = length * idSize;
         int most = s.buf.length / 2 / 8 * 8;
@@ -1300,20 +1299,20 @@ public final class HprofReader {
         return idSize == 8 ? (long) LONG_BE.get(b, p) == 0 : (int) INT_BE.get(b, p) == 0;
     }
 
-    private static void need(Source s, int n) throws IOException {
+    private static void need(HprofSource s, int n) throws IOException {
         if (!s.ensure(n)) {
             throw new EOFException("record ends after the end of the file");
         }
     }
 
-    private void root(Source s, int kind, int extra, Part part) throws IOException {
+    private void root(HprofSource s, int kind, int extra, Part part) throws IOException {
         need(s, idSize + extra);
         long id = s.id(idSize);
         s.pos += extra;
         part.addRoot(id, kind);
     }
 
-    private void classDump(Source s, long at, Part part, Pass2 p2) throws IOException, Corrupt {
+    private void classDump(HprofSource s, long at, Part part, Pass2 p2) throws IOException, Corrupt {
         need(s, 7 * idSize + 8);
         long id = s.id(idSize);
         s.u4();
@@ -1381,7 +1380,7 @@ public final class HprofReader {
         }
     }
 
-    private void skipValue(Source s, int type) throws IOException, Corrupt {
+    private void skipValue(HprofSource s, int type) throws IOException, Corrupt {
         int n = typeSize(type);
         need(s, n);
         s.pos += n;
@@ -1699,7 +1698,7 @@ public final class HprofReader {
         }
 
         /** A gzip stream, every record in order. */
-        void runStream(Source s) throws IOException {
+        void runStream(HprofSource s) throws IOException {
             long lastReport = 0;
             try {
                 while (!done()) {
@@ -1732,7 +1731,7 @@ public final class HprofReader {
                 runCompressedPart();
                 return;
             }
-            try (Source s = new Source(FileChannel.open(file, StandardOpenOption.READ))) {
+            try (HprofSource s = new HprofSource(FileChannel.open(file, StandardOpenOption.READ))) {
                 for (long[] g : part.segments) {
                     if (done()) {
                         break;
@@ -1764,7 +1763,7 @@ public final class HprofReader {
                 throw e;
             }
             long reported = memberFileOffsets[m];
-            try (Source s = new Source(members, members, memberOffsets[m])) {
+            try (HprofSource s = new HprofSource(members, members, memberOffsets[m])) {
                 for (long[] g : part.segments) {
                     if (done() || !s.skip(g[0] - s.offset())) {
                         break;
@@ -1781,7 +1780,7 @@ public final class HprofReader {
         }
 
         /** Pass 2 of one HEAP_DUMP(_SEGMENT): pass 1 checked the records, this decodes the objects. */
-        void decode(Source s, long end) throws IOException, Corrupt {
+        void decode(HprofSource s, long end) throws IOException, Corrupt {
             final int idSize = HprofReader.this.idSize;
             while (s.offset() < end && !done()) {
                 if (!s.ensure(1)) {
@@ -1822,7 +1821,7 @@ public final class HprofReader {
             }
         }
 
-        private void skipRoot(Source s, int extra) throws IOException {
+        private void skipRoot(HprofSource s, int extra) throws IOException {
             need(s, idSize + extra);
             s.pos += idSize + extra;
         }
@@ -1882,7 +1881,7 @@ public final class HprofReader {
             t.refStart.set(++object, edgeCount);
         }
 
-        void instance(Source s, long classId, long nbytes) throws IOException {
+        void instance(HprofSource s, long classId, long nbytes) throws IOException {
             // runs of one class are common (a dump walks the heap in address order): skip the hash lookup
             int ci = classId == lastClassId ? lastClass : (lastClass = classIndex.get(lastClassId = classId));
             HeapGraph.ClassInfo c = ci >= 0 ? classes.get(ci) : null;
@@ -1912,7 +1911,7 @@ public final class HprofReader {
             }
         }
 
-        void objectArray(Source s, long classId, long length) throws IOException {
+        void objectArray(HprofSource s, long classId, long length) throws IOException {
             int ci = classIndex.get(classId);
             for (long i = 0; i < length; i++) {
                 if (s.lim - s.pos < idSize && !s.ensure(idSize)) {
@@ -1923,7 +1922,7 @@ public final class HprofReader {
             finish(HeapGraph.OBJECT_ARRAY, ci >= 0 ? ci : t.unknownClass, layout.objectArraySize(length));
         }
 
-        void primitiveArray(Source s, int type, long length, int elementSize) throws IOException {
+        void primitiveArray(HprofSource s, int type, long length, int elementSize) throws IOException {
             long bytes = length * elementSize;
             if ((type == 8 || type == 5) && bytes >= SecretScanner.MIN_LENGTH) {
                 int step = type == 5 ? 2 : 1;
@@ -1954,226 +1953,6 @@ public final class HprofReader {
             long statics = d.staticBytes + (long) d.staticFieldRefs * layout.oop();
             finish(HeapGraph.CLASS, ci >= 0 ? ci : t.unknownClass, mirrorBase > 0
                     ? layout.instanceSize(mirrorBase - layout.header() + statics) : layout.instanceSize(statics));
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------ input
-
-    /** A big-endian reader over a stream with its own buffer; {@link #offset()} is in the uncompressed dump. */
-    static final class Source implements AutoCloseable {
-        final InputStream in;           // a gzip stream, or null
-        final FileChannel channel;      // a plain file, or null: then it can seek
-        final GzipInput gz;             // what inflates `in`, or null
-        final long size;
-        final byte[] buf = new byte[1 << 20];
-        private final ByteBuffer window = ByteBuffer.wrap(buf);
-        int pos;
-        int lim;
-        long base;
-        boolean eof;
-
-        /** {@code in} (which {@code gz} inflates) from {@code offset} of the inflated dump on. */
-        Source(InputStream in, GzipInput gz, long offset) {
-            this.in = in;
-            this.channel = null;
-            this.gz = gz;
-            this.size = Long.MAX_VALUE;
-            this.base = offset;
-        }
-
-        Source(FileChannel channel) throws IOException {
-            this.in = null;
-            this.channel = channel;
-            this.gz = null;
-            this.size = channel.size();
-        }
-
-        long offset() {
-            return base + pos;
-        }
-
-        int remaining() {
-            return lim - pos;
-        }
-
-        /** Plain files only: continue reading at {@code offset}. */
-        void seek(long offset) throws IOException {
-            if (offset >= base && offset <= base + lim) {
-                pos = (int) (offset - base);
-                return;
-            }
-            base = offset;
-            pos = 0;
-            lim = 0;
-            eof = false;
-            channel.position(offset);
-        }
-
-        boolean ensure(int n) throws IOException {
-            if (lim - pos >= n) {
-                return true;
-            }
-            if (pos > 0) {
-                System.arraycopy(buf, pos, buf, 0, lim - pos);
-                base += pos;
-                lim -= pos;
-                pos = 0;
-            }
-            while (lim < n && !eof) {
-                int r;
-                if (channel != null) {
-                    window.limit(buf.length).position(lim);
-                    r = channel.read(window);
-                } else {
-                    r = in.read(buf, lim, buf.length - lim);
-                }
-                if (r < 0) {
-                    eof = true;
-                } else {
-                    lim += r;
-                }
-            }
-            return lim - pos >= n;
-        }
-
-        boolean skip(long n) throws IOException {
-            if (n < 0) {
-                return false;
-            }
-            long have = lim - pos;
-            if (n <= have) {
-                pos += (int) n;
-                return true;
-            }
-            if (channel != null) {
-                long to = offset() + n;
-                seek(Math.min(to, size));
-                return to <= size;
-            }
-            n -= have;
-            base += lim;
-            pos = 0;
-            lim = 0;
-            while (n > 0) {
-                if (!ensure((int) Math.min(n, buf.length))) {
-                    base += lim;
-                    pos = lim = 0;
-                    return false;
-                }
-                int k = (int) Math.min(n, lim);
-                pos += k;
-                n -= k;
-            }
-            return true;
-        }
-
-        int u1() {
-            return buf[pos++] & 0xff;
-        }
-
-        int u2() {
-            int v = ((buf[pos] & 0xff) << 8) | (buf[pos + 1] & 0xff);
-            pos += 2;
-            return v;
-        }
-
-        int u4() {
-            int v = (int) INT_BE.get(buf, pos);
-            pos += 4;
-            return v;
-        }
-
-        long u8() {
-            long v = (long) LONG_BE.get(buf, pos);
-            pos += 8;
-            return v;
-        }
-
-        long id(int size) {
-            return size == 8 ? u8() : u4() & 0xffffffffL;
-        }
-
-        long idAt(int p, int size) {
-            return size == 8 ? (long) LONG_BE.get(buf, p) : (int) INT_BE.get(buf, p) & 0xffffffffL;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (channel != null) {
-                channel.close();
-            } else {
-                in.close();
-            }
-        }
-    }
-
-    /** long → int open-addressing map (class id → class index); -1 when absent. */
-    static final class LongIntMap {
-        private long[] keys;
-        private int[] values;
-        private boolean[] used;
-        private int size;
-
-        LongIntMap(int capacity) {
-            int c = Integer.highestOneBit(Math.max(4, capacity) * 2);
-            keys = new long[c];
-            values = new int[c];
-            used = new boolean[c];
-        }
-
-        int get(long key) {
-            int mask = keys.length - 1;
-            for (int i = mix(key) & mask; used[i]; i = (i + 1) & mask) {
-                if (keys[i] == key) {
-                    return values[i];
-                }
-            }
-            return -1;
-        }
-
-        /** Adds 1 to the value of {@code key}, an absent key counting as 0: one probe for a key already there. */
-        void increment(long key) {
-            int mask = keys.length - 1;
-            for (int i = mix(key) & mask; used[i]; i = (i + 1) & mask) {
-                if (keys[i] == key) {
-                    values[i]++;
-                    return;
-                }
-            }
-            put(key, 1);
-        }
-
-        void put(long key, int value) {
-            if ((size + 1) * 2 > keys.length) {
-                long[] k = keys;
-                int[] v = values;
-                boolean[] u = used;
-                keys = new long[k.length * 2];
-                values = new int[k.length * 2];
-                used = new boolean[k.length * 2];
-                size = 0;
-                for (int i = 0; i < k.length; i++) {
-                    if (u[i]) {
-                        put(k[i], v[i]);
-                    }
-                }
-            }
-            int mask = keys.length - 1;
-            int i = mix(key) & mask;
-            while (used[i] && keys[i] != key) {
-                i = (i + 1) & mask;
-            }
-            if (!used[i]) {
-                size++;
-            }
-            used[i] = true;
-            keys[i] = key;
-            values[i] = value;
-        }
-
-        private static int mix(long key) {
-            long h = key * 0x9E3779B97F4A7C15L;
-            return (int) (h ^ (h >>> 32));
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * Filled by one thread (pass 1's records outside the heap), then only read, by any.
  */
 final class Utf8Names {
-    private final HprofReader.LongIntMap numberOf = new HprofReader.LongIntMap(1 << 12);
+    private final LongIntMap numberOf = new LongIntMap(1 << 12);
     private byte[] bytes = new byte[1 << 16];
     private int[] starts = new int[1 << 10]; // name k's bytes: starts[k] .. starts[k + 1]
     private int count;
