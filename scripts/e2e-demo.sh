@@ -37,8 +37,8 @@ f="$(flags "-XX:+UseG1GC -Xmx300m")" || fail "analyze $dump failed"
   || fail "the user's collector and heap did not win: $f"
 # the launcher's malloc settings: for its own JVM (what keeps a small dump's analysis below its size), not for the
 # process `gate run` starts, whose memory is what the gate measures; a java that prints its environment stands in
-fake="$(mktemp -d)"
-mkdir "$fake/bin"
+fake="$(dirname "$out")/stand-in-java" # removed with the rest on exit
+mkdir -p "$fake/bin"
 printf '#!/bin/sh\nenv | grep "^MALLOC_" | sort | tr "\\n" " "\n' > "$fake/bin/java"
 chmod +x "$fake/bin/java"
 e="$(env -u MALLOC_ARENA_MAX -u MALLOC_MMAP_THRESHOLD_ JAVA_HOME="$fake" "$root/scripts/leakscope" analyze "$dump")"
@@ -48,5 +48,4 @@ e="$(env MALLOC_MMAP_THRESHOLD_=65536 JAVA_HOME="$fake" "$root/scripts/leakscope
 [[ "$e" == *MALLOC_MMAP_THRESHOLD_=65536* ]] || fail "the user's malloc setting did not win: ${e:-none}"
 e="$(env -u MALLOC_ARENA_MAX -u MALLOC_MMAP_THRESHOLD_ JAVA_HOME="$fake" "$root/scripts/leakscope" gate run -- true)"
 [ -z "$e" ] || fail "gate run would pass the launcher's malloc settings on: $e"
-rm -rf "$fake"
 echo "e2e-demo: ok — $culprit"
