@@ -30,7 +30,8 @@ flags() { # the flags the JVM ran with, after an analysis that ended with a verd
 }
 f="$(flags "")" || fail "analyze $dump failed"
 [[ "$f" == *-XX:+UseSerialGC* && "$f" == *-XX:InitialHeapSize=16777216* && "$f" == *-XX:TieredStopAtLevel=1* \
-  && "$f" == *-XX:MinHeapDeltaBytes=33554432* && "$f" == *-XX:Tier3BackEdgeThreshold=15000* ]] \
+  && "$f" == *-XX:MinHeapDeltaBytes=33554432* && "$f" == *-XX:Tier3BackEdgeThreshold=15000* \
+  && "$f" == *-XX:MaxNewSize=2097152* ]] \
   || fail "the launcher's flags for a small dump: $f"
 f="$(flags "-XX:+UseG1GC -Xmx300m")" || fail "analyze $dump failed"
 [[ "$f" == *-XX:+UseG1GC* && "$f" != *-XX:+UseSerialGC* && "$f" != *-XX:InitialHeapSize=16777216* ]] \
