@@ -1,6 +1,9 @@
 package io.leakscope.heap;
 
-/** long → int open-addressing map (class id → class index); -1 when absent. */
+/**
+ * long → int open-addressing map, -1 when absent: class ids to classes and instance counts (the reader), name
+ * ids to names ({@link Utf8Names}), signatures to slots and ids to positions (the analysis).
+ */
 final class LongIntMap {
     private long[] keys;
     private int[] values;
