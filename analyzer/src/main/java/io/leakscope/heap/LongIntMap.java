@@ -2,7 +2,7 @@ package io.leakscope.heap;
 
 /**
  * long → int open-addressing map, -1 when absent: class ids to classes and instance counts (the reader), name
- * ids to names ({@link Utf8Names}), signatures to slots and ids to positions (the analysis).
+ * ids to names ({@link Utf8Names}), signatures to slots and objects to their place in a list (the analysis).
  */
 final class LongIntMap {
     private long[] keys;
