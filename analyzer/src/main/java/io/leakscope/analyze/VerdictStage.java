@@ -1,6 +1,7 @@
 package io.leakscope.analyze;
 
 import io.leakscope.findings.Growth;
+import io.leakscope.findings.Heap;
 import io.leakscope.findings.Verdict;
 import io.leakscope.growth.GrowthStage;
 import io.leakscope.heap.GrowingPaths;
@@ -11,6 +12,7 @@ import io.leakscope.heap.GrowingPaths;
  * STABLE is STABLE even when a secondary one (metaspace, threads, swap) could not be decided. With no
  * fitted signal the verdict stays INCONCLUSIVE — and an INCONCLUSIVE one becomes LEAK — when heap dumps show a
  * path growing in every interval between them; that path's holder and accumulated class then end the headline.
+ * An INCONCLUSIVE headline names the newest dump's biggest leak suspect, when there is one.
  */
 final class VerdictStage implements Stage {
     @Override
@@ -40,6 +42,7 @@ final class VerdictStage implements Stage {
                     ? " (growing in each of the " + b.heap.dumps().size() + " heap dumps; the time series were too short"
                     + " to decide)" : "") + ".";
         }
+        Heap.LeakSuspect suspect = b.verdict == Verdict.INCONCLUSIVE ? biggestSuspectOfNewestDump(b.heap) : null;
         if (b.headline == null) {
             b.headline = switch (b.verdict) {
                 case LEAK -> "Memory grows steadily: a leak.";
@@ -47,8 +50,39 @@ final class VerdictStage implements Stage {
                 case STABLE -> "No significant growth.";
                 case INCONCLUSIVE -> b.series.isEmpty() && b.heap.dumps().isEmpty()
                         ? "Nothing to decide on: the inputs held no time series or heap dumps."
-                        : "Not enough data to decide.";
+                        : suspect == null ? "Not enough data to decide."
+                        : b.heap.dumps().size() == 1
+                        ? "Not enough data to decide: one heap dump cannot show growth (take another later and run"
+                        + " leakscope diff on both)."
+                        : "Not enough data to decide: no retained path grew in every interval between the "
+                        + b.heap.dumps().size() + " heap dumps.";
             };
         }
+        if (suspect != null) {
+            // an OOM dump alone is the commonest input: what holds its heap is the answer it can give
+            b.headline += " Biggest suspect: " + suspect.description() + ".";
+        }
+    }
+
+    /** The suspect retaining the most of the newest dump (by its time; else the last read), or null. */
+    static Heap.LeakSuspect biggestSuspectOfNewestDump(Heap heap) {
+        Heap.DumpSummary last = null;
+        for (Heap.DumpSummary d : heap.dumps()) {
+            if (last == null || d.timestampMs() == null || last.timestampMs() == null
+                    || d.timestampMs() >= last.timestampMs()) {
+                last = d;
+            }
+        }
+        if (last == null) {
+            return null;
+        }
+        String newest = last.path();
+        Heap.LeakSuspect best = null;
+        for (Heap.LeakSuspect s : heap.suspects()) {
+            if (s.dump().equals(newest) && (best == null || s.retainedBytes() > best.retainedBytes())) {
+                best = s;
+            }
+        }
+        return best;
     }
 }

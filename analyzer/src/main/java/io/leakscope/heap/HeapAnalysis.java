@@ -455,6 +455,31 @@ public final class HeapAnalysis {
         return steps;
     }
 
+    /**
+     * What holds {@code object} on its shortest path from a GC root, in words: "held by the static field
+     * Registry.SESSIONS", "held by field cache of a com.acme.Service", "held by element [3] of a java.lang.Object[]",
+     * "held by a GC root (Java frame)". A suspect's own name is a JDK class as often as not (an ArrayList, a
+     * HashMap); its holder is the code to read.
+     */
+    String heldBy(int object) {
+        int p = bfsParentOf(object);
+        if (p == -1) {
+            String kind = HprofReader.ROOT_NAMES[rootKindOf(object) & 0xff];
+            return "held by a GC root (" + (kind == null ? "root" : kind) + ")";
+        }
+        if (p < 0) {
+            return "not reachable from a GC root";
+        }
+        String slot = g.slotName(p, bfsSlotOf(object));
+        return switch (g.kind[p]) {
+            case HeapGraph.CLASS -> bfsSlotOf(object) == HeapGraph.ClassInfo.LOADER_SLOT
+                    ? "the class loader of " + g.classes.get(g.classOf[p]).name
+                    : "held by the static field " + g.classes.get(g.classOf[p]).name + slot;
+            case HeapGraph.OBJECT_ARRAY -> "held by element " + slot + " of a " + g.className(p);
+            default -> "held by field " + slot.substring(1) + " of a " + g.className(p);
+        };
+    }
+
     /** For benchmarks and debugging: each instance of the class with its retained size and immediate dominator. */
     public List<String> describeObjects(String className) {
         List<String> out = new ArrayList<>();
@@ -644,7 +669,9 @@ public final class HeapAnalysis {
             if (retained(p) > SUSPECT_SHARE * total) {
                 int acc = accumulationPoint(p);
                 int v = d.vertex.get(p);
-                String desc = "One instance of " + g.className(v) + " retains " + share(retained(p), total)
+                // a class object is held by its loader whatever the shortest path says
+                String desc = "One instance of " + g.className(v) + (g.kind[v] == HeapGraph.CLASS ? "" : ", " + heldBy(v) + ",")
+                        + " retains " + share(retained(p), total)
                         + " of the reachable heap (" + Units.formatBytes(retained(p)) + ")"
                         + (acc != p ? "; the memory accumulates in " + describe(acc) : "");
                 out.add(new Heap.LeakSuspect(g.path, desc, g.className(v), retained(p), retained(p) / (double) total,

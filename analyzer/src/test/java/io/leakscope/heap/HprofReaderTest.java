@@ -118,26 +118,10 @@ class HprofReaderTest {
         assertTrue(String.join(" ", path).contains(".OWNERS → io.leakscope.heap.DumpTarget$Owner[]"), path.toString());
         assertTrue(String.join(" ", path).contains("[0] → io.leakscope.heap.DumpTarget$Owner"), path.toString());
         assertTrue(String.join(" ", path).endsWith(".shared → io.leakscope.heap.DumpTarget$Shared"), path.toString());
-    }
-
-    /** Any other, newer JDK installed next to this one (JDK 21+ dump in parallel, in several segments). */
-    static java.util.Optional<Path> newerJdk() throws IOException {
-        Path jvms = Path.of(System.getProperty("java.home")).toRealPath().getParent();
-        if (jvms == null || !Files.isDirectory(jvms)) {
-            return java.util.Optional.empty();
-        }
-        try (var s = Files.list(jvms)) {
-            return s.filter(p -> Files.isRegularFile(p.resolve("release")) && Files.isExecutable(p.resolve("bin/java")))
-                    .filter(p -> {
-                        try {
-                            String rel = Files.readString(p.resolve("release"));
-                            java.util.regex.Matcher m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(rel);
-                            return m.find() && Integer.parseInt(m.group(1)) >= 21;
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    }).findFirst();
-        }
+        // and its last step, in words, for a suspect's description
+        assertEquals("held by field shared of a io.leakscope.heap.DumpTarget$Owner", a.heldBy(shared));
+        assertEquals("held by element [0] of a io.leakscope.heap.DumpTarget$Owner[]", a.heldBy(left));
+        assertEquals("held by the static field io.leakscope.heap.DumpTarget.KEEP", a.heldBy(keep));
     }
 
     /**
@@ -172,7 +156,7 @@ class HprofReaderTest {
 
     @Test
     void readsDumpsOfANewerJdk(@TempDir Path tmp) throws Exception {
-        java.util.Optional<Path> jdk = newerJdk();
+        java.util.Optional<Path> jdk = TestJdks.from(21);
         org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK 21+ installed next to this one");
         Path dump;
         try (DumpTargetProcess t = new DumpTargetProcess(jdk.get())) {
@@ -183,7 +167,7 @@ class HprofReaderTest {
         assertEquals(1701, count(g, "io.leakscope.heap.DumpTarget$Node"));
         HeapAnalysis a = HeapAnalysis.of(g);
         assertEquals(148040, a.retainedOf(staticField(g, classObject(g, "io.leakscope.heap.DumpTarget"), "KEEP")));
-        // newer JDKs dump in parallel (segments written by several threads, then merged): read in parts too
+        // read in parts too, and cut in many segments (ParallelOomDumpTest has a dump written on two threads)
         assertSameGraph(dump);
         assertSameGraph(Files.write(tmp.resolve("newer-many.hprof"), resegment(Files.readAllBytes(dump), 32 << 10)));
     }

@@ -66,7 +66,7 @@ class ObjectLayoutTest {
         // ZGC has no compressed references
         assertTrue(check(home, new ObjectLayout(12, 8, 8, 16, 16), 160_048, "-XX:+UseZGC"));
         assertTrue(check(home, new ObjectLayout(12, 4, 8, 16, 16), 148_040, "-XX:+UseShenandoahGC"));
-        Optional<Path> jdk = jdkFrom(24);
+        Optional<Path> jdk = TestJdks.from(24);
         org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK 24+ installed next to this one");
         // JDK 25's Class declares its protection domain and signers, its ResolvedMethodName its holder
         assertTrue(check(jdk.get(), new ObjectLayout(12, 8, 8, 16, 16), 160_048, "-XX:+UseZGC"));
@@ -77,7 +77,7 @@ class ObjectLayoutTest {
 
     @Test
     void sizesAreTheJvmsOwnWithCompactObjectHeaders() throws Exception {
-        Optional<Path> jdk = jdkFrom(24);
+        Optional<Path> jdk = TestJdks.from(24);
         org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK 24+ installed next to this one");
         check(jdk.get(), new ObjectLayout(8, 4, 8, 12, 16), 132_040, "-XX:+UseCompactObjectHeaders");
         check(jdk.get(), new ObjectLayout(8, 8, 8, 12, 16), 144_040, "-XX:+UseCompactObjectHeaders",
@@ -96,7 +96,7 @@ class ObjectLayoutTest {
      */
     @Test
     void virtualThreadStacksAreSizedAsTheJvmSizesThem() throws Exception {
-        Optional<Path> jdk = jdkFrom(21);
+        Optional<Path> jdk = TestJdks.from(21);
         org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK 21+ installed next to this one");
         Path src = tmp.resolve("VirtualThreads.java");
         Files.writeString(src, String.join("\n",
@@ -382,23 +382,5 @@ class ObjectLayoutTest {
         }
         assertTrue(rows.size() > 100, out);
         return rows;
-    }
-
-    /** A JDK of at least {@code version} installed next to this one. */
-    private static Optional<Path> jdkFrom(int version) throws IOException {
-        Path jvms = Path.of(System.getProperty("java.home")).toRealPath().getParent();
-        if (jvms == null || !Files.isDirectory(jvms)) {
-            return Optional.empty();
-        }
-        try (var s = Files.list(jvms)) {
-            return s.filter(p -> Files.isExecutable(p.resolve("bin/jcmd"))).filter(p -> {
-                try {
-                    Matcher m = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(p.resolve("release")));
-                    return m.find() && Integer.parseInt(m.group(1)) >= version;
-                } catch (IOException e) {
-                    return false;
-                }
-            }).findFirst();
-        }
     }
 }

@@ -90,6 +90,9 @@ class HeapDiffCliTest {
         r = CliTest.run("analyze", dumps.get(2).toString(), "--out", one.toString());
         JsonNode suspects = findings(one).path("heap").path("suspects");
         assertTrue(suspects.toString().contains("ConversationHistoryLeak$Session"), suspects.toString());
+        // one dump cannot show growth; the command line still says what holds the heap
+        assertTrue(r.out().contains("verdict: INCONCLUSIVE — Not enough data to decide: one heap dump cannot show growth")
+                && r.out().contains("Biggest suspect: ") && r.out().contains("ConversationHistoryLeak$Session"), r.out());
     }
 
     @Test
@@ -101,6 +104,8 @@ class HeapDiffCliTest {
         JsonNode growing = findings(out).path("heap").path("growing");
         assertEquals(0, growing.size(), growing.toString());
         assertFalse(r.out().contains("verdict: LEAK"), r.out());
+        assertTrue(r.out().contains("verdict: INCONCLUSIVE — Not enough data to decide: no retained path grew in every"
+                + " interval between the 3 heap dumps."), r.out());
     }
 
     @Test
