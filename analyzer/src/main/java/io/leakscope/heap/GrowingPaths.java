@@ -34,6 +34,16 @@ public final class GrowingPaths {
      * accumulates under it and how fast, e.g. "ListenerLeak$EventBus.LISTENERS (CopyOnWriteArrayList)
      * accumulates ListenerLeak$RetryListener: +257 per dump, 2.4 MiB/min".
      */
+    private static final java.util.regex.Pattern LOCAL_ROOT = java.util.regex.Pattern.compile("^GC root \\(Java frame in (.*?)\\): .*");
+
+    /** "a.b.Agent$Loop.run(Agent.java:40)" → "Agent$Loop.run(Agent.java:40)". */
+    static String simpleMethod(String method) {
+        int paren = method.indexOf('(');
+        String qualified = paren >= 0 ? method.substring(0, paren) : method;
+        int dot = qualified.lastIndexOf('.');
+        return dot < 0 ? method : simple(qualified.substring(0, dot)) + method.substring(dot);
+    }
+
     public static String describe(Heap.GrowingPath g) {
         List<String> path = fromLastClass(g.pathFromRoot());
         String holder;
@@ -47,7 +57,12 @@ public final class GrowingPaths {
         } else {
             String last = path.isEmpty() ? "?" : path.get(path.size() - 1);
             int arrow = last.lastIndexOf(" → ");
-            holder = simple(arrow >= 0 ? last.substring(arrow + 3) : last.replaceFirst("^GC root \\([^)]*\\): ", ""));
+            holder = simple(arrow >= 0 ? last.substring(arrow + 3) : last.replaceFirst("^GC root \\(.*?\\): ", ""));
+            java.util.regex.Matcher local = LOCAL_ROOT.matcher(last);
+            if (arrow < 0 && local.matches()) {
+                // a long-running method's own collection: the method is the code to read
+                holder += " (a local variable of " + simpleMethod(local.group(1)) + ")";
+            }
         }
         String rate = g.bytesPerMinute() != null ? Units.formatBytes(g.bytesPerMinute()) + "/min"
                 : Units.formatBytes(g.bytesPerDump()) + " per dump";

@@ -428,7 +428,25 @@ public final class HeapAnalysis {
 
     // ------------------------------------------------------------------------------------------ paths
 
-    /** Shortest strong path from a GC root: "GC root (Java frame): a.B", ".field → c.D", "[3] → e.F". */
+    /**
+     * The method whose frame holds root {@code object} as a local variable (a Java frame root) or a JNI local
+     * reference, as the dump's stack traces give it ("Hold.main(Hold.java:16)"), for the root kind the paths
+     * name; else null. Roots are few: a scan of them, for the handful of objects a report describes.
+     */
+    String rootMethodOf(int object) {
+        byte kind = rootKindOf(object);
+        for (int i = 0; i < g.rootObjects.length; i++) {
+            if (g.rootObjects[i] == object && g.rootKinds[i] == kind && g.rootMethods[i] >= 0) {
+                return g.methods[g.rootMethods[i]];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Shortest strong path from a GC root: "GC root (Java frame in a.Main.run(Main.java:12)): a.B", ".field → c.D",
+     * "[3] → e.F".
+     */
     public List<String> pathTo(int object) {
         List<String> steps = new ArrayList<>();
         int v = object;
@@ -441,7 +459,9 @@ public final class HeapAnalysis {
         }
         if (v >= 0 && p == -1) {
             String kind = HprofReader.ROOT_NAMES[rootKindOf(v) & 0xff];
-            steps.add("GC root (" + (kind == null ? "root" : kind) + "): " + g.className(v));
+            String method = rootMethodOf(v);
+            steps.add("GC root (" + (kind == null ? "root" : kind) + (method == null ? "" : " in " + method) + "): "
+                    + g.className(v));
         } else {
             steps.add("(not reachable from a GC root): " + g.className(v));
         }
@@ -464,8 +484,12 @@ public final class HeapAnalysis {
     String heldBy(int object) {
         int p = bfsParentOf(object);
         if (p == -1) {
-            String kind = HprofReader.ROOT_NAMES[rootKindOf(object) & 0xff];
-            return "held by a GC root (" + (kind == null ? "root" : kind) + ")";
+            int kind = rootKindOf(object) & 0xff;
+            String method = rootMethodOf(object);
+            if (method != null) {
+                return (kind == 0x03 ? "held by a local variable of " : "held by a JNI local reference in ") + method;
+            }
+            return "held by a GC root (" + (HprofReader.ROOT_NAMES[kind] == null ? "root" : HprofReader.ROOT_NAMES[kind]) + ")";
         }
         if (p < 0) {
             return "not reachable from a GC root";

@@ -34,6 +34,8 @@ public final class HeapGraph {
     final List<ClassInfo> classes;
     final int[] rootObjects;     // GC roots, as object indexes (may repeat)
     final byte[] rootKinds;      // HPROF root sub-tags, parallel to rootObjects
+    final int[] rootMethods;     // a Java frame's or JNI local's method, an index into methods; -1 none, or unknown
+    final String[] methods;      // "pkg.Class.method(File.java:12)"
     final long referenceCount;
     final boolean partial;
     final String partialReason;
@@ -46,7 +48,8 @@ public final class HeapGraph {
 
     HeapGraph(String path, long timestampMs, int idSize, ObjectLayout.Inferred layout, int objectCount, ArraySpace space,
               byte[] kind, int[] classOf, int[] shallow, IntArray refStart, IntArray refs, IntArray refSlot,
-              List<ClassInfo> classes, int[] rootObjects, byte[] rootKinds, boolean partial, String partialReason,
+              List<ClassInfo> classes, int[] rootObjects, byte[] rootKinds, int[] rootMethods, String[] methods,
+              boolean partial, String partialReason,
               long bytesRead, long danglingRefs, List<String> warnings, List<String> infos,
               SecretScanner.Hits secretHits) {
         this.path = path;
@@ -65,6 +68,8 @@ public final class HeapGraph {
         this.classes = classes;
         this.rootObjects = rootObjects;
         this.rootKinds = rootKinds;
+        this.rootMethods = rootMethods;
+        this.methods = methods;
         this.partial = partial;
         this.partialReason = partialReason;
         this.bytesRead = bytesRead;

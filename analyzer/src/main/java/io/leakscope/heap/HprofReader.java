@@ -47,6 +47,8 @@ public final class HprofReader {
 
     private static final int UTF8 = 0x01;
     private static final int LOAD_CLASS = 0x02;
+    private static final int STACK_FRAME = 0x04;
+    private static final int STACK_TRACE = 0x05;
     private static final int HEAP_DUMP = 0x0C;
     private static final int HEAP_DUMP_SEGMENT = 0x1C;
     private static final int HEAP_DUMP_END = 0x2C;
@@ -106,6 +108,8 @@ public final class HprofReader {
     private final Utf8Names strings = new Utf8Names();
     private InstanceRefs instanceRefs; // from the class dumps before a parallel run: read by its threads
     private final Map<Long, Long> classNameIds = new HashMap<>();
+    /** The threads' stacks, to say which method a Java frame root is a local variable of (see {@link Frames}). */
+    private final Frames frames = new Frames();
     private final List<String> warnings = new ArrayList<>();
     private boolean namesFull;
     // heap dumps the file holds (the JVMTI hprof agent of JDK 5-8 appends one each time it is asked): the first is
@@ -124,6 +128,7 @@ public final class HprofReader {
     private int objectCount;
     private long[] rootIds;
     private byte[] rootKinds;
+    private long[] rootFrames;
     private int rootCount;
 
     private HprofReader(Path file, Progress progress, int threads, ArraySpace space) throws IOException {
@@ -293,17 +298,24 @@ public final class HprofReader {
         }
         int[] roots = new int[rootCount];
         byte[] kinds = new byte[rootCount];
+        int[] rootMethods = new int[rootCount];
+        Map<String, Integer> methodIndex = new HashMap<>();
         int nr = 0;
         long danglingRoots = 0;
         for (int i = 0; i < rootCount; i++) {
             int o = ids.find(rootIds[i]);
             if (o >= 0) {
+                String method = rootFrames[i] < 0 ? null
+                        : frames.describe((int) (rootFrames[i] >>> 32), (int) rootFrames[i], strings::get);
+                rootMethods[nr] = method == null ? -1 : methodIndex.computeIfAbsent(method, k -> methodIndex.size());
                 roots[nr] = o;
                 kinds[nr++] = rootKinds[i];
             } else {
                 danglingRoots++;
             }
         }
+        String[] methods = new String[methodIndex.size()];
+        methodIndex.forEach((m, i) -> methods[i] = m);
         long dangling = 0;
         long badInstances = 0;
         List<SecretScanner.Hits> hits = new ArrayList<>();
@@ -339,7 +351,8 @@ public final class HprofReader {
         }
         return new HeapGraph(file.toString(), timestampMs, idSize, inferred, objectCount, space, t.kind, t.classOf,
                 t.shallow, t.refStart, t.refs.trimmed(edgeCount), t.slots.trimmed(edgeCount), classes,
-                Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr), partialReason != null, partialReason, bytesRead,
+                Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr), Arrays.copyOf(rootMethods, nr), methods,
+                partialReason != null, partialReason, bytesRead,
                 dangling, List.copyOf(warnings), List.copyOf(infos), SecretScanner.concat(hits));
     }
 
@@ -515,6 +528,7 @@ public final class HprofReader {
         int count;
         long[] rootIds = new long[1 << 6];
         byte[] rootKinds = new byte[1 << 6];
+        long[] rootFrames = new long[1 << 6]; // thread serial << 32 | depth, -1 for roots of other kinds
         int rootCount;
         final List<ClassDump> classDumps = new ArrayList<>();
         final LongIntMap instancesPerClass = new LongIntMap(1024);
@@ -589,12 +603,14 @@ public final class HprofReader {
             return i < ms.length ? ms[i] : Long.MAX_VALUE;
         }
 
-        void addRoot(long id, int kind) {
+        void addRoot(long id, int kind, long frame) {
             if (rootCount == rootIds.length) {
                 rootIds = Arrays.copyOf(rootIds, rootCount * 2);
                 rootKinds = Arrays.copyOf(rootKinds, rootCount * 2);
+                rootFrames = Arrays.copyOf(rootFrames, rootCount * 2);
             }
             rootIds[rootCount] = id;
+            rootFrames[rootCount] = frame;
             rootKinds[rootCount++] = (byte) kind;
         }
     }
@@ -975,10 +991,27 @@ public final class HprofReader {
             if (len != 8 + 2L * idSize || !s.ensure((int) len)) {
                 throw new Corrupt("bad LOAD_CLASS record at offset " + recordAt);
             }
-            s.u4();
+            int serial = s.u4();
             long classId = s.id(idSize);
             s.u4();
-            classNameIds.put(classId, s.id(idSize));
+            long nameId = s.id(idSize);
+            classNameIds.put(classId, nameId);
+            frames.classSerial(serial, nameId);
+        } else if (tag == STACK_FRAME && len == 4L * idSize + 8 && s.ensure((int) len)) {
+            frames.frame(s.id(idSize), s.id(idSize), s.id(idSize), s.id(idSize), s.u4(), s.u4());
+        } else if (tag == STACK_TRACE && len >= 12 && (len - 12) % idSize == 0 && len - 12 <= (1 << 20)
+                && s.ensure((int) len)) {
+            s.u4();
+            int thread = s.u4();
+            int n = s.u4();
+            if ((long) n * idSize != len - 12) {
+                throw new Corrupt("stack trace of " + n + " frames in a record of " + len + " bytes at offset " + recordAt);
+            }
+            long[] ids = new long[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = s.id(idSize);
+            }
+            frames.trace(thread, ids);
         } else {
             if (!isKnownSkipped(tag)) {
                 warnings.add("skipped unknown record tag 0x" + Integer.toHexString(tag) + " at offset " + recordAt);
@@ -1015,6 +1048,7 @@ public final class HprofReader {
         }
         rootIds = new long[roots];
         rootKinds = new byte[roots];
+        rootFrames = new long[roots];
         idChunks = new ArrayList<>();
         idRange = new IdIndex.Range();
         Part before = null;
@@ -1039,6 +1073,7 @@ public final class HprofReader {
             objectCount += p.count;
             System.arraycopy(p.rootIds, 0, rootIds, rootCount, p.rootCount);
             System.arraycopy(p.rootKinds, 0, rootKinds, rootCount, p.rootCount);
+            System.arraycopy(p.rootFrames, 0, rootFrames, rootCount, p.rootCount);
             rootCount += p.rootCount;
             classDumps.addAll(p.classDumps);
         }
@@ -1308,8 +1343,13 @@ public final class HprofReader {
     private void root(HprofSource s, int kind, int extra, Part part) throws IOException {
         need(s, idSize + extra);
         long id = s.id(idSize);
-        s.pos += extra;
-        part.addRoot(id, kind);
+        if (kind == 0x02 || kind == 0x03) {
+            // a JNI local or a Java frame's local variable: the thread's serial and the frame's depth in its stack
+            part.addRoot(id, kind, (long) s.u4() << 32 | (s.u4() & 0xffffffffL));
+        } else {
+            s.pos += extra;
+            part.addRoot(id, kind, -1);
+        }
     }
 
     private void classDump(HprofSource s, long at, Part part, Pass2 p2) throws IOException, Corrupt {

@@ -34,4 +34,16 @@ class GrowingPathsTest {
         assertEquals("Object[][]", GrowingPaths.simple("java.lang.Object[][]"));
         assertEquals("Outer$Inner", GrowingPaths.simple("a.b.Outer$Inner"));
     }
+
+    @Test
+    void aCollectionInALocalVariableNamesItsMethod() {
+        Heap.GrowingPath g = path(List.of("GC root (Java frame in com.acme.Agent$Loop.run(Agent.java:40)): java.util.ArrayList"),
+                List.of(new Heap.Accumulated("com.acme.Message", List.of(10L, 30L, 50L), List.of(1L, 2L, 3L))));
+        assertEquals("ArrayList (a local variable of Agent$Loop.run(Agent.java:40)) accumulates Message: +20 per dump,"
+                + " 60.0 MiB/min", GrowingPaths.describe(g));
+        // a root without its method, as before
+        Heap.GrowingPath bare = path(List.of("GC root (Java frame): java.util.ArrayList"), List.of());
+        assertEquals("ArrayList grows 60.0 MiB/min", GrowingPaths.describe(bare));
+        assertEquals("Agent.main(native)", GrowingPaths.simpleMethod("com.acme.Agent.main(native)"));
+    }
 }

@@ -29,19 +29,26 @@ class ParallelOomDumpTest {
     @TempDir
     Path tmp;
 
-    /** Fills {@link #KEEP} with 64 KB arrays until the heap is full, then says how many it held. */
+    /**
+     * Puts 8 MB in a list of its own, a local variable, then fills {@link #KEEP} with 64 KB arrays until the heap
+     * is full, and says how many it held.
+     */
     public static final class FillTheHeap {
         static final List<long[]> KEEP = new ArrayList<>();
 
         public static void main(String[] args) {
+            List<int[]> local = new ArrayList<>();
+            for (int i = 0; i < 128; i++) {
+                local.add(new int[16384]);
+            }
             try {
                 while (true) {
-                    KEEP.add(new long[8192]);
+                    KEEP.add(new long[8192]); // where main is when the heap is full
                 }
             } catch (OutOfMemoryError e) {
                 int held = KEEP.size(); // the dump was written when the allocation failed: it holds these
                 KEEP.clear();
-                System.out.println("held " + held);
+                System.out.println("held " + held + " and " + local.size());
             }
         }
     }
@@ -92,5 +99,16 @@ class ParallelOomDumpTest {
         // the suspect is a JDK class: its holder names the code
         assertTrue(f.headline().contains("Biggest suspect: One instance of java.util.ArrayList, held by the static field"
                 + " io.leakscope.heap.ParallelOomDumpTest$FillTheHeap.KEEP, retains "), f.headline());
+        // the other list is a local variable: the dump's stack traces name the method and the line it was at
+        List<String> source = Files.readAllLines(Path.of("src/test/java/io/leakscope/heap/ParallelOomDumpTest.java"));
+        int line = 1 + source.indexOf(source.stream().filter(l -> l.contains("// where main is when the heap is full"))
+                .findFirst().orElseThrow());
+        String method = "io.leakscope.heap.ParallelOomDumpTest$FillTheHeap.main(ParallelOomDumpTest.java:" + line + ")";
+        Heap.LeakSuspect local = f.heap().suspects().get(1);
+        assertTrue(local.description().startsWith("One instance of java.util.ArrayList, held by a local variable of "
+                + method + ", retains "), local.description());
+        assertEquals("GC root (Java frame in " + method + "): java.util.ArrayList", local.pathFromRoot().get(0));
+        assertEquals("int[]", local.accumulated().get(0).className());
+        assertEquals(128, local.accumulated().get(0).count());
     }
 }

@@ -294,7 +294,7 @@ public final class Gate {
         for (int i = path.size() - 1; i >= 0; i--) {
             String step = path.get(i);
             int arrow = step.lastIndexOf("→ ");
-            String target = arrow >= 0 ? step.substring(arrow + 2) : step.replaceFirst("^GC root \\([^)]*\\): ", "");
+            String target = arrow >= 0 ? step.substring(arrow + 2) : step.replaceFirst("^GC root \\(.*?\\): ", "");
             if (classLocation(target) == null) {
                 continue;
             }
@@ -316,7 +316,7 @@ public final class Gate {
         for (int i = g.pathFromRoot().size() - 1; l == null && i >= 0; i--) {
             String step = g.pathFromRoot().get(i);
             int arrow = step.lastIndexOf("→ ");
-            l = classLocation(arrow >= 0 ? step.substring(arrow + 2) : step.replaceFirst("^GC root \\([^)]*\\): ", ""));
+            l = classLocation(arrow >= 0 ? step.substring(arrow + 2) : step.replaceFirst("^GC root \\(.*?\\): ", ""));
         }
         return l;
     }
