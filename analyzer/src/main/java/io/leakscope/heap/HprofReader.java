@@ -1533,7 +1533,8 @@ public final class HprofReader {
         long modelled = layout.instanceSize(fieldBytes);
         String name = javaName(className(d.id));
         // HotSpot's own fields, which HPROF leaves out: part of the class's correction, so subclasses inherit them
-        long injected = layout.instanceSize(fieldBytes + layout.injectedBytes(name, idSize, l.refNames)) - modelled;
+        long injected = layout.instanceSize(fieldBytes + layout.injectedBytes(name, idSize, l.refNames,
+                hasVirtualThreads())) - modelled;
         long inherited = 0;
         ClassDump sup = byId.get(d.superId);
         if (sup != null && sup.fieldTypes.length > 0 && depth <= 256) {
@@ -1603,6 +1604,22 @@ public final class HprofReader {
         }
         return new Layout(refNames.toArray(new String[0]), offs, hprofBytes, referentSlot, complete, stackWordsOffset);
     }
+
+    /** Whether the dump is of JDK 19 or later: it lists Thread$FieldHolder, which every Thread has there. */
+    private boolean hasVirtualThreads() {
+        if (virtualThreads == null) {
+            virtualThreads = false;
+            for (long nameId : classNameIds.values()) {
+                if ("java/lang/Thread$FieldHolder".equals(strings.get(nameId))) {
+                    virtualThreads = true;
+                    break;
+                }
+            }
+        }
+        return virtualThreads;
+    }
+
+    private Boolean virtualThreads;
 
     private String className(long classId) {
         Long nameId = classNameIds.get(classId);

@@ -204,11 +204,13 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * (during_unsafe_access). A java.lang.Class instance (a mirror's fixed part) has two words (klass, array_klass),
      * two ints (oop_size, static_oop_field_count) and three references, two where the class declares its protection
      * domain (and signers) itself: against the JVMs' class histograms, 40 bytes a mirror on JDK 17 (compressed
-     * references) and 48 (ZGC), 32 on JDK 25 and 40 (ZGC); JDK 18-24 are not measured. Measured where the dump is
-     * in address order, where the measurement agrees; modelled here where it is not. Subclasses inherit them with
-     * the rest of their superclass's correction.
+     * references) and 48 (ZGC), 32 on JDK 25 and 40 (ZGC). On JDK 21 an int more ({@code virtualThreads}: the dump
+     * has JDK 19's {@code Thread$FieldHolder}, so JDK 19-24, of which only 21 is measured): its ZGC mirrors are 8
+     * bytes bigger each than JDK 17's, 897 of 897, where compressed references leave a gap the int fits. Measured
+     * where the dump is in address order, where the measurement agrees; modelled here where it is not. Subclasses
+     * inherit them with the rest of their superclass's correction.
      */
-    long injectedBytes(String name, int wordBytes, String[] refNames) {
+    long injectedBytes(String name, int wordBytes, String[] refNames, boolean virtualThreads) {
         switch (name) {
             case "java.lang.ClassLoader":
             case "java.lang.invoke.MemberName":
@@ -220,8 +222,10 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
                 return wordBytes + 8;
             case "java.lang.InternalError":
                 return 1;
-            case "java.lang.Class":
-                return 2L * wordBytes + 8 + (Arrays.asList(refNames).contains("protectionDomain") ? 2 : 3) * (long) oop;
+            case "java.lang.Class": {
+                boolean jdk25 = Arrays.asList(refNames).contains("protectionDomain");
+                return 2L * wordBytes + 8 + (jdk25 ? 2 : 3) * (long) oop + (virtualThreads && !jdk25 ? 4 : 0);
+            }
             case HprofReader.STACK_CHUNK:
                 return oop + 1 + wordBytes + 4 + 1; // cont, flags, pc, maxThawingSize, lockStackSize
             default:

@@ -75,6 +75,33 @@ class ObjectLayoutTest {
         check(jdk.get(), new ObjectLayout(8, 4, 8, 12, 16), 132_040, "-XX:+UseParallelGC", "-XX:+UseCompactObjectHeaders");
     }
 
+    /**
+     * JDK 21, the LTS between the two above, which scripts/install-test-deps.sh unpacks from Debian trixie: every
+     * instance class at its size under each collector, and the mirrors, which carry an int more than JDK 17's
+     * (8 bytes a mirror with 8-byte references: 897 of them 7,176 bytes short before it was modelled). Without
+     * compressed class pointers JDK 21 starts every array's elements at byte 24 (JDK 22 moved small ones to 20).
+     */
+    @Test
+    void sizesAreTheJvmsOwnOnJdk21() throws Exception {
+        Optional<Path> jdk = TestJdks.exactly(21);
+        if (jdk.isEmpty() && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("no JDK 21: scripts/install-test-deps.sh unpacks one");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK 21 (scripts/install-test-deps.sh unpacks one)");
+        ObjectLayout compressed = new ObjectLayout(12, 4, 8, 16, 16);
+        ObjectLayout wide = new ObjectLayout(12, 8, 8, 16, 16);
+        // the JVM counts mirrors the dump does not list under these: per class only
+        check(jdk.get(), compressed, 148_040, "-XX:+UseParallelGC");
+        check(jdk.get(), compressed, 148_040, "-XX:+UseG1GC");
+        assertTrue(check(jdk.get(), wide, 160_048, "-XX:+UseZGC"));
+        assertTrue(check(jdk.get(), wide, 160_048, "-XX:+UseZGC", "-XX:+ZGenerational"));
+        assertTrue(check(jdk.get(), compressed, 148_040, "-XX:+UseShenandoahGC"));
+        assertTrue(check(jdk.get(), wide, 160_048, "-XX:-UseCompressedOops"));
+        // KEEP's 1,000 byte[100] are 128 bytes each here, 120 from JDK 22 on
+        check(jdk.get(), new ObjectLayout(16, 8, 8, 24, 24), 168_056, "-XX:-UseCompressedOops",
+                "-XX:-UseCompressedClassPointers");
+    }
+
     @Test
     void sizesAreTheJvmsOwnWithCompactObjectHeaders() throws Exception {
         Optional<Path> jdk = TestJdks.from(24);
