@@ -55,8 +55,9 @@ final class Frames {
     }
 
     /**
-     * The method of frame {@code depth} (0 the top) on thread {@code threadSerial}'s stack, as "pkg.Class.method(File.java:12)",
-     * or null when the dump does not say; {@code names} gives a symbol's text, or null.
+     * The method of frame {@code depth} (0 the top) on thread {@code threadSerial}'s stack, as a Java stack trace
+     * prints it ("pkg.Class.method(File.java:12)"), or null when the dump does not say; {@code names} gives a
+     * symbol's text, or null.
      */
     String describe(int threadSerial, int depth, LongFunction<String> names) {
         long[] trace = traceOfThread.get(threadSerial);
@@ -75,7 +76,8 @@ final class Frames {
         }
         String file = names.apply(source[f]);
         int l = line[f];
-        String where = l == -3 ? "native" : file == null ? "" : l > 0 ? file + ":" + l : file;
+        // as a Java stack trace prints a frame (HPROF: -1 no line, -2 compiled, -3 native)
+        String where = l == -3 ? "Native Method" : file == null ? "Unknown Source" : l > 0 ? file + ":" + l : file;
         return HprofReader.javaName(className) + "." + methodName + "(" + where + ")";
     }
 }

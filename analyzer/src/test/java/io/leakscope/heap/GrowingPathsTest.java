@@ -44,6 +44,6 @@ class GrowingPathsTest {
         // a root without its method, as before
         Heap.GrowingPath bare = path(List.of("GC root (Java frame): java.util.ArrayList"), List.of());
         assertEquals("ArrayList grows 60.0 MiB/min", GrowingPaths.describe(bare));
-        assertEquals("Agent.main(native)", GrowingPaths.simpleMethod("com.acme.Agent.main(native)"));
+        assertEquals("Agent.read0(Native Method)", GrowingPaths.simpleMethod("com.acme.Agent.read0(Native Method)"));
     }
 }
