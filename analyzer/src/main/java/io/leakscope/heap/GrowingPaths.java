@@ -29,12 +29,9 @@ public final class GrowingPaths {
         return path;
     }
 
-    /**
-     * One line: the holder (the last class on the path and its static field, with the field's type), what
-     * accumulates under it and how fast, e.g. "ListenerLeak$EventBus.LISTENERS (CopyOnWriteArrayList)
-     * accumulates ListenerLeak$RetryListener: +257 per dump, 2.4 MiB/min".
-     */
-    private static final java.util.regex.Pattern LOCAL_ROOT = java.util.regex.Pattern.compile("^GC root \\(Java frame in (.*?)\\): .*");
+    /** A path's root step when the root is a local variable whose method the dump named. */
+    private static final java.util.regex.Pattern LOCAL_ROOT =
+            java.util.regex.Pattern.compile("^GC root \\(Java frame in (.*?)\\): .*");
 
     /** "a.b.Agent$Loop.run(Agent.java:40)" → "Agent$Loop.run(Agent.java:40)". */
     static String simpleMethod(String method) {
@@ -44,6 +41,11 @@ public final class GrowingPaths {
         return dot < 0 ? method : simple(qualified.substring(0, dot)) + method.substring(dot);
     }
 
+    /**
+     * One line: the holder (the last class on the path and its static field, with the field's type), what
+     * accumulates under it and how fast, e.g. "ListenerLeak$EventBus.LISTENERS (CopyOnWriteArrayList)
+     * accumulates ListenerLeak$RetryListener: +257 per dump, 2.4 MiB/min".
+     */
     public static String describe(Heap.GrowingPath g) {
         List<String> path = fromLastClass(g.pathFromRoot());
         String holder;
