@@ -327,7 +327,7 @@ public final class AdviceStage implements Stage {
         if (!b.heap.suspects().isEmpty()) {
             Heap.LeakSuspect s = b.heap.suspects().get(0);
             // the heap engine's description already names the share and the accumulation point
-            out.add(new Recommendation("code", "Leak suspect: " + s.className(),
+            out.add(new Recommendation("code", "Leak suspect: " + s.className() + (s.heldBy() != null ? ", " + s.heldBy() : ""),
                     s.description() + (s.pathFromRoot() != null && !s.pathFromRoot().isEmpty()
                             ? " Path from a GC root: " + String.join(" → ", s.pathFromRoot()) + "." : ""), null));
         }

@@ -43,12 +43,15 @@ public record Heap(List<DumpSummary> dumps, List<LeakSuspect> suspects, List<Gro
      * An object or class group retaining more than a threshold of the heap (MAT's leak suspects).
      *
      * @param dump              the dump it was found in
+     * @param heldBy            for a single object, what holds it on its shortest path from a GC root ("held by
+     *                          the static field a.B.CACHE", "held by a local variable of a.B.run(B.java:12)");
+     *                          null for a group (since schema 1.1)
      * @param accumulationPoint where the retained size stops being concentrated in one child
      * @param pathFromRoot      shortest strong path from a GC root to the accumulation point, with field names
      *                          and array indexes
      * @param accumulated       the objects the accumulation point holds, by class
      */
-    public record LeakSuspect(String dump, String description, String className, long retainedBytes,
+    public record LeakSuspect(String dump, String description, String className, String heldBy, long retainedBytes,
                               double shareOfHeap, String accumulationPoint, List<String> pathFromRoot,
                               List<ClassRow> accumulated) {
     }

@@ -694,11 +694,12 @@ public final class HeapAnalysis {
                 int acc = accumulationPoint(p);
                 int v = d.vertex.get(p);
                 // a class object is held by its loader whatever the shortest path says
-                String desc = "One instance of " + g.className(v) + (g.kind[v] == HeapGraph.CLASS ? "" : ", " + heldBy(v) + ",")
+                String holder = g.kind[v] == HeapGraph.CLASS ? null : heldBy(v);
+                String desc = "One instance of " + g.className(v) + (holder == null ? "" : ", " + holder + ",")
                         + " retains " + share(retained(p), total)
                         + " of the reachable heap (" + Units.formatBytes(retained(p)) + ")"
                         + (acc != p ? "; the memory accumulates in " + describe(acc) : "");
-                out.add(new Heap.LeakSuspect(g.path, desc, g.className(v), retained(p), retained(p) / (double) total,
+                out.add(new Heap.LeakSuspect(g.path, desc, g.className(v), holder, retained(p), retained(p) / (double) total,
                         describe(acc), pathTo(d.vertex.get(acc)), dominatedByClass(acc, 10)));
             } else {
                 byClass.computeIfAbsent(histKey(d.vertex.get(p)), k -> new ArrayList<>()).add(p);
@@ -724,7 +725,7 @@ public final class HeapAnalysis {
                         + Units.formatBytes(sum) + ") through their static fields; " + biggest
                         : group.size() + " instances of " + cls + " retain " + share(sum, total) + " of the reachable heap ("
                         + Units.formatBytes(sum) + "); " + biggest;
-                out.add(new Heap.LeakSuspect(g.path, desc, classes ? "java.lang.Class" : cls, sum, sum / (double) total,
+                out.add(new Heap.LeakSuspect(g.path, desc, classes ? "java.lang.Class" : cls, null, sum, sum / (double) total,
                         describe(acc), pathTo(d.vertex.get(acc)), dominatedByClass(acc, 10)));
             }
         }

@@ -148,7 +148,7 @@ public final class HeapReader implements InputReader {
                 summary.topDominators()));
         List<Heap.LeakSuspect> suspects = new ArrayList<>(h.suspects());
         for (Heap.LeakSuspect s : a.suspects()) {
-            suspects.add(new Heap.LeakSuspect(name, s.description(), s.className(), s.retainedBytes(), s.shareOfHeap(),
+            suspects.add(new Heap.LeakSuspect(name, s.description(), s.className(), s.heldBy(), s.retainedBytes(), s.shareOfHeap(),
                     s.accumulationPoint(), s.pathFromRoot(), s.accumulated()));
         }
         List<Heap.SecretHolder> holders = new ArrayList<>(h.secrets() == null ? List.of() : h.secrets().holders());

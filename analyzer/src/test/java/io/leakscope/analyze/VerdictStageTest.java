@@ -51,7 +51,7 @@ class VerdictStageTest {
     }
 
     private static Heap.LeakSuspect suspect(String dump, String cls, long retained) {
-        return new Heap.LeakSuspect(dump, "One instance of " + cls + " retains it", cls, retained, 0.5, null,
+        return new Heap.LeakSuspect(dump, "One instance of " + cls + " retains it", cls, null, retained, 0.5, null,
                 List.of(), List.of());
     }
 

@@ -45,10 +45,17 @@ class FindingsJsonTest {
     void newerMajorIsRefusedWithOneLine() throws IOException {
         Path f = tmp.resolve("findings.json");
         FindingsJson.write(sample(), f);
-        Files.writeString(f, Files.readString(f).replace("\"schemaVersion\" : \"1.0\"", "\"schemaVersion\" : \"3.1\""));
+        String written = Files.readString(f);
+        assertTrue(written.contains("\"schemaVersion\" : \"" + Findings.SCHEMA_VERSION + "\""), written);
+        Files.writeString(f, written.replace("\"schemaVersion\" : \"" + Findings.SCHEMA_VERSION + "\"",
+                "\"schemaVersion\" : \"3.1\""));
         InputException e = assertThrows(InputException.class, () -> FindingsJson.read(f));
         assertTrue(e.getMessage().startsWith(f + ": schema version 3.1 is newer"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
+        // an older minor of the same major (1.0: no suspects' heldBy) reads
+        Files.writeString(f, written.replace("\"schemaVersion\" : \"" + Findings.SCHEMA_VERSION + "\"",
+                "\"schemaVersion\" : \"1.0\""));
+        assertEquals(sample().verdict(), FindingsJson.read(f).verdict());
     }
 
     @Test

@@ -96,7 +96,11 @@ class ParallelOomDumpTest {
         assertEquals(held, kept.count());
         assertEquals(held * (16 + 8 * 8192), kept.shallowBytes());
         assertFalse(f.heap().dumps().get(0).partial());
-        // the suspect is a JDK class: its holder names the code
+        // the suspect is a JDK class: its holder names the code, in the findings, the headline and what to do
+        String keep = "held by the static field io.leakscope.heap.ParallelOomDumpTest$FillTheHeap.KEEP";
+        assertEquals(keep, top.heldBy());
+        assertTrue(f.recommendations().stream().anyMatch(r -> r.title().equals("Leak suspect: java.util.ArrayList, "
+                + keep)), f.recommendations().toString());
         assertTrue(f.headline().contains("Biggest suspect: One instance of java.util.ArrayList, held by the static field"
                 + " io.leakscope.heap.ParallelOomDumpTest$FillTheHeap.KEEP, retains "), f.headline());
         // the other list is a local variable: the dump's stack traces name the method and the line it was at
@@ -107,6 +111,7 @@ class ParallelOomDumpTest {
         Heap.LeakSuspect local = f.heap().suspects().get(1);
         assertTrue(local.description().startsWith("One instance of java.util.ArrayList, held by a local variable of "
                 + method + ", retains "), local.description());
+        assertEquals("held by a local variable of " + method, local.heldBy());
         assertEquals("GC root (Java frame in " + method + "): java.util.ArrayList", local.pathFromRoot().get(0));
         assertEquals("int[]", local.accumulated().get(0).className());
         assertEquals(128, local.accumulated().get(0).count());

@@ -158,7 +158,8 @@ class CliTest {
         Path out = tmp.resolve("out");
         run("analyze", bundle().toString(), "--out", out.toString());
         Path f = out.resolve("findings.json");
-        Files.writeString(f, Files.readString(f).replace("\"schemaVersion\" : \"1.0\"", "\"schemaVersion\" : \"2.0\""));
+        Files.writeString(f, Files.readString(f).replace("\"schemaVersion\" : \"" + io.leakscope.findings.Findings.SCHEMA_VERSION + "\"",
+                "\"schemaVersion\" : \"2.0\""));
         Run r = run("report", f.toString(), "-o", tmp.resolve("r.html").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("newer"), r.err());

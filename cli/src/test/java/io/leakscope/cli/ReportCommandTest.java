@@ -79,7 +79,8 @@ class ReportCommandTest {
     @Test
     void newerSchemaIsRefusedWithOneLineForEveryFormat() throws Exception {
         Path f = findings();
-        Files.writeString(f, Files.readString(f).replace("\"schemaVersion\" : \"1.0\"", "\"schemaVersion\" : \"2.0\""));
+        Files.writeString(f, Files.readString(f).replace("\"schemaVersion\" : \"" + io.leakscope.findings.Findings.SCHEMA_VERSION + "\"",
+                "\"schemaVersion\" : \"2.0\""));
         for (String fmt : List.of("html", "json", "md")) {
             Path out = tmp.resolve("refused." + fmt);
             CliTest.Run r = CliTest.run("report", f.toString(), "-o", out.toString(), "--format", fmt);

@@ -92,7 +92,7 @@ final class TestFindings {
                 new Heap.DumpSummary("heap/dump-2.hprof", t[200], 2_000_000, 200 * MIB, 1_800_000, 180 * MIB, 6_000_000,
                         1200, true, "truncated at byte 123456 " + name, List.of(), List.of(), List.of()));
         List<Heap.LeakSuspect> suspects = List.of(new Heap.LeakSuspect("heap/dump-2.hprof", "One " + name + " instance retains 60% of the heap",
-                name + ".Agent", 120 * MIB, 0.6, name + ".Agent.conversations",
+                name + ".Agent", "held by the static field " + name + ".Main.AGENT", 120 * MIB, 0.6, name + ".Agent.conversations",
                 List.of("Thread main", name + ".Agent.conversations", "[" + name + "]"),
                 List.of(new Heap.ClassRow(name + ".Turn", 5000, 240_000, 100 * MIB))));
         Heap.SecretScan secrets = new Heap.SecretScan(50_000, 7, false, List.of(new Heap.SecretHolder("heap/dump-2.hprof",
