@@ -175,6 +175,53 @@ final class HeapView {
         return out;
     }
 
+    /**
+     * The newest dump's class histogram (by exact retained size) and top dominators, as MAT opens a dump: what a
+     * single dump, an OutOfMemoryError's say, can tell. Null without dumps; rows carry raw values to sort by.
+     */
+    static Map<String, Object> newestDump(Findings f) {
+        Heap.DumpSummary newest = null;
+        for (Heap.DumpSummary d : f.heap().dumps()) {
+            if (newest == null || d.timestampMs() == null || newest.timestampMs() == null
+                    || d.timestampMs() >= newest.timestampMs()) {
+                newest = d;
+            }
+        }
+        if (newest == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", newest.path());
+        List<Map<String, Object>> histogram = new ArrayList<>();
+        List<Heap.ClassRow> rows = newest.histogram() == null ? List.of() : newest.histogram();
+        for (Heap.ClassRow r : rows.subList(0, Math.min(MAX_LIST, rows.size()))) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("className", r.className());
+            row.put("count", r.count());
+            row.put("shallow", Units.formatBytes(r.shallowBytes()));
+            row.put("shallowV", r.shallowBytes());
+            row.put("retained", Units.formatBytes(r.retainedBytes()));
+            row.put("retainedV", r.retainedBytes());
+            histogram.add(row);
+        }
+        m.put("histogram", histogram);
+        m.put("moreClasses", Math.max(0, rows.size() - histogram.size()));
+        List<Map<String, Object>> dominators = new ArrayList<>();
+        List<Heap.Dominator> ds = newest.topDominators() == null ? List.of() : newest.topDominators();
+        for (Heap.Dominator d : ds.subList(0, Math.min(MAX_LIST, ds.size()))) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("className", d.className());
+            row.put("retained", Units.formatBytes(d.retainedBytes()));
+            row.put("retainedV", d.retainedBytes());
+            row.put("objects", d.retainedObjects());
+            List<String> path = d.pathFromRoot() == null ? List.of() : d.pathFromRoot();
+            row.put("path", path.subList(0, Math.min(MAX_PATH_DEPTH, path.size())));
+            dominators.add(row);
+        }
+        m.put("dominators", dominators);
+        return m;
+    }
+
     /** Counts per holder; masked prefixes always, the values only when the analysis was asked to show them. */
     static Map<String, Object> secrets(Findings f) {
         Heap.SecretScan s = f.heap().secrets();

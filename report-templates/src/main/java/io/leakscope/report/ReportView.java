@@ -54,6 +54,7 @@ final class ReportView {
         v.put("tree", HeapView.tree(f));
         v.put("suspects", HeapView.suspects(f));
         v.put("dumps", HeapView.dumps(f));
+        v.put("newestDump", HeapView.newestDump(f));
         v.put("nativeSites", nativeSites(f));
         // a Python process: its "native" sites are Memray's allocation stacks, and NMT does not apply
         v.put("pythonSitesOnly", f.nativeMemory().nmtMode() == null && !f.nativeMemory().leakSites().isEmpty()

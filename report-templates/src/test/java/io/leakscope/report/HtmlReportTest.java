@@ -1,6 +1,7 @@
 package io.leakscope.report;
 
 import io.leakscope.findings.Findings;
+import io.leakscope.findings.Heap;
 import io.leakscope.findings.NativeMemory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,8 @@ class HtmlReportTest {
     void rendersEverySection() {
         String html = HtmlReport.render(TestFindings.rich("com.example.Tool", 5, 5, 12));
         for (String id : new String[]{"id=\"verdict\"", "id=\"chart-rss\"", "id=\"chart-heap\"", "id=\"grows-table\"",
-                "id=\"dominator-tree\"", "id=\"native\"", "id=\"secrets\"", "id=\"recommendations\"", "id=\"reproduce\""}) {
+                "id=\"dominator-tree\"", "id=\"native\"", "id=\"secrets\"", "id=\"recommendations\"", "id=\"reproduce\"",
+                "id=\"heap-histogram\"", "id=\"heap-dominators\""}) {
             assertTrue(html.contains(id), id);
         }
         assertTrue(html.contains("data-verdict=\"LEAK\""));
@@ -46,6 +48,34 @@ class HtmlReportTest {
         assertTrue(at > 0);
         String howFast = html.substring(at, html.indexOf("</dd>", at));
         assertTrue(howFast.contains("4.0 MiB/min of retained heap, across 3 heap dumps"), howFast);
+    }
+
+    /**
+     * One dump (an OutOfMemoryError's): its classes by retained size and its biggest objects are open, as MAT
+     * opens a dump; beside growing paths they are closed, and name the dump they are of.
+     */
+    @Test
+    void theNewestDumpsClassesAndBiggestObjectsAreShown() {
+        Findings rich = TestFindings.rich("com.example.Tool", 2, 2, 3);
+        String withGrowth = HtmlReport.render(rich);
+        assertTrue(withGrowth.contains("<details id=\"heap-histogram\"><summary><b>Classes by retained size</b>"
+                + " <span class=\"muted\">in the newest dump, heap/dump-2.hprof</span>"), withGrowth);
+        Heap.DumpSummary newest = rich.heap().dumps().get(1);
+        Findings oneDump = new Findings(rich.schema(), rich.schemaVersion(), rich.generatedAt(), rich.generator(),
+                io.leakscope.findings.Verdict.INCONCLUSIVE, "Not enough data to decide", rich.inputs(), rich.target(),
+                rich.limits(), java.util.List.of(), null, new Heap(java.util.List.of(newest), rich.heap().suspects(),
+                java.util.List.of(), null), null, null, null, null);
+        String html = HtmlReport.render(oneDump);
+        assertTrue(html.contains("<details id=\"heap-histogram\" open>"), html);
+        assertTrue(html.contains("<details id=\"heap-dominators\" open>"), html);
+        int at = html.indexOf("id=\"heap-histogram\"");
+        String table = html.substring(at, html.indexOf("</table>", at));
+        // by retained size, with the raw values to sort by
+        assertTrue(table.indexOf("com.example.Tool.Agent") < table.indexOf("com.example.Tool.Turn")
+                && table.indexOf("com.example.Tool.Turn") < table.indexOf("byte[]"), table);
+        assertTrue(table.contains("<td class=\"num\" data-v=\"" + (120L << 20) + "\">120.0 MiB</td>"), table);
+        assertTrue(html.contains("<li>GC root (Java frame in com.example.Tool.Main.main(Main.java:9)): com.example.Tool.Agent</li>"),
+                html);
     }
 
     @Test

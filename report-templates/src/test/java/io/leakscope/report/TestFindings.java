@@ -90,7 +90,12 @@ final class TestFindings {
                 new Heap.DumpSummary("heap/dump-1-" + name + ".hprof", t[60], 1_000_000, 100 * MIB, 900_000, 90 * MIB,
                         3_000_000, 1200, false, null, List.of(), List.of(), List.of()),
                 new Heap.DumpSummary("heap/dump-2.hprof", t[200], 2_000_000, 200 * MIB, 1_800_000, 180 * MIB, 6_000_000,
-                        1200, true, "truncated at byte 123456 " + name, List.of(), List.of(), List.of()));
+                        1200, true, "truncated at byte 123456 " + name, List.of(),
+                        List.of(new Heap.ClassRow(name + ".Agent", 1, 24, 120 * MIB),
+                                new Heap.ClassRow(name + ".Turn", 5000, 240_000, 100 * MIB),
+                                new Heap.ClassRow("byte[]", 90_000, 80 * MIB, 80 * MIB)),
+                        List.of(new Heap.Dominator(name + ".Agent", 120 * MIB, 95_001, 24,
+                                List.of("GC root (Java frame in " + name + ".Main.main(Main.java:9)): " + name + ".Agent")))));
         List<Heap.LeakSuspect> suspects = List.of(new Heap.LeakSuspect("heap/dump-2.hprof", "One " + name + " instance retains 60% of the heap",
                 name + ".Agent", "held by the static field " + name + ".Main.AGENT", 120 * MIB, 0.6, name + ".Agent.conversations",
                 List.of("Thread main", name + ".Agent.conversations", "[" + name + "]"),
