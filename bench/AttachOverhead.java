@@ -1,6 +1,7 @@
 import com.sun.tools.attach.VirtualMachine;
 import io.leakscope.bundle.Bundle;
 import io.leakscope.bundle.CaptureEvent;
+import io.leakscope.findings.Findings;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -138,7 +139,9 @@ public class AttachOverhead {
 
     static Worker start(String kind, int seconds, int retainMb, String xmx) throws Exception {
         Path self = Path.of("bench/AttachOverhead.java");
-        Process p = new ProcessBuilder(java(), xmx, "-XX:+UseG1GC", "-cp", jar(), self.toString(), "workload", kind,
+        // LEAKSCOPE_BENCH_WORKER_JAVA: the worker on another JDK (a JDK 21+ worker's heap dumps are written in parallel)
+        String workerJava = System.getenv().getOrDefault("LEAKSCOPE_BENCH_WORKER_JAVA", java());
+        Process p = new ProcessBuilder(workerJava, xmx, "-XX:+UseG1GC", "-cp", jar(), self.toString(), "workload", kind,
                 Integer.toString(seconds), Integer.toString(retainMb)).redirectErrorStream(true).start();
         BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()));
         String first;
@@ -286,6 +289,13 @@ public class AttachOverhead {
         for (CaptureEvent e : b.manifest().events()) {
             if (e.kind().equals("histogram") || e.kind().equals("heap-dump")) {
                 System.out.println(e.kind() + " " + e.durationMs() + " ms  " + e.detail());
+            }
+        }
+        // how long each stopped the worker, from its JFR recording (the analysis's capture events)
+        Findings f = io.leakscope.analyze.Analyzer.standard("bench").analyze(List.of(bundle));
+        for (io.leakscope.findings.Capture.Event e : f.capture().events()) {
+            if (e.stoppedMs() != null) {
+                System.out.println(e.kind() + " stopped the worker " + e.stoppedMs() + " ms (the call " + e.durationMs() + " ms)");
             }
         }
         b.artifacts("hprof").forEach(h -> System.out.println("dump bytes " + h.size()));

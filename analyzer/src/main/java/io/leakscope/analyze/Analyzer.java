@@ -121,6 +121,39 @@ public final class Analyzer {
             }
             r.read(bundle.resolve(a), a, b);
         }
+        b.capture = withStops(b.capture, b.vmOperations);
+    }
+
+    /**
+     * The capture's heap dumps and class histograms with how long each stopped the target: the VM operation
+     * (HeapDumper, GC_HeapInspection) the target's JFR recording has for it, the longest that started within the
+     * call (the event's time is the call's end; a second of slack either side for the clocks).
+     */
+    static io.leakscope.findings.Capture withStops(io.leakscope.findings.Capture c, List<FindingsBuilder.VmOperation> ops) {
+        if (c == null || ops.isEmpty()) {
+            return c;
+        }
+        List<io.leakscope.findings.Capture.Event> events = new ArrayList<>();
+        for (io.leakscope.findings.Capture.Event e : c.events()) {
+            String op = "heap-dump".equals(e.kind()) ? "HeapDumper" : "histogram".equals(e.kind()) ? "GC_HeapInspection" : null;
+            Long stopped = null;
+            if (op != null && e.time() != null && e.durationMs() != null) {
+                try {
+                    long end = java.time.Instant.parse(e.time()).toEpochMilli();
+                    for (FindingsBuilder.VmOperation o : ops) {
+                        if (op.equals(o.name()) && o.startMs() >= end - e.durationMs() - 1000 && o.startMs() <= end + 1000
+                                && (stopped == null || o.durationMs() > stopped)) {
+                            stopped = o.durationMs();
+                        }
+                    }
+                } catch (java.time.format.DateTimeParseException ignored) {
+                    // an event without a readable time keeps what it had
+                }
+            }
+            events.add(stopped == null ? e
+                    : new io.leakscope.findings.Capture.Event(e.time(), e.kind(), e.durationMs(), e.detail(), stopped));
+        }
+        return new io.leakscope.findings.Capture(c.start(), c.end(), c.endReason(), c.settings(), events);
     }
 
     private static io.leakscope.findings.Capture capture(io.leakscope.bundle.Manifest m) {

@@ -38,6 +38,12 @@ public final class FindingsBuilder {
     public String headline;
     /** From the first bundle read; null for loose files. */
     public Capture capture;
+    /** Long VM operations in the target's JFR recordings: what stopped it when, to time the capture's stops. */
+    public final List<VmOperation> vmOperations = new ArrayList<>();
+
+    /** A VM operation (jdk.ExecuteVMOperation): its name (HeapDumper, GC_HeapInspection, ...), start and time. */
+    public record VmOperation(String name, long startMs, long durationMs) {
+    }
 
     /** Adds a series; a later one with the same id replaces the earlier. */
     public FindingsBuilder add(Series s) {

@@ -19,7 +19,16 @@ public record Capture(String start, String end, String endReason, Map<String, St
         events = events == null ? List.of() : List.copyOf(events);
     }
 
-    /** @param durationMs the pause or time it took, where known */
-    public record Event(String time, String kind, Long durationMs, String detail) {
+    /**
+     * @param time       when the step ended (ISO-8601)
+     * @param durationMs how long the step took, as the capture timed it (for a heap dump or a class histogram,
+     *                   the call: the stop, and around it the JMX call or the jcmd process)
+     * @param stoppedMs  how long the step stopped the target, from the target's own JFR recording (the VM
+     *                   operation's time at its safepoint); null where not recorded (since schema 1.1)
+     */
+    public record Event(String time, String kind, Long durationMs, String detail, Long stoppedMs) {
+        public Event(String time, String kind, Long durationMs, String detail) {
+            this(time, kind, durationMs, detail, null);
+        }
     }
 }

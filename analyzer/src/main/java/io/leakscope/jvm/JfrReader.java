@@ -145,6 +145,8 @@ public final class JfrReader implements InputReader {
                     case "jdk.ClassLoadingStatistics" ->
                             classesLoaded.add(t, e.getLong("loadedClassCount") - e.getLong("unloadedClassCount"));
                     case "jdk.OldObjectSample" -> oldObjectSamples++;
+                    case "jdk.ExecuteVMOperation" -> out.vmOperations.add(new FindingsBuilder.VmOperation(
+                            e.getString("operation"), t, e.getDuration().toMillis()));
                     case "profiler.Malloc" -> mallocs++;
                     default -> {
                         // not a series of ours

@@ -401,7 +401,8 @@ final class ReportView {
                 if (("heap-dump".equals(e.kind()) || "histogram".equals(e.kind())) && e.time() != null) {
                     try {
                         out.add(new TimelineChart.Mark(Instant.parse(e.time()).toEpochMilli(), "capture",
-                                e.kind() + (e.durationMs() != null ? " (pause " + e.durationMs() + " ms)" : "")));
+                                e.kind() + (e.stoppedMs() != null ? " (stopped the target " + e.stoppedMs() + " ms)"
+                                        : e.durationMs() != null ? " (took " + e.durationMs() + " ms)" : "")));
                     } catch (java.time.format.DateTimeParseException ignored) {
                         // an event without a readable time is listed in the environment section only
                     }
@@ -653,7 +654,8 @@ final class ReportView {
         List<Map<String, Object>> events = new ArrayList<>();
         for (Capture.Event e : c.events().subList(0, Math.min(MAX_LIST, c.events().size()))) {
             events.add(Map.of("time", e.time() != null ? e.time() : "", "kind", e.kind() != null ? e.kind() : "",
-                    "duration", e.durationMs() != null ? e.durationMs() + " ms" : "",
+                    "duration", (e.durationMs() != null ? e.durationMs() + " ms" : "")
+                            + (e.stoppedMs() != null ? ", the target stopped " + e.stoppedMs() + " ms" : ""),
                     "detail", e.detail() != null ? e.detail() : ""));
         }
         m.put("events", events);

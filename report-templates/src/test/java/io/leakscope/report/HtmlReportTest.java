@@ -78,6 +78,22 @@ class HtmlReportTest {
                 html);
     }
 
+    /** A heap dump's call and how long it stopped the target, as the target's recording timed it. */
+    @Test
+    void captureEventsSayHowLongTheTargetWasStopped() {
+        Findings rich = TestFindings.rich("com.example.Tool", 2, 2, 0);
+        io.leakscope.findings.Capture capture = new io.leakscope.findings.Capture("2026-11-30T23:00:00Z",
+                "2026-11-30T23:01:00Z", "completed", java.util.Map.of(), java.util.List.of(
+                new io.leakscope.findings.Capture.Event("2026-11-30T23:00:30Z", "heap-dump", 3000L, "dump", 1450L),
+                new io.leakscope.findings.Capture.Event("2026-11-30T23:00:50Z", "histogram", 300L, "histogram")));
+        Findings f = new Findings(rich.schema(), rich.schemaVersion(), rich.generatedAt(), rich.generator(),
+                rich.verdict(), rich.headline(), rich.inputs(), rich.target(), rich.limits(), rich.series(),
+                rich.growth(), rich.heap(), rich.nativeMemory(), rich.recommendations(), rich.notes(), capture);
+        String html = HtmlReport.render(f);
+        assertTrue(html.contains("3000 ms, the target stopped 1450 ms"), html);
+        assertTrue(html.contains(">300 ms<"), html);
+    }
+
     @Test
     void emptyFindingsRenderOnlyWhatIsThere() {
         Findings empty = new Findings(Findings.SCHEMA, Findings.SCHEMA_VERSION, null, null, null, null, null, null, null,

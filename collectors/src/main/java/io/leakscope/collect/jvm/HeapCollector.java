@@ -93,8 +93,9 @@ public final class HeapCollector implements Collector {
         Path f = ctx.bundle().file("heap", String.format("histogram-%02d-%s.txt", histograms++, when));
         AtomicFiles.write(f, text.getBytes(StandardCharsets.UTF_8));
         ctx.bundle().add(f, ArtifactKind.HISTOGRAM, Map.of("timeMs", Long.toString(at), "when", when,
-                "pauseMs", Long.toString(ms)));
-        ctx.bundle().event("histogram", ms, "GC.class_histogram (" + when + "): a full GC in the target");
+                "callMs", Long.toString(ms)));
+        ctx.bundle().event("histogram", ms, "GC.class_histogram (" + when + "): a full GC in the target (the time is"
+                + " the call's)");
     }
 
     private void heapDump(CaptureContext ctx) throws IOException {
@@ -102,8 +103,11 @@ public final class HeapCollector implements Collector {
         Path target = session.targetPath("heap", name);
         long t0 = System.nanoTime();
         long at = System.currentTimeMillis();
-        session.jvm().dumpHeap(target);
+        String how = session.jvm().dumpHeap(target);
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        // recorded as the call ends: the analysis finds the target's stop in its JFR recording by that time
+        ctx.bundle().event("heap-dump", ms, "heap dump of live objects, " + how + ": a full GC and a stop of the"
+                + " target while it writes (the time is the call's)");
         Path f = session.collect(target, "heap", name);
         if (compress) {
             // GC.heap_dump -gz is not exported over the DiagnosticCommand MBean, so we compress, after the target
@@ -123,8 +127,6 @@ public final class HeapCollector implements Collector {
             f = gz;
         }
         ctx.bundle().add(f, ArtifactKind.HPROF, Map.of("timeMs", Long.toString(at), "live", "true",
-                "pauseMs", Long.toString(ms), "compressed", Boolean.toString(compress)));
-        ctx.bundle().event("heap-dump", ms, "heap dump of live objects (" + Files.size(f) + " bytes): a full GC"
-                + " and a stop of the target while it writes");
+                "callMs", Long.toString(ms), "compressed", Boolean.toString(compress)));
     }
 }

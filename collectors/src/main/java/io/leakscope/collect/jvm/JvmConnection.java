@@ -22,8 +22,9 @@ import java.util.Properties;
 
 /**
  * One attach session to a HotSpot JVM: the Attach API for system properties and agent loading, and the
- * target's DiagnosticCommand MBean (over the local management agent) for what jcmd would do. No jcmd
- * process is started. Closing detaches and closes the JMX connection; the local management agent the JDK
+ * target's DiagnosticCommand MBean (over the local management agent) for what jcmd would do. A jcmd process
+ * is started only for a JDK 21+ target's heap dumps, which only the attach listener can ask to be written on
+ * several threads ({@link #dumpHeap}). Closing detaches and closes the JMX connection; the local management agent the JDK
  * started in the target stays (the JDK offers no way to stop it) but holds nothing of ours.
  */
 public final class JvmConnection implements Closeable {
@@ -145,10 +146,57 @@ public final class JvmConnection implements Closeable {
     }
 
     /**
-     * Writes a heap dump of live objects (a full GC first) through the HotSpotDiagnostic MBean: GC.heap_dump
-     * is not offered by the DiagnosticCommand MBean. The target writes the file; it must end in .hprof.
+     * Writes a heap dump of live objects (a full GC first); the target writes the file, which must end in .hprof.
+     * Returns how: "on up to N threads" or "on one thread".
+     * <p>
+     * A JDK 21+ target writes it on several threads when asked (GC.heap_dump -parallel=N; HotSpot takes at most
+     * its collector's active workers), which shortens the stop: a 1.2 GB dump of a JDK 25 target on this 2-core
+     * machine stopped it 1.1-1.2 s on two threads against 1.7-4.0 s on one. Only the attach listener takes
+     * that command (the DiagnosticCommand MBean does not offer GC.heap_dump, and the HotSpotDiagnostic MBean
+     * dumps on one thread), so it goes through this JDK's jcmd, which attaches as this process did. Older
+     * targets, a JDK without jcmd, or a jcmd that fails get the HotSpotDiagnostic MBean's dump.
      */
-    public void dumpHeap(Path file) throws IOException {
+    public String dumpHeap(Path file) throws IOException {
+        int threads = featureVersion() >= 21 ? availableProcessors() : 1;
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (threads > 1 && Files.isExecutable(jcmd)) {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.heap_dump", "-parallel=" + threads,
+                    file.toString()).redirectErrorStream(true).start();
+            String said;
+            try (var in = p.getInputStream()) {
+                said = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            try {
+                p.waitFor();
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while PID " + pid + " wrote its heap dump");
+            }
+            if (p.exitValue() == 0 && said.contains("Heap dump file created") && Files.isRegularFile(file)) {
+                return "on up to " + threads + " threads";
+            }
+            Files.deleteIfExists(file); // then the one-thread dump below
+        }
+        dumpHeapThroughMBean(file);
+        return "on one thread";
+    }
+
+    /** The target's processor count as its JVM sees it (its cgroup's CPU limit included); 1 when unknown. */
+    private int availableProcessors() {
+        try {
+            Object n = mbeans.getAttribute(new ObjectName("java.lang:type=OperatingSystem"), "AvailableProcessors");
+            return n instanceof Integer i ? Math.max(1, i) : 1;
+        } catch (IOException | javax.management.JMException | RuntimeException e) {
+            return 1;
+        }
+    }
+
+    /**
+     * Writes a heap dump of live objects through the HotSpotDiagnostic MBean, on one thread: GC.heap_dump is not
+     * offered by the DiagnosticCommand MBean.
+     */
+    private void dumpHeapThroughMBean(Path file) throws IOException {
         try {
             mbeans.invoke(new ObjectName("com.sun.management:type=HotSpotDiagnostic"), "dumpHeap",
                     new Object[]{file.toString(), true}, new String[]{String.class.getName(), boolean.class.getName()});

@@ -150,7 +150,7 @@ class JvmAttachTest {
         assertTrue(b.artifacts(ArtifactKind.NMT).size() >= 3, "NMT at start and every interval");
         List<Artifact> histograms = b.artifacts(ArtifactKind.HISTOGRAM);
         assertEquals(2, histograms.size(), "start and end");
-        assertTrue(histograms.stream().allMatch(h -> h.attributes().containsKey("pauseMs")));
+        assertTrue(histograms.stream().allMatch(h -> h.attributes().containsKey("callMs")));
         assertEquals(2, b.manifest().events().stream().filter(e -> e.kind().equals("histogram") && e.durationMs() != null).count());
         List<Artifact> dumps = b.artifacts(ArtifactKind.HPROF);
         assertEquals(1, dumps.size());
@@ -159,7 +159,8 @@ class JvmAttachTest {
             in.readNBytes(head, 0, head.length);
         }
         assertTrue(new String(head, StandardCharsets.ISO_8859_1).startsWith("JAVA PROFILE 1.0."));
-        assertTrue(b.manifest().events().stream().anyMatch(e -> e.kind().equals("heap-dump") && e.durationMs() != null));
+        assertTrue(b.manifest().events().stream().anyMatch(e -> e.kind().equals("heap-dump") && e.durationMs() != null
+                && e.detail().contains("on one thread")), "JDK 17 dumps on one thread: " + b.manifest().events());
         assertEquals(List.of("series/process.csv", "series/smaps.csv"),
                 b.artifacts(ArtifactKind.SERIES).stream().map(a -> a.path()).sorted().toList(), "the process series");
 
@@ -173,8 +174,53 @@ class JvmAttachTest {
         assertTrue(series.keySet().stream().anyMatch(id -> id.startsWith("class.") && id.endsWith(".bytes")));
         assertNotNull(series.get("process.rss"));
         assertEquals("summary", f.nativeMemory().nmtMode());
+        assertStopsTimed(f);
 
         assertNothingLeftIn(p, dir);
+    }
+
+    /**
+     * Each heap dump and class histogram says how long it stopped the target, from the target's own JFR
+     * recording: above zero and within the call's time.
+     */
+    private static void assertStopsTimed(Findings f) {
+        List<io.leakscope.findings.Capture.Event> stops = f.capture().events().stream()
+                .filter(e -> e.kind().equals("heap-dump") || e.kind().equals("histogram")).toList();
+        assertEquals(3, stops.size(), stops.toString());
+        for (io.leakscope.findings.Capture.Event e : stops) {
+            assertTrue(e.stoppedMs() != null && e.stoppedMs() > 0 && e.stoppedMs() <= e.durationMs(), e.toString());
+        }
+    }
+
+    /**
+     * A JDK 21+ target writes its heap dump on several threads (GC.heap_dump -parallel through jcmd), as its own
+     * log says; the dump reads whole, and the stop is timed from the target's recording.
+     */
+    @Test
+    void jdk25TargetWritesItsHeapDumpOnSeveralThreads() throws Exception {
+        assumeTrue(Files.isExecutable(JDK25), "Temurin 25 not installed at " + JDK25);
+        assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "one processor: one dump thread");
+        // not beside the bundle, where the target must hold no file open
+        Path logs = Files.createTempDirectory("leakscope-test-heapdump");
+        Path log = logs.resolve("heapdump.log");
+        Process p = start(JDK25.toString(), "history --rate 100", "-XX:+UseG1GC", "-Xlog:heapdump:file=" + log);
+        Path dir = capture(p, 8, 1, 1, false);
+        Bundle b = Bundle.open(dir);
+        String said = Files.readString(log);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("actual dump threads (\\d+), parallelism true")
+                .matcher(said);
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) >= 2, said);
+        assertTrue(b.manifest().events().stream().anyMatch(e -> e.kind().equals("heap-dump")
+                && e.detail().contains("on up to " + Runtime.getRuntime().availableProcessors() + " threads")),
+                b.manifest().events().toString());
+        Findings f = Analyzer.standard("test").analyze(List.of(dir));
+        assertFalse(f.heap().dumps().get(0).partial());
+        assertTrue(f.heap().dumps().get(0).objects() > 10_000);
+        assertStopsTimed(f);
+        assertNothingLeftIn(p, dir);
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Files.delete(log);
+        Files.delete(logs);
     }
 
     @Test
