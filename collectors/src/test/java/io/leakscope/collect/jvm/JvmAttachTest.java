@@ -203,13 +203,18 @@ class JvmAttachTest {
         // not beside the bundle, where the target must hold no file open
         Path logs = Files.createTempDirectory("leakscope-test-heapdump");
         Path log = logs.resolve("heapdump.log");
-        Process p = start(JDK25.toString(), "history --rate 100", "-XX:+UseG1GC", "-Xlog:heapdump:file=" + log);
+        // G1 sizes its active workers to the heap, and HotSpot dumps on no more threads than those: all of them
+        // here, so that the small test heap is dumped as a big one would be
+        Process p = start(JDK25.toString(), "history --rate 100", "-XX:+UseG1GC", "-XX:-UseDynamicNumberOfGCThreads",
+                "-Xlog:heapdump:file=" + log);
         Path dir = capture(p, 8, 1, 1, false);
         Bundle b = Bundle.open(dir);
         String said = Files.readString(log);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("actual dump threads (\\d+), parallelism true")
+        int cpus = Runtime.getRuntime().availableProcessors();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "Requested dump threads (\\d+), active dump threads \\d+, actual dump threads (\\d+), parallelism true")
                 .matcher(said);
-        assertTrue(m.find() && Integer.parseInt(m.group(1)) >= 2, said);
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) == cpus && Integer.parseInt(m.group(2)) >= 2, said);
         assertTrue(b.manifest().events().stream().anyMatch(e -> e.kind().equals("heap-dump")
                 && e.detail().contains("on up to " + Runtime.getRuntime().availableProcessors() + " threads")),
                 b.manifest().events().toString());
