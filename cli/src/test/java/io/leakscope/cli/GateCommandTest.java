@@ -42,9 +42,9 @@ class GateCommandTest {
     CliTest.Run leakRun;
     CliTest.Run steadyRun;
 
-    private static String[] gateRun(Path out, String scenario, String rate) {
+    private static String[] gateRun(Path out, String scenario, String rate, String duration) {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        return new String[] {"gate", "run", "--duration", "25s", "--warmup", "3s", "--iterations", "2",
+        return new String[] {"gate", "run", "--duration", duration, "--warmup", "3s", "--iterations", "2",
                 "--out", out.toString(), "--junit", out.resolve("leak.xml").toString(),
                 "--sarif", out.resolve("leak.sarif").toString(), "--markdown", out.resolve("gate.md").toString(),
                 "--", java, "-Xmx128m", "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"),
@@ -56,8 +56,10 @@ class GateCommandTest {
         leaking = tmp.resolve("history");
         steady = tmp.resolve("churn");
         // both at once: the capture is the slow part
-        CompletableFuture<CliTest.Run> a = CompletableFuture.supplyAsync(() -> CliTest.run(gateRun(leaking, "history", "100")));
-        CompletableFuture<CliTest.Run> b = CompletableFuture.supplyAsync(() -> CliTest.run(gateRun(steady, "churn", "50")));
+        // the steady one longer: 25 s beside the leaking one on a loaded 2-core CI machine once left heap after GC
+        // undecided (its slope interval still allowed 400 KiB/min; "a capture of about 39 s should decide")
+        CompletableFuture<CliTest.Run> a = CompletableFuture.supplyAsync(() -> CliTest.run(gateRun(leaking, "history", "100", "25s")));
+        CompletableFuture<CliTest.Run> b = CompletableFuture.supplyAsync(() -> CliTest.run(gateRun(steady, "churn", "50", "40s")));
         leakRun = a.join();
         steadyRun = b.join();
     }
