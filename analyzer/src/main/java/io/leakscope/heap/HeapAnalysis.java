@@ -405,6 +405,45 @@ public final class HeapAnalysis {
         return retainedCount.get(0);
     }
 
+    /**
+     * What the dump holds that no GC root reaches, when it is a tenth of the dump's bytes or more: one line with
+     * its bytes and objects and the class most of it is, else null. The analysis counts none of it; a dump
+     * of live objects still lists the JVM's filler arrays, as int[] (the class histogram calls them
+     * jdk.internal.vm.FillerElement[]: from JDK 19 on, G1 lays one over the rest of a region after a humongous
+     * array), and what became garbage while it was written.
+     */
+    public String unreachableSummary() {
+        long total = 0;
+        long bytes = 0;
+        long objects = 0;
+        long[] perClass = new long[g.classes.size()];
+        int[] countPerClass = new int[g.classes.size()];
+        for (int o = 0; o < g.objectCount; o++) {
+            total += g.shallow[o];
+            if (bfsParentOf(o) == -2) {
+                bytes += g.shallow[o];
+                objects++;
+                perClass[g.classOf[o]] += g.shallow[o];
+                countPerClass[g.classOf[o]]++;
+            }
+        }
+        if (bytes == 0 || bytes * 10 < total) {
+            return null;
+        }
+        int top = 0;
+        for (int c = 1; c < perClass.length; c++) {
+            if (perClass[c] > perClass[top]) {
+                top = c;
+            }
+        }
+        String name = g.classes.get(top).name;
+        return Units.formatBytes(bytes) + " of the dump's " + Units.formatBytes(total) + " (" + objects
+                + " objects) is not reachable from a GC root, so not in the analysis; most of it "
+                + countPerClass[top] + " " + name + " (" + Units.formatBytes(perClass[top]) + ")"
+                + (name.equals("int[]") ? " (a dump lists the JVM's filler arrays as int[]: from JDK 19 on, G1 lays"
+                + " one over the rest of a region after a humongous array)" : "");
+    }
+
     /** Retained bytes of an object, 0 if unreachable. A scan over every object: for tests and debugging. */
     public long retainedOf(int object) {
         int p = preorderOf(object);

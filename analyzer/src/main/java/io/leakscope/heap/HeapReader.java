@@ -130,6 +130,10 @@ public final class HeapReader implements InputReader {
             out.note(Note.info(name, i));
         }
         out.note(Note.info(name, g.layout.describe()));
+        String unreachable = a.unreachableSummary();
+        if (unreachable != null) {
+            out.note(Note.info(name, unreachable));
+        }
         if (g.space.isMapped()) {
             out.note(Note.info(name, "the analysis kept its big tables in memory-mapped files in "
                     + ParkedArrays.defaultDirectory() + (ArraySpace.requestedTables().equals("mapped")
