@@ -24,8 +24,8 @@ import java.util.Properties;
  * One attach session to a HotSpot JVM: the Attach API for system properties and agent loading, and the
  * target's DiagnosticCommand MBean (over the local management agent) for what jcmd would do. A jcmd process
  * is started only for a JDK 21+ target's heap dumps, which only the attach listener can ask to be written on
- * several threads ({@link #dumpHeap}). Closing detaches and closes the JMX connection; the local management agent the JDK
- * started in the target stays (the JDK offers no way to stop it) but holds nothing of ours.
+ * several threads ({@link #dumpHeap}). Closing detaches and closes the JMX connection; the local management
+ * agent the JDK started in the target stays (the JDK offers no way to stop it) but holds nothing of ours.
  */
 public final class JvmConnection implements Closeable {
     private static final String[] STRING_ARRAY_SIGNATURE = {String[].class.getName()};
@@ -147,11 +147,11 @@ public final class JvmConnection implements Closeable {
 
     /**
      * Writes a heap dump of live objects (a full GC first); the target writes the file, which must end in .hprof.
-     * Returns how: "on up to N threads" or "on one thread".
+     * Returns how: "on up to N threads", "on one thread", or "on one thread (jcmd: WHY)" when jcmd failed.
      * <p>
      * A JDK 21+ target writes it on several threads when asked (GC.heap_dump -parallel=N; HotSpot takes at most
      * its collector's active workers), which shortens the stop: a 1.2 GB dump of a JDK 25 target on this 2-core
-     * machine stopped it 1.1-1.2 s on two threads against 1.7-4.0 s on one. Only the attach listener takes
+     * machine stopped it 1.2-1.5 s on two threads against 1.9-4.0 s on one. Only the attach listener takes
      * that command (the DiagnosticCommand MBean does not offer GC.heap_dump, and the HotSpotDiagnostic MBean
      * dumps on one thread), so it goes through this JDK's jcmd, which attaches as this process did. Older
      * targets, a JDK without jcmd, or a jcmd that fails get the HotSpotDiagnostic MBean's dump.
@@ -159,6 +159,7 @@ public final class JvmConnection implements Closeable {
     public String dumpHeap(Path file) throws IOException {
         int threads = featureVersion() >= 21 ? availableProcessors() : 1;
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        String failed = "";
         if (threads > 1 && Files.isExecutable(jcmd)) {
             Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.heap_dump", "-parallel=" + threads,
                     file.toString()).redirectErrorStream(true).start();
@@ -177,9 +178,11 @@ public final class JvmConnection implements Closeable {
                 return "on up to " + threads + " threads";
             }
             Files.deleteIfExists(file); // then the one-thread dump below
+            failed = " (jcmd: " + said.lines().filter(l -> !l.isBlank() && !l.startsWith(pid + ":")).findFirst()
+                    .orElse("exit " + p.exitValue()) + ")";
         }
         dumpHeapThroughMBean(file);
-        return "on one thread";
+        return "on one thread" + failed;
     }
 
     /** The target's processor count as its JVM sees it (its cgroup's CPU limit included); 1 when unknown. */
