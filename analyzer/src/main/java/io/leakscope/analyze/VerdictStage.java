@@ -64,15 +64,9 @@ final class VerdictStage implements Stage {
         }
     }
 
-    /** The suspect retaining the most of the newest dump (by its time; else the last read), or null. */
+    /** The suspect retaining the most of the newest dump, or null. */
     static Heap.LeakSuspect biggestSuspectOfNewestDump(Heap heap) {
-        Heap.DumpSummary last = null;
-        for (Heap.DumpSummary d : heap.dumps()) {
-            if (last == null || d.timestampMs() == null || last.timestampMs() == null
-                    || d.timestampMs() >= last.timestampMs()) {
-                last = d;
-            }
-        }
+        Heap.DumpSummary last = heap.newestDump();
         if (last == null) {
             return null;
         }

@@ -17,6 +17,18 @@ public record Heap(List<DumpSummary> dumps, List<LeakSuspect> suspects, List<Gro
         growing = growing == null ? List.of() : List.copyOf(growing);
     }
 
+    /** The newest dump by its time (a dump without one counts as read last); null without dumps. */
+    public DumpSummary newestDump() {
+        DumpSummary newest = null;
+        for (DumpSummary d : dumps) {
+            if (newest == null || d.timestampMs() == null || newest.timestampMs() == null
+                    || d.timestampMs() >= newest.timestampMs()) {
+                newest = d;
+            }
+        }
+        return newest;
+    }
+
     /**
      * One dump: totals, class histogram (top entries by retained size), top dominators.
      *

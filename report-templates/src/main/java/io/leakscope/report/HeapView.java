@@ -180,13 +180,7 @@ final class HeapView {
      * single dump, an OutOfMemoryError's say, can tell. Null without dumps; rows carry raw values to sort by.
      */
     static Map<String, Object> newestDump(Findings f) {
-        Heap.DumpSummary newest = null;
-        for (Heap.DumpSummary d : f.heap().dumps()) {
-            if (newest == null || d.timestampMs() == null || newest.timestampMs() == null
-                    || d.timestampMs() >= newest.timestampMs()) {
-                newest = d;
-            }
-        }
+        Heap.DumpSummary newest = f.heap().newestDump();
         if (newest == null) {
             return null;
         }
