@@ -12,6 +12,16 @@ public final class GrowingPaths {
     }
 
     /**
+     * The object a step of a path from a GC root reaches: "java.util.ArrayList" of ".SESSIONS →
+     * java.util.ArrayList" and of "GC root (Java frame in a.B.run(B.java:12)): java.util.ArrayList"
+     * ({@link HeapAnalysis#pathTo} writes both).
+     */
+    public static String objectOf(String step) {
+        int arrow = step.lastIndexOf(" → ");
+        return arrow >= 0 ? step.substring(arrow + 3) : step.replaceFirst("^GC root \\(.*?\\): ", "");
+    }
+
+    /**
      * The path from the last class object on it: a static field is where a reader starts looking, and the
      * class-loader hops before it (GC root → loader → classes list) say nothing about the leak.
      */
@@ -58,10 +68,9 @@ public final class GrowingPaths {
             }
         } else {
             String last = path.isEmpty() ? "?" : path.get(path.size() - 1);
-            int arrow = last.lastIndexOf(" → ");
-            holder = simple(arrow >= 0 ? last.substring(arrow + 3) : last.replaceFirst("^GC root \\(.*?\\): ", ""));
+            holder = simple(objectOf(last));
             java.util.regex.Matcher local = LOCAL_ROOT.matcher(last);
-            if (arrow < 0 && local.matches()) {
+            if (local.matches()) {
                 // a long-running method's own collection: the method is the code to read
                 holder += " (a local variable of " + simpleMethod(local.group(1)) + ")";
             }

@@ -6,6 +6,7 @@ import io.leakscope.findings.Heap;
 import io.leakscope.findings.NativeMemory;
 import io.leakscope.findings.Series;
 import io.leakscope.findings.Verdict;
+import io.leakscope.heap.GrowingPaths;
 import io.leakscope.io.Units;
 
 import java.util.ArrayList;
@@ -292,9 +293,7 @@ public final class Gate {
      */
     static String holder(List<String> path) {
         for (int i = path.size() - 1; i >= 0; i--) {
-            String step = path.get(i);
-            int arrow = step.lastIndexOf("→ ");
-            String target = arrow >= 0 ? step.substring(arrow + 2) : step.replaceFirst("^GC root \\(.*?\\): ", "");
+            String target = GrowingPaths.objectOf(path.get(i));
             if (classLocation(target) == null) {
                 continue;
             }
@@ -314,9 +313,7 @@ public final class Gate {
     static Location pathLocation(Heap.GrowingPath g) {
         Location l = classLocation(g.accumulationPoint());
         for (int i = g.pathFromRoot().size() - 1; l == null && i >= 0; i--) {
-            String step = g.pathFromRoot().get(i);
-            int arrow = step.lastIndexOf("→ ");
-            l = classLocation(arrow >= 0 ? step.substring(arrow + 2) : step.replaceFirst("^GC root \\(.*?\\): ", ""));
+            l = classLocation(GrowingPaths.objectOf(g.pathFromRoot().get(i)));
         }
         return l;
     }
