@@ -413,13 +413,11 @@ public final class HeapAnalysis {
      * array), and what became garbage while it was written.
      */
     public String unreachableSummary() {
-        long total = 0;
         long bytes = 0;
         long objects = 0;
         long[] perClass = new long[g.classes.size()];
         int[] countPerClass = new int[g.classes.size()];
         for (int o = 0; o < g.objectCount; o++) {
-            total += g.shallow[o];
             if (bfsParentOf(o) == -2) {
                 bytes += g.shallow[o];
                 objects++;
@@ -427,6 +425,7 @@ public final class HeapAnalysis {
                 countPerClass[g.classOf[o]]++;
             }
         }
+        long total = reachableBytes() + bytes; // what the roots retain is every reachable object's shallow size
         if (bytes == 0 || bytes * 10 < total) {
             return null;
         }
