@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond the JDK and Maven. Idempotent; quiet when all is there.
 # chromium: the report's browser test opens the HTML report headless (it skips without it, fails under CI=true).
-# JDK 21: the heap engine's layout tests dump JVMs of each LTS (17 runs them, Temurin 25 sits beside it); Debian
-# bookworm has no JDK 21, so trixie's OpenJDK 21 is unpacked, with trixie's C library (it needs glibc 2.38), into
-# $LEAKSCOPE_TEST_JDKS (default ~/.cache/leakscope/test-jdks), run through that library's loader; nothing is
-# installed into the system. The tests skip without it, and fail under CI=true.
+# JDKs 8, 11 and 21: the heap engine's tests dump JVMs of each LTS (17 runs them, Temurin 25 sits beside it).
+# Debian bookworm has none of them, so OpenJDK 21 is unpacked from trixie and OpenJDK 8 and 11 from sid (no
+# stable Debian release carries them any more), with trixie's C library (they need glibc 2.38), into
+# $LEAKSCOPE_TEST_JDKS (default ~/.cache/leakscope/test-jdks)/jdk-N; nothing is installed into the system.
+# JDK 11 and 21 run through that library's loader (bin/ holds wrappers). JDK 8's launcher finds its home from
+# /proc/self/exe, which is then the loader: its programs are patched instead (patchelf, unpacked from this
+# machine's own release) to name that loader and library. The tests skip without them, and fail under CI=true.
 set -euo pipefail
 need=()
 command -v python3 >/dev/null 2>&1 || need+=(python3)
@@ -19,32 +22,61 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 jdks="${LEAKSCOPE_TEST_JDKS:-$HOME/.cache/leakscope/test-jdks}"
-jdk21="$jdks/jdk-21"
-if [ ! -x "$jdk21/bin/jcmd" ] || ! "$jdk21/bin/java" -version >/dev/null 2>&1; then
-  work="$(mktemp -d)"
-  trap 'rm -rf "$work"' EXIT
-  mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" \
-    > "$work/sources.list"
-  apt=(-qq -o Dir::Etc::sourcelist="$work/sources.list" -o Dir::Etc::sourceparts=- -o Dir::State::Lists="$work/lists"
-       -o Dir::Cache="$work/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User="$(id -un)")
-  apt-get "${apt[@]}" update
-  (cd "$work/debs" && apt-get "${apt[@]}" download openjdk-21-jre-headless openjdk-21-jdk-headless libc6 zlib1g)
-  rm -rf "$jdk21.tmp" && mkdir -p "$jdk21.tmp/root/bin"
-  for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$jdk21.tmp/root"; done
-  root="$jdk21/root"
-  home="$root/usr/lib/jvm/java-21-openjdk-amd64"
+declare -A suite=([8]=sid [11]=sid [21]=trixie)
+missing=()
+for v in 8 11 21; do
+  if [ ! -x "$jdks/jdk-$v/bin/jcmd" ] || ! "$jdks/jdk-$v/bin/java" -version >/dev/null 2>&1; then missing+=("$v"); fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs" "$work/patchelf"
+own="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
+for s in trixie sid "$own"; do
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main"
+done | sort -u > "$work/sources.list"
+apt=(-qq -o Dir::Etc::sourcelist="$work/sources.list" -o Dir::Etc::sourceparts=- -o Dir::State::Lists="$work/lists"
+     -o Dir::Cache="$work/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User="$(id -un)")
+apt-get "${apt[@]}" update
+(cd "$work/debs" && apt-get "${apt[@]}" download libc6/trixie zlib1g/trixie)
+for v in "${missing[@]}"; do
+  mkdir -p "$work/jdk-$v"
+  (cd "$work/jdk-$v" && apt-get "${apt[@]}" download "openjdk-$v-jre-headless/${suite[$v]}" \
+    "openjdk-$v-jdk-headless/${suite[$v]}")
+  jdk="$jdks/jdk-$v"
+  rm -rf "$jdk.tmp" && mkdir -p "$jdk.tmp/root" "$jdk.tmp/bin"
+  for deb in "$work"/debs/*.deb "$work/jdk-$v"/*.deb; do dpkg-deb -x "$deb" "$jdk.tmp/root"; done
+  root="$jdk/root"
+  libs="$root/usr/lib/x86_64-linux-gnu"
+  home="$root/usr/lib/jvm/java-$v-openjdk-amd64"
   # Debian keeps the JDK's configuration in /etc; point its links at the unpacked copy
-  find "$jdk21.tmp/root/usr/lib/jvm" -type l -lname '/etc/*' | while read -r link; do
+  find "$jdk.tmp/root/usr/lib/jvm" -type l -lname '/etc/*' | while read -r link; do
     ln -sfn "$root$(readlink "$link")" "$link"
   done
-  cp "$jdk21.tmp/root/usr/lib/jvm/java-21-openjdk-amd64/release" "$jdk21.tmp/release"
-  mkdir -p "$jdk21.tmp/bin"
-  for tool in java javac jcmd; do
-    printf '#!/bin/sh\nexec "%s" --library-path "%s" "%s" "$@"\n' "$root/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" \
-      "$root/usr/lib/x86_64-linux-gnu:$home/lib:$home/lib/server" "$home/bin/$tool" > "$jdk21.tmp/bin/$tool"
-    chmod +x "$jdk21.tmp/bin/$tool"
-  done
-  rm -rf "$jdk21" && mv "$jdk21.tmp" "$jdk21"
-  "$jdk21/bin/java" -version 2>&1 | head -1
-fi
+  if [ "$v" = 8 ]; then
+    if [ ! -x "$work/patchelf/usr/bin/patchelf" ]; then
+      (cd "$work/debs" && apt-get "${apt[@]}" download "patchelf/$own" && mv patchelf_*.deb ..)
+      dpkg-deb -x "$work"/patchelf_*.deb "$work/patchelf"
+    fi
+    patchelf="$work/patchelf/usr/bin/patchelf"
+    # the paths patched in are where the JDK ends up, after the move below
+    find "$jdk.tmp/root/usr/lib/jvm/java-8-openjdk-amd64" -path '*/bin/*' -type f -perm -u+x | while read -r f; do
+      if "$patchelf" --print-interpreter "$f" >/dev/null 2>&1; then
+        "$patchelf" --set-interpreter "$libs/ld-linux-x86-64.so.2" --force-rpath \
+          --set-rpath "$("$patchelf" --print-rpath "$f"):$libs" "$f"
+      fi
+    done
+    for tool in java javac jcmd; do ln -s "$home/bin/$tool" "$jdk.tmp/bin/$tool"; done
+    echo "JAVA_VERSION=\"1.8.0\"" > "$jdk.tmp/release"
+  else
+    cp "$jdk.tmp/root/usr/lib/jvm/java-$v-openjdk-amd64/release" "$jdk.tmp/release"
+    for tool in java javac jcmd; do
+      printf '#!/bin/sh\nexec "%s" --library-path "%s" "%s" "$@"\n' "$libs/ld-linux-x86-64.so.2" \
+        "$libs:$home/lib:$home/lib/server" "$home/bin/$tool" > "$jdk.tmp/bin/$tool"
+      chmod +x "$jdk.tmp/bin/$tool"
+    done
+  fi
+  rm -rf "$jdk" && mv "$jdk.tmp" "$jdk"
+  "$jdk/bin/java" -version 2>&1 | head -1
+done

@@ -1387,8 +1387,10 @@ public final class HprofReader {
                     staticRefNames.add(name);
                     staticRefIds[nRef++] = v;
                     // HotSpot lists what its class metadata holds as statics of these names: referenced by
-                    // the class, but no field of its mirror
-                    if (!name.equals("<resolved_references>") && !name.equals("<init_lock>")) {
+                    // the class, but no field of its mirror (JDK 8 lists the initialisation lock last, as
+                    // "init_lock", an injected field of the mirror, whose bytes the mirror's fixed part counts)
+                    if (!name.equals("<resolved_references>") && !name.equals("<init_lock>")
+                            && !(name.equals("init_lock") && i == statics - 1)) {
                         staticFieldRefs++;
                     }
                 }
@@ -1471,6 +1473,8 @@ public final class HprofReader {
     // neighbours of the primitive types' mirrors, dumped as instances, measure, or the model gives) and the
     // class's statics after it
     private long mirrorBase = -1;
+    // no instance measured below this size: a collector's smallest block, not the classes' (Neighbours.smallestGap)
+    private long smallestGap;
 
     private LongIntMap buildClasses(List<HeapGraph.ClassInfo> out) {
         Map<Long, ClassDump> byId = firstOfEachId(classDumps);
@@ -1491,6 +1495,7 @@ public final class HprofReader {
         layout = inferred.layout();
         LongIntMap index = new LongIntMap(classDumps.size() * 2 + 16);
         Map<Long, long[]> sizes = new HashMap<>();
+        smallestGap = neighbours.smallestGap();
         for (ClassDump d : classDumps) {
             if (index.get(d.id) >= 0) {
                 continue;
@@ -1529,12 +1534,13 @@ public final class HprofReader {
         if (l == null) {
             l = layout(d, byId);
         }
-        long fieldBytes = l.hprofBytes + (long) l.refOffsets.length * (layout.oop() - idSize);
+        long fieldBytes = before15() ? fieldsEndBefore15(d, byId) - layout.header()
+                : l.hprofBytes + (long) l.refOffsets.length * (layout.oop() - idSize);
         long modelled = layout.instanceSize(fieldBytes);
         String name = javaName(className(d.id));
         // HotSpot's own fields, which HPROF leaves out: part of the class's correction, so subclasses inherit them
         long injected = layout.instanceSize(fieldBytes + layout.injectedBytes(name, idSize, l.refNames,
-                hasVirtualThreads())) - modelled;
+                hasVirtualThreads(), before15())) - modelled;
         long inherited = 0;
         ClassDump sup = byId.get(d.superId);
         if (sup != null && sup.fieldTypes.length > 0 && depth <= 256) {
@@ -1544,7 +1550,8 @@ public final class HprofReader {
         long size = modelled + inherited + injected;
         int k = instanceRefs == null ? -1 : instanceRefs.index.get(d.id);
         // a stack chunk's size is its own (its stack follows its fields): its neighbours do not measure the class
-        if (inferred.fromAddresses() && k >= 0 && k < neighbours.min.length && !name.equals(STACK_CHUNK)) {
+        if (inferred.fromAddresses() && k >= 0 && k < neighbours.min.length && !name.equals(STACK_CHUNK)
+                && size >= smallestGap) {
             size = layout.instanceSize(modelled, inherited + injected, neighbours.min[k], neighbours.count[k],
                     neighbours.seen[k], inferred.addressOrder() || ObjectLayout.CONTENDED.contains(name));
         }
@@ -1604,6 +1611,52 @@ public final class HprofReader {
         }
         return new Layout(refNames.toArray(new String[0]), offs, hprofBytes, referentSlot, complete, stackWordsOffset);
     }
+
+    /** Where {@code d}'s fields end as HotSpot laid them out before JDK 15 ({@link ObjectLayout#fieldsEndBefore15}). */
+    private long fieldsEndBefore15(ClassDump d, Map<Long, ClassDump> byId) {
+        List<int[]> chain = new ArrayList<>();
+        for (ClassDump c = d; c != null && chain.size() < 256; c = c.superId == 0 ? null : byId.get(c.superId)) {
+            int[] counts = new int[5]; // longs and doubles, ints and floats, shorts and chars, bytes and booleans, refs
+            for (byte t : c.fieldTypes) {
+                switch (t) {
+                    case 7, 11 -> counts[0]++;
+                    case 6, 10 -> counts[1]++;
+                    case 5, 9 -> counts[2]++;
+                    case 4, 8 -> counts[3]++;
+                    case 2 -> counts[4]++;
+                    default -> { }
+                }
+            }
+            chain.add(counts);
+        }
+        java.util.Collections.reverse(chain);
+        return layout.fieldsEndBefore15(chain);
+    }
+
+    /**
+     * Whether the dump's JVM laid fields out as HotSpot did before JDK 15: its java.lang.Class declares no
+     * {@code classData}, which JDK 15 added with hidden classes (JEP 371) in the release that replaced the field
+     * layout (JDK-8237767). Known by the instances' neighbours where the dump lists objects by address; the model
+     * for the rest: classes without a measured instance, CMS's smallest objects, ZGC's and Shenandoah's dumps.
+     */
+    private boolean before15() {
+        if (before15 == null) {
+            before15 = false;
+            for (ClassDump c : classDumps) {
+                if (className(c.id).equals("java/lang/Class")) {
+                    boolean classData = false;
+                    for (long f : c.fieldNames) {
+                        classData |= "classData".equals(nameString(f));
+                    }
+                    before15 = !classData;
+                    break;
+                }
+            }
+        }
+        return before15;
+    }
+
+    private Boolean before15;
 
     /** Whether the dump is of JDK 19 or later: it lists Thread$FieldHolder, which every Thread has there. */
     private boolean hasVirtualThreads() {

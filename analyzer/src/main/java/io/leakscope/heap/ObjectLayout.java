@@ -53,6 +53,52 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
         return align(header + fieldBytes);
     }
 
+    /**
+     * Where the fields end under HotSpot's field layout before JDK 15 (JDK-8237767 replaced it): each class's
+     * fields start where its superclass's end, rounded up to the reference size (so a subclass of a class that
+     * ends in a boolean starts 3 bytes on, and one of a class ending in an int starts 4 bytes on with 8-byte
+     * references: JDK 11's ArrayList is 40 bytes there, JDK 17's 32); within a class the 8-byte fields come
+     * first, a gap before them taken by an int, two shorts, up to four bytes or a 4-byte reference, then the other
+     * primitives by size, then the references. {@code classes}: top-down, each {longs and doubles, ints and
+     * floats, shorts and chars, bytes and booleans, references}.
+     */
+    long fieldsEndBefore15(List<int[]> classes) {
+        long end = header;
+        for (int[] c : classes) {
+            int longs = c[0];
+            int ints = c[1];
+            int shorts = c[2];
+            int bytes = c[3];
+            int refs = c[4];
+            if (longs + ints + shorts + bytes + refs == 0) {
+                continue;
+            }
+            long off = roundUp(end, oop);
+            if (longs > 0 && off % 8 != 0) {
+                if (ints > 0) {
+                    ints--;
+                } else if (shorts > 0) {
+                    shorts -= Math.min(2, shorts);
+                } else if (bytes > 0) {
+                    bytes -= Math.min(4, bytes);
+                } else if (refs > 0 && oop == 4) {
+                    refs--;
+                }
+                off += 4;
+            }
+            off += 8L * longs + 4L * ints + 2L * shorts + bytes;
+            if (refs > 0) {
+                off = roundUp(off, oop) + (long) refs * oop;
+            }
+            end = roundUp(off, oop);
+        }
+        return end;
+    }
+
+    private static long roundUp(long x, int to) {
+        return (x + to - 1) / to * to;
+    }
+
     long objectArraySize(long length) {
         return align((oop == 8 ? arrayBase8 : arrayBase) + length * oop);
     }
@@ -135,6 +181,22 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
             }
         }
 
+        /**
+         * The smallest distance from any instance to the next object, 0 if none was seen. Below it, no measurement
+         * tells an instance's size: CMS (JDK 8-13) keeps every block of its old generation at least three words
+         * long (a free chunk's header), so there a 16-byte Integer is followed by the next object 24 bytes on,
+         * while the JVM counts it at 16, as it does under every other collector.
+         */
+        long smallestGap() {
+            long g = 0;
+            for (int k = 0; k < min.length; k++) {
+                if (count[k] > 0 && (g == 0 || min[k] < g)) {
+                    g = min[k];
+                }
+            }
+            return g;
+        }
+
         void observe(int k, long delta) {
             if (delta <= 0) {
                 return; // the next object is at a lower address: another region
@@ -200,7 +262,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * HPROF does not list them: a word for ClassLoader.loader_data, MemberName.vmindex and Module.module_entry; a
      * word and a reference for ResolvedMethodName (vmtarget; vmholder, until JDK 25 declares it among {@code
      * refNames}, the class's reference fields as the dump lists them); a word and a long for
-     * MethodHandleNatives.CallSiteContext (vmdependencies, last_cleanup); a boolean for InternalError
+     * MethodHandleNatives.CallSiteContext (vmdependencies, last_cleanup; {@code before15}, the dump's JDK lays fields
+     * out as before JDK 15: the word alone, as JDK 9-11 have it, 12-14 unmeasured); a boolean for InternalError
      * (during_unsafe_access). A java.lang.Class instance (a mirror's fixed part) has two words (klass, array_klass),
      * two ints (oop_size, static_oop_field_count) and three references, two where the class declares its protection
      * domain (and signers) itself: against the JVMs' class histograms, 40 bytes a mirror on JDK 17 (compressed
@@ -210,7 +273,7 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * where the dump is in address order, where the measurement agrees; modelled here where it is not. Subclasses
      * inherit them with the rest of their superclass's correction.
      */
-    long injectedBytes(String name, int wordBytes, String[] refNames, boolean virtualThreads) {
+    long injectedBytes(String name, int wordBytes, String[] refNames, boolean virtualThreads, boolean before15) {
         switch (name) {
             case "java.lang.ClassLoader":
             case "java.lang.invoke.MemberName":
@@ -219,7 +282,7 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
             case "java.lang.invoke.ResolvedMethodName":
                 return wordBytes + (Arrays.asList(refNames).contains("vmholder") ? 0 : oop);
             case "java.lang.invoke.MethodHandleNatives$CallSiteContext":
-                return wordBytes + 8;
+                return wordBytes + (before15 ? 0 : 8); // last_cleanup came in JDK 12: JDK 9-11 have the word only
             case "java.lang.InternalError":
                 return 1;
             case "java.lang.Class": {

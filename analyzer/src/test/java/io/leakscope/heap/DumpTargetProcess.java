@@ -20,6 +20,11 @@ final class DumpTargetProcess implements AutoCloseable {
 
     /** In the JVM of another JDK (the test classes are built for 17, so any later JDK runs them). */
     DumpTargetProcess(Path javaHome, String... jvmFlags) throws IOException {
+        this(javaHome, System.getProperty("java.class.path"), jvmFlags);
+    }
+
+    /** A DumpTarget from {@code classPath}: the legacy one, built for an older JDK, where that JDK runs it. */
+    DumpTargetProcess(Path javaHome, String classPath, String... jvmFlags) throws IOException {
         String javaBin = javaHome.resolve("bin").resolve("java").toString();
         java.util.List<String> cmd = new java.util.ArrayList<>();
         cmd.add(javaBin);
@@ -28,7 +33,7 @@ final class DumpTargetProcess implements AutoCloseable {
             cmd.add("-XX:+UseSerialGC");
         }
         cmd.addAll(java.util.List.of(jvmFlags));
-        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), DumpTarget.class.getName()));
+        cmd.addAll(java.util.List.of("-cp", classPath, DumpTarget.class.getName()));
         process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream()));
         in = new PrintWriter(process.getOutputStream(), true);

@@ -83,11 +83,7 @@ class ObjectLayoutTest {
      */
     @Test
     void sizesAreTheJvmsOwnOnJdk21() throws Exception {
-        Optional<Path> jdk = TestJdks.exactly(21);
-        if (jdk.isEmpty() && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("no JDK 21: scripts/install-test-deps.sh unpacks one");
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK 21 (scripts/install-test-deps.sh unpacks one)");
+        Optional<Path> jdk = Optional.of(installed(21));
         ObjectLayout compressed = new ObjectLayout(12, 4, 8, 16, 16);
         ObjectLayout wide = new ObjectLayout(12, 8, 8, 16, 16);
         // the JVM counts mirrors the dump does not list under these: per class only
@@ -299,17 +295,110 @@ class ObjectLayoutTest {
         assertEquals(3, a.count[0]);
         assertEquals(5, a.seen[0]);
         assertEquals(0, a.seen[1]);
+        assertEquals(24, a.smallestGap()); // class 1 had no instance with a next object above it
+    }
+
+    /**
+     * HotSpot's field layout before JDK 15, which the sizes follow where the dump's java.lang.Class has no
+     * classData: each class's fields start at a reference-size boundary (JDK 8's and 11's class histograms agree,
+     * {@link #sizesAreTheJvmsOwnOnJdk8}).
+     */
+    @Test
+    void fieldsAreLaidOutAsBeforeJdk15() {
+        ObjectLayout compressed = new ObjectLayout(12, 4, 8, 16, 16);
+        int[] none = {0, 0, 0, 0, 0};
+        int[] aBoolean = {0, 0, 0, 1, 0};
+        // AllPermissionCollection: a boolean, its superclass's boolean 3 bytes before it
+        assertEquals(24, compressed.instanceSize(compressed.fieldsEndBefore15(List.of(none, aBoolean, aBoolean)) - 12));
+        int[] anInt = {0, 1, 0, 0, 0};
+        assertEquals(16, compressed.instanceSize(compressed.fieldsEndBefore15(List.of(none, none, anInt)) - 12));
+        // a long: at byte 16, the gap before it empty (java.lang.Long), or taken by an int
+        assertEquals(24, compressed.fieldsEndBefore15(List.of(none, new int[] {1, 0, 0, 0, 0})));
+        assertEquals(24, compressed.fieldsEndBefore15(List.of(none, new int[] {1, 1, 0, 0, 0})));
+        assertEquals(28, compressed.fieldsEndBefore15(List.of(none, anInt, new int[] {1, 0, 0, 1, 0})));
+        // ArrayList without compressed references: AbstractList's int, then its own int and reference from byte 24
+        ObjectLayout full = new ObjectLayout(16, 8, 8, 24, 24);
+        assertEquals(40, full.fieldsEndBefore15(List.of(none, none, anInt, new int[] {0, 1, 0, 0, 1})));
+    }
+
+    /**
+     * JDK 8 and 11, which scripts/install-test-deps.sh unpacks from Debian sid: DumpTarget's heap written in Java 8
+     * (src/test/resources/io/leakscope/heap/legacy), compiled by the JDK's own javac, dumped by its JVM under each
+     * of its collectors. JDK 8 to 14 drop compressed class pointers with compressed references, and start every
+     * array's elements at a word boundary then; JDK 8's CMS walks its free lists' chunks among the objects.
+     */
+    @Test
+    void sizesAreTheJvmsOwnOnJdk8() throws Exception {
+        Path jdk = installed(8);
+        String cp = compileLegacyTarget(jdk);
+        ObjectLayout compressed = new ObjectLayout(12, 4, 8, 16, 16);
+        ObjectLayout full = new ObjectLayout(16, 8, 8, 24, 24);
+        assertTrue(check(jdk, cp, compressed, 148_040, "-XX:+UseParallelGC"));
+        assertTrue(check(jdk, cp, compressed, 148_040, "-XX:+UseSerialGC"));
+        assertTrue(check(jdk, cp, compressed, 148_040, "-XX:+UseConcMarkSweepGC"));
+        assertTrue(check(jdk, cp, compressed, 148_040, "-XX:+UseG1GC"));
+        assertTrue(check(jdk, cp, full, 168_064, "-XX:-UseCompressedOops")); // ArrayList: 40 bytes, as on JDK 11
+        assertTrue(check(jdk, cp, new ObjectLayout(12, 4, 16, 16, 16), 164_048, "-XX:ObjectAlignmentInBytes=16"));
+    }
+
+    @Test
+    void sizesAreTheJvmsOwnOnJdk11() throws Exception {
+        Path jdk = installed(11);
+        String cp = compileLegacyTarget(jdk);
+        ObjectLayout compressed = new ObjectLayout(12, 4, 8, 16, 16);
+        assertTrue(check(jdk, cp, compressed, 148_040, "-XX:+UseG1GC"));
+        assertTrue(check(jdk, cp, compressed, 148_040, "-XX:+UseParallelGC"));
+        assertTrue(check(jdk, cp, compressed, 148_040, "-XX:+UseSerialGC"));
+        // JDK 11 puts ArrayList's elementData at byte 32 there: 40 bytes a list, 32 on JDK 17
+        assertTrue(check(jdk, cp, new ObjectLayout(16, 8, 8, 24, 24), 168_064, "-XX:-UseCompressedOops"));
+        assertTrue(check(jdk, cp, new ObjectLayout(16, 8, 8, 24, 24), 168_064, "-XX:+UnlockExperimentalVMOptions",
+                "-XX:+UseZGC"));
+    }
+
+    /** The JDK of that version scripts/install-test-deps.sh unpacks: the test skips without it, fails under CI. */
+    private static Path installed(int version) throws IOException {
+        Optional<Path> jdk = TestJdks.exactly(version);
+        if (jdk.isEmpty() && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("no JDK " + version + ": scripts/install-test-deps.sh unpacks one");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(),
+                "no JDK " + version + " (scripts/install-test-deps.sh unpacks one)");
+        return jdk.get();
+    }
+
+    /** The legacy DumpTarget, compiled by that JDK's javac: its class path. */
+    private String compileLegacyTarget(Path javaHome) throws Exception {
+        Path src = tmp.resolve("legacy-src/DumpTarget.java");
+        Files.createDirectories(src.getParent());
+        try (var in = ObjectLayoutTest.class.getResourceAsStream("legacy/DumpTarget.java")) {
+            Files.write(src, in.readAllBytes());
+        }
+        Path classes = tmp.resolve("legacy-" + TestJdks.version(javaHome));
+        Files.createDirectories(classes);
+        Process javac = new ProcessBuilder(javaHome.resolve("bin/javac").toString(), "-d", classes.toString(),
+                src.toString()).redirectErrorStream(true).start();
+        String out = new String(javac.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(javac.waitFor(60, TimeUnit.SECONDS) && javac.exitValue() == 0, out);
+        return classes.toString();
+    }
+
+    private boolean check(Path javaHome, ObjectLayout expected, long keepRetained, String... flags) throws Exception {
+        return check(javaHome, System.getProperty("java.class.path"), expected, keepRetained, flags);
     }
 
     /** Whether the JVM and the dump had as many class mirrors, whose bytes were then compared. */
-    private boolean check(Path javaHome, ObjectLayout expected, long keepRetained, String... flags) throws Exception {
+    private boolean check(Path javaHome, String classPath, ObjectLayout expected, long keepRetained, String... flags)
+            throws Exception {
         String what = javaHome.getFileName() + " " + String.join(" ", flags);
-        List<String> all = new ArrayList<>(List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:disable",
-                "-Xlog:all=warning:stderr"));
+        int version = TestJdks.version(javaHome);
+        List<String> all = new ArrayList<>(List.of("-XX:+DisplayVMOutputToStderr"));
+        if (version >= 9) {
+            all.addAll(List.of("-Xlog:disable", "-Xlog:all=warning:stderr"));
+        }
         all.addAll(List.of(flags));
         Path dump = tmp.resolve("layout-" + Math.abs(what.hashCode()) + ".hprof");
         Map<String, long[]> jvm;
-        try (DumpTargetProcess t = new DumpTargetProcess(javaHome, all.toArray(new String[0]))) {
+        try (DumpTargetProcess t = new DumpTargetProcess(javaHome, classPath, all.toArray(new String[0]))) {
             t.dump(dump);
             jvm = classHistogram(javaHome, t.pid());
         }
@@ -353,8 +442,9 @@ class ObjectLayoutTest {
             compared++;
         }
         assertTrue(compared >= 200, what + ": " + compared + " classes compared");
-        for (String c : List.of("io.leakscope.heap.DumpTarget$Node", "java.lang.Thread", "java.lang.invoke.MemberName",
-                "java.lang.Module")) {
+        for (String c : version >= 9 ? List.of("io.leakscope.heap.DumpTarget$Node", "java.lang.Thread",
+                "java.lang.invoke.MemberName", "java.lang.Module") : List.of("io.leakscope.heap.DumpTarget$Node",
+                "java.lang.Thread")) {
             assertTrue(ours.containsKey(c) && jvm.containsKey(c), what + ": " + c);
         }
         // arrays: DumpTarget's arrays of arrays are the only ones of their classes, and where the JVM and the dump
@@ -375,6 +465,23 @@ class ObjectLayoutTest {
         int keep = HprofReaderTest.staticField(g, HprofReaderTest.classObject(g, "io.leakscope.heap.DumpTarget"),
                 "KEEP");
         assertEquals(keepRetained, a.retainedOf(keep), what);
+        if (!classPath.equals(System.getProperty("java.class.path"))) {
+            // the legacy target's main holds an array in a local: its root names the line main is at, dumping itself
+            List<String> source = new String(ObjectLayoutTest.class.getResourceAsStream("legacy/DumpTarget.java")
+                    .readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            int line = 1 + source.indexOf(source.stream().filter(l -> l.contains(".dumpHeap(")).findFirst()
+                    .orElseThrow());
+            int held = -1;
+            for (int o = 0; o < g.objectCount; o++) {
+                if (g.kind[o] == HeapGraph.PRIMITIVE_ARRAY && g.shallow[o] == expected.primitiveArraySize(4321, 1)) {
+                    assertEquals(-1, held, what + ": two byte[4321]");
+                    held = o;
+                }
+            }
+            assertEquals("GC root (Java frame in io.leakscope.heap.DumpTarget.main(DumpTarget.java:" + line
+                    + ")): byte[]",
+                    a.pathTo(held).get(0), what);
+        }
         // class objects are their mirrors: a java.lang.Class instance and the class's statics. Where the JVM
         // counts the mirrors the dump lists (JDK 25 counts more), their bytes agree to within a few alignment
         // gaps: how the statics pack behind the instance's fields is not modelled

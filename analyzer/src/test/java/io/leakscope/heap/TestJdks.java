@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * The other JDKs the tests can dump: those installed next to the one running them (here Temurin 25 beside JDK
  * 17), and those scripts/install-test-deps.sh unpacks into $LEAKSCOPE_TEST_JDKS (default
- * ~/.cache/leakscope/test-jdks: JDK 21).
+ * ~/.cache/leakscope/test-jdks: JDK 8, 11 and 21).
  */
 final class TestJdks {
     private TestJdks() {
@@ -33,6 +33,17 @@ final class TestJdks {
         return find(dirs, version, true);
     }
 
+    /** The feature release of the JDK at {@code home} (8 for "1.8.0"), by its release file; -1 if unknown. */
+    static int version(Path home) {
+        try {
+            Matcher m = Pattern.compile("JAVA_VERSION=\"(?:1\\.)?(\\d+)")
+                    .matcher(Files.readString(home.resolve("release")));
+            return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     private static Optional<Path> find(List<Path> dirs, int version, boolean exact) throws IOException {
         for (Path dir : dirs) {
             if (dir == null || !Files.isDirectory(dir)) {
@@ -42,14 +53,8 @@ final class TestJdks {
                 Optional<Path> jdk = s.filter(p -> Files.isRegularFile(p.resolve("release"))
                         && Files.isExecutable(p.resolve("bin/java")) && Files.isExecutable(p.resolve("bin/jcmd")))
                         .filter(p -> {
-                            try {
-                                Matcher m = Pattern.compile("JAVA_VERSION=\"(\\d+)")
-                                        .matcher(Files.readString(p.resolve("release")));
-                                int v = m.find() ? Integer.parseInt(m.group(1)) : -1;
-                                return exact ? v == version : v >= version;
-                            } catch (IOException e) {
-                                return false;
-                            }
+                            int v = version(p);
+                            return exact ? v == version : v >= version;
                         }).sorted().findFirst();
                 if (jdk.isPresent()) {
                     return jdk;

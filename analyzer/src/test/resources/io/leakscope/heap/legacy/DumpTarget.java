@@ -1,0 +1,56 @@
+package io.leakscope.heap;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * DumpTarget's heap of known shape in Java 8 source, which the layout tests compile with JDK 8's and JDK 11's own
+ * javac and dump in their JVMs (the test classes are built for 17). stdin: "dump FILE" (answered "ok").
+ */
+public final class DumpTarget {
+    static final class Node {
+        Node next;
+        byte[] payload;
+
+        Node(Node next, int size) {
+            this.next = next;
+            this.payload = new byte[size];
+        }
+    }
+
+    /** 1000 nodes of 100 bytes each, in a presized list: retained size known to the byte. */
+    static final List<Node> KEEP = new ArrayList<Node>(1000);
+    /** Arrays of classes nothing else in a small JVM allocates (the outer ones), of known lengths. */
+    static final short[][] SHORTS = {new short[1], new short[3], new short[5]};
+    static final double[][] DOUBLES = {new double[1], new double[3]};
+
+    public static void main(String[] args) throws Exception {
+        for (int i = 0; i < 1000; i++) {
+            KEEP.add(new Node(null, 100));
+        }
+        // held by main's frame alone: the dump names this line's method as its root
+        byte[] held = new byte[4321];
+        System.out.println("ready");
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] cmd = line.trim().split(" ", 2);
+            if (cmd[0].equals("dump")) {
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(cmd[1], true);
+            } else if (!cmd[0].equals("exit")) {
+                throw new IllegalArgumentException(line);
+            } else {
+                break;
+            }
+            held[0]++;
+            System.out.println("ok");
+            System.out.flush();
+        }
+    }
+}
