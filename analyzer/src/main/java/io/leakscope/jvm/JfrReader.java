@@ -88,6 +88,8 @@ public final class JfrReader implements InputReader {
         Map<String, Points> classBytes = new HashMap<>();
         Map<String, Points> classCount = new HashMap<>();
         int events = 0;
+        Map<String, Integer> skipped = new java.util.TreeMap<>();
+        Map<String, String> skippedWhy = new HashMap<>();
         int oldObjectSamples = 0;
         int mallocs = 0;
         try (RecordingFile rf = new RecordingFile(file)) {
@@ -102,54 +104,64 @@ public final class JfrReader implements InputReader {
                 }
                 events++;
                 long t = e.getStartTime().toEpochMilli();
-                switch (e.getEventType().getName()) {
-                    case "jdk.GCHeapSummary" -> {
-                        long heapUsed = e.getLong("heapUsed");
-                        used.add(t, heapUsed);
-                        if ("After GC".equals(e.getString("when"))) {
-                            afterGc.add(t, heapUsed);
-                            afterGcByGc.put(e.getLong("gcId"), new long[]{t, heapUsed});
-                        }
-                    }
-                    case "jdk.G1HeapSummary" -> {
-                        if ("After GC".equals(e.getString("when"))) {
-                            g1YoungByGc.put(e.getLong("gcId"),
-                                    new long[]{e.getLong("edenUsedSize"), e.getLong("survivorUsedSize")});
-                        }
-                    }
-                    case "jdk.PSHeapSummary" -> {
-                        if ("After GC".equals(e.getString("when"))) {
-                            RecordedObject space = e.getValue("oldSpace");
-                            if (space != null) {
-                                old.add(t, space.getLong("used"));
+                String type = e.getEventType().getName();
+                try {
+                    switch (type) {
+                        case "jdk.GCHeapSummary" -> {
+                            long heapUsed = e.getLong("heapUsed");
+                            used.add(t, heapUsed);
+                            if ("After GC".equals(e.getString("when"))) {
+                                afterGc.add(t, heapUsed);
+                                afterGcByGc.put(e.getLong("gcId"), new long[]{t, heapUsed});
                             }
                         }
-                    }
-                    case "jdk.MetaspaceSummary" -> {
-                        if ("After GC".equals(e.getString("when"))) {
-                            RecordedObject m = e.getValue("metaspace");
-                            if (m != null) {
-                                metaspace.add(t, m.getLong("used"));
+                        case "jdk.G1HeapSummary" -> {
+                            if ("After GC".equals(e.getString("when"))) {
+                                g1YoungByGc.put(e.getLong("gcId"),
+                                        new long[]{e.getLong("edenUsedSize"), e.getLong("survivorUsedSize")});
                             }
                         }
-                    }
-                    case "jdk.ObjectCount", "jdk.ObjectCountAfterGC" -> {
-                        RecordedClass c = e.getValue("objectClass");
-                        if (c != null) {
-                            String name = SeriesMerge.className(c.getName());
-                            classBytes.computeIfAbsent(name, k -> new Points()).add(t, e.getLong("totalSize"));
-                            classCount.computeIfAbsent(name, k -> new Points()).add(t, e.getLong("count"));
+                        case "jdk.PSHeapSummary" -> {
+                            if ("After GC".equals(e.getString("when"))) {
+                                // oldSpace is the reserved and committed range; oldObjectSpace what is in use
+                                RecordedObject space = e.getValue("oldObjectSpace");
+                                if (space != null) {
+                                    old.add(t, space.getLong("used"));
+                                }
+                            }
+                        }
+                        case "jdk.MetaspaceSummary" -> {
+                            if ("After GC".equals(e.getString("when"))) {
+                                RecordedObject m = e.getValue("metaspace");
+                                if (m != null) {
+                                    metaspace.add(t, m.getLong("used"));
+                                }
+                            }
+                        }
+                        case "jdk.ObjectCount", "jdk.ObjectCountAfterGC" -> {
+                            RecordedClass c = e.getValue("objectClass");
+                            if (c != null) {
+                                String name = SeriesMerge.className(c.getName());
+                                classBytes.computeIfAbsent(name, k -> new Points()).add(t, e.getLong("totalSize"));
+                                classCount.computeIfAbsent(name, k -> new Points()).add(t, e.getLong("count"));
+                            }
+                        }
+                        case "jdk.ResidentSetSize" -> rss.add(t, e.getLong("size"));
+                        case "jdk.ClassLoadingStatistics" ->
+                                classesLoaded.add(t, e.getLong("loadedClassCount") - e.getLong("unloadedClassCount"));
+                        case "jdk.OldObjectSample" -> oldObjectSamples++;
+                        case "jdk.ExecuteVMOperation" -> out.vmOperations.add(new FindingsBuilder.VmOperation(
+                                e.getString("operation"), t, e.getDuration().toMillis()));
+                        case "profiler.Malloc" -> mallocs++;
+                        default -> {
+                            // not a series of ours
                         }
                     }
-                    case "jdk.ResidentSetSize" -> rss.add(t, e.getLong("size"));
-                    case "jdk.ClassLoadingStatistics" ->
-                            classesLoaded.add(t, e.getLong("loadedClassCount") - e.getLong("unloadedClassCount"));
-                    case "jdk.OldObjectSample" -> oldObjectSamples++;
-                    case "jdk.ExecuteVMOperation" -> out.vmOperations.add(new FindingsBuilder.VmOperation(
-                            e.getString("operation"), t, e.getDuration().toMillis()));
-                    case "profiler.Malloc" -> mallocs++;
-                    default -> {
-                        // not a series of ours
+                } catch (IllegalArgumentException | ClassCastException missing) {
+                    // an event of another JDK's shape (a field renamed or moved): that event type is skipped, the
+                    // rest of the recording read
+                    if (skipped.merge(type, 1, Integer::sum) == 1) {
+                        skippedWhy.put(type, missing.getMessage());
                     }
                 }
             }
@@ -160,6 +172,10 @@ public final class JfrReader implements InputReader {
                         ? "" : "truncated or damaged: ") + e.getMessage() + ")");
             }
             out.note(Note.partial(file.toString(), "JFR file damaged after " + events + " events: " + e.getMessage()));
+        }
+        for (Map.Entry<String, Integer> k : skipped.entrySet()) {
+            out.note(Note.info(file.toString(), k.getValue() + " " + k.getKey() + " event(s) not read: "
+                    + skippedWhy.get(k.getKey())));
         }
         for (Map.Entry<Long, long[]> g : g1YoungByGc.entrySet()) {
             long[] heap = afterGcByGc.get(g.getKey());

@@ -14,17 +14,17 @@ import java.util.regex.Pattern;
  * 17), and those scripts/install-test-deps.sh unpacks into $LEAKSCOPE_TEST_JDKS (default
  * ~/.cache/leakscope/test-jdks: JDK 8, 11 and 21).
  */
-final class TestJdks {
+public final class TestJdks {
     private TestJdks() {
     }
 
     /** A JDK of at least {@code version} installed next to this one, with its tools ({@code jcmd}). */
-    static Optional<Path> from(int version) throws IOException {
+    public static Optional<Path> from(int version) throws IOException {
         return find(List.of(Path.of(System.getProperty("java.home")).toRealPath().getParent()), version, false);
     }
 
     /** A JDK of exactly {@code version}, next to this one or unpacked by scripts/install-test-deps.sh. */
-    static Optional<Path> exactly(int version) throws IOException {
+    public static Optional<Path> exactly(int version) throws IOException {
         String own = System.getenv("LEAKSCOPE_TEST_JDKS");
         List<Path> dirs = new ArrayList<>();
         dirs.add(Path.of(System.getProperty("java.home")).toRealPath().getParent());
@@ -34,7 +34,7 @@ final class TestJdks {
     }
 
     /** The feature release of the JDK at {@code home} (8 for "1.8.0"), by its release file; -1 if unknown. */
-    static int version(Path home) {
+    public static int version(Path home) {
         try {
             Matcher m = Pattern.compile("JAVA_VERSION=\"(?:1\\.)?(\\d+)")
                     .matcher(Files.readString(home.resolve("release")));

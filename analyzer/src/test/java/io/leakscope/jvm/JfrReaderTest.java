@@ -83,6 +83,61 @@ class JfrReaderTest {
         }
     }
 
+    /**
+     * Recordings other JVMs write with -XX:StartFlightRecording, under the Parallel collector (JDK 8's default),
+     * whose heap summary has the old generation: JDK 17's own, and JDK 8's and 11's where
+     * scripts/install-test-deps.sh unpacked them. Their events differ in shape from one JDK to the next; each is
+     * read whole, no event skipped (JDK 8's recordings were cut short at the first PSHeapSummary before).
+     */
+    @Test
+    void recordingsOfTheParallelCollectorOnJdk8To17() throws Exception {
+        Path src = tmp.resolve("Retain.java");
+        Files.writeString(src, String.join("\n",
+                "import java.util.ArrayList;",
+                "import java.util.List;",
+                "public class Retain {",
+                "    public static void main(String[] args) throws Exception {",
+                "        List<long[]> keep = new ArrayList<long[]>();",
+                "        for (int i = 0; i < 6; i++) {",
+                "            for (int k = 0; k < 200; k++) {",
+                "                keep.add(new long[1024]);",
+                "            }",
+                "            System.gc();",
+                "            Thread.sleep(200);",
+                "        }",
+                "        System.out.println(keep.size());",
+                "    }",
+                "}", ""));
+        List<Path> homes = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"))));
+        io.leakscope.heap.TestJdks.exactly(8).ifPresent(homes::add);
+        io.leakscope.heap.TestJdks.exactly(11).ifPresent(homes::add);
+        for (Path home : homes) {
+            String what = home.getFileName().toString();
+            Path classes = Files.createDirectories(tmp.resolve("classes-" + what));
+            run(home.resolve("bin/javac").toString(), "-d", classes.toString(), src.toString());
+            Path jfr = tmp.resolve(what + ".jfr");
+            run(home.resolve("bin/java").toString(), "-XX:+UseParallelGC", "-Xmx256m",
+                    "-XX:StartFlightRecording=filename=" + jfr + ",dumponexit=true", "-cp", classes.toString(), "Retain");
+            FindingsBuilder out = new FindingsBuilder();
+            new JfrReader().read(jfr, null, out);
+            assertTrue(out.notes.stream().noneMatch(n -> n.message().contains("not read")
+                    || n.message().contains("JFR file")), what + ": " + out.notes);
+            Series heap = out.series.get("jvm.heap.after_gc");
+            assertTrue(heap != null && heap.size() >= 6, what + ": " + out.series.keySet());
+            assertTrue(heap.last() > heap.values()[0] + 5e6, what + ": " + heap.values()[0] + " -> " + heap.last());
+            Series old = out.series.get("jvm.oldgen.after_gc");
+            assertTrue(old != null && old.last() > old.values()[0] + 5e6, what + ": " + out.series.keySet());
+            assertNotNull(out.series.get("jvm.metaspace.used"), what);
+        }
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0,
+                String.join(" ", cmd) + ": " + said);
+    }
+
     @Test
     void truncatedRecordingIsOneLineErrorOrPartial() throws IOException {
         Path f = tmp.resolve("cut.jfr");
