@@ -542,6 +542,25 @@ public final class HeapAnalysis {
         };
     }
 
+    /**
+     * The static field of class object {@code cls} on the shortest path from a GC root to {@code target}, which it
+     * dominates (so every path to it passes the class): "HISTORY"; null when the class is the target itself or
+     * holds it through its loader.
+     */
+    private String staticFieldTowards(int cls, int target) {
+        if (target == cls) {
+            return null;
+        }
+        int x = target;
+        for (int p = bfsParentOf(x); p >= 0 && p != cls; p = bfsParentOf(x)) {
+            x = p;
+        }
+        if (x == cls || bfsParentOf(x) != cls || bfsSlotOf(x) == HeapGraph.ClassInfo.LOADER_SLOT) {
+            return null;
+        }
+        return g.slotName(cls, bfsSlotOf(x)).substring(1);
+    }
+
     /** For benchmarks and debugging: each instance of the class with its retained size and immediate dominator. */
     public List<String> describeObjects(String className) {
         List<String> out = new ArrayList<>();
@@ -731,11 +750,17 @@ public final class HeapAnalysis {
             if (retained(p) > SUSPECT_SHARE * total) {
                 int acc = accumulationPoint(p);
                 int v = d.vertex.get(p);
-                // a class object is held by its loader whatever the shortest path says
-                String holder = g.kind[v] == HeapGraph.CLASS ? null : heldBy(v);
-                String desc = "One instance of " + g.className(v) + (holder == null ? "" : ", " + holder + ",")
+                // a class object is held by its loader whatever the shortest path says; it holds the memory through
+                // a static field, which names the code to read (the main class of a program holds it alike on JDK 8
+                // and 17: the launcher's appClass is its shortest path)
+                boolean aClass = g.kind[v] == HeapGraph.CLASS;
+                String holder = aClass ? null : heldBy(v);
+                String through = aClass ? staticFieldTowards(v, d.vertex.get(acc)) : null;
+                String desc = (aClass ? "Class " + g.classes.get(g.classOf[v]).name
+                        : "One instance of " + g.className(v) + (holder == null ? "" : ", " + holder + ","))
                         + " retains " + share(retained(p), total)
                         + " of the reachable heap (" + Units.formatBytes(retained(p)) + ")"
+                        + (through != null ? " through its static field " + through : "")
                         + (acc != p ? "; the memory accumulates in " + describe(acc) : "");
                 out.add(new Heap.LeakSuspect(g.path, desc, g.className(v), holder, retained(p), retained(p) / (double) total,
                         describe(acc), pathTo(d.vertex.get(acc)), dominatedByClass(acc, 10)));

@@ -64,6 +64,10 @@ class JvmAttachTest {
         cmd.addAll(List.of(jvmArgs));
         cmd.addAll(List.of("-cp", cp, SampleAgent.class.getName()));
         cmd.addAll(List.of(scenario.split(" ")));
+        return launch(cmd);
+    }
+
+    private Process launch(List<String> cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         targets.add(p);
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -226,6 +230,81 @@ class JvmAttachTest {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         Files.delete(log);
         Files.delete(logs);
+    }
+
+    /**
+     * JDK 8 and 11 targets (OpenJDK from Debian sid, which scripts/install-test-deps.sh unpacks) and JDK 17,
+     * running a small leaking program compiled by their own javac, under their default collectors (JDK 8:
+     * Parallel): the same bundle from each, and its JFR recording read whole (JDK 8's used to stop at the first
+     * PSHeapSummary, whose old generation's use leakscope read from the wrong field).
+     */
+    @Test
+    void jdk8And11And17TargetsGiveTheSameBundle() throws Exception {
+        Path src = tmp.resolve("src/Leaky.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, String.join("\n",
+                "import java.util.ArrayList;",
+                "import java.util.List;",
+                "public class Leaky {",
+                "    static final List<byte[]> HISTORY = new ArrayList<byte[]>();",
+                "    public static void main(String[] args) throws Exception {",
+                "        System.out.println(\"ready\");",
+                "        while (true) {",
+                "            HISTORY.add(new byte[10240]);",
+                "            Thread.sleep(10);",
+                "        }",
+                "    }",
+                "}", ""));
+        for (int version : new int[] {8, 11, 17}) {
+            Path home = version == 17 ? Path.of(System.getProperty("java.home")) : testJdk(version);
+            Path classes = Files.createDirectories(tmp.resolve("classes-" + version));
+            Process javac = new ProcessBuilder(home.resolve("bin/javac").toString(), "-d", classes.toString(),
+                    src.toString()).redirectErrorStream(true).start();
+            String said = new String(javac.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(javac.waitFor(60, TimeUnit.SECONDS) && javac.exitValue() == 0, said);
+            Process p = launch(List.of(home.resolve("bin/java").toString(), "-Xmx64m",
+                    "-XX:NativeMemoryTracking=summary", "-cp", classes.toString(), "Leaky"));
+            Path dir = capture(p, 6, 1, 1, false);
+            Bundle b = Bundle.open(dir);
+            String what = "JDK " + version + ": ";
+            assertEquals("completed", b.manifest().endReason(), what);
+            assertTrue(b.manifest().target().jvm().version().startsWith(version == 8 ? "1.8.0" : version + "."),
+                    what + b.manifest().target().jvm().version());
+            assertEquals("summary", b.manifest().target().jvm().nmtMode(), what);
+            assertTrue(b.artifacts(ArtifactKind.NMT).size() >= 3, what + "NMT at start and every interval");
+            assertEquals(2, b.artifacts(ArtifactKind.HISTOGRAM).size(), what);
+            assertEquals(1, b.artifacts(ArtifactKind.HPROF).size(), what);
+            Map<String, Integer> jfr = eventCounts(b.resolve(b.artifacts(ArtifactKind.JFR).get(0)));
+            assertTrue(jfr.getOrDefault("jdk.GCHeapSummary", 0) > 0, what + jfr);
+
+            Findings f = Analyzer.standard("test").analyze(List.of(dir));
+            assertTrue(f.notes().stream().noneMatch(n -> n.message().contains("JFR file")
+                    || n.message().contains("not read")), what + f.notes());
+            assertTrue(f.series().stream().anyMatch(s -> s.id().equals("jvm.heap.after_gc") && s.size() >= 3),
+                    what + "a point for each full GC the histograms and the dump ran");
+            assertTrue(f.series().stream().anyMatch(s -> s.id().equals("nmt.total.committed")), what);
+            assertFalse(f.heap().dumps().get(0).partial(), what);
+            // the main class holds the list: it is the suspect, and the field is named
+            assertTrue(f.heap().suspects().get(0).description().startsWith("Class Leaky retains ")
+                    && f.heap().suspects().get(0).description().contains(" through its static field HISTORY; the memory"
+                    + " accumulates in java.lang.Object[]"), what + f.heap().suspects());
+            assertStopsTimed(f);
+            assertNothingLeftIn(p, dir);
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** JDK {@code version} as scripts/install-test-deps.sh unpacks it: skipped without it, failed under CI. */
+    private static Path testJdk(int version) {
+        String own = System.getenv("LEAKSCOPE_TEST_JDKS");
+        Path home = (own != null && !own.isEmpty() ? Path.of(own)
+                : Path.of(System.getProperty("user.home"), ".cache", "leakscope", "test-jdks")).resolve("jdk-" + version);
+        boolean there = Files.isExecutable(home.resolve("bin/java")) && Files.isExecutable(home.resolve("bin/javac"));
+        if (!there && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("no JDK " + version + " at " + home + ": scripts/install-test-deps.sh unpacks one");
+        }
+        assumeTrue(there, "no JDK " + version + " at " + home + " (scripts/install-test-deps.sh unpacks one)");
+        return home;
     }
 
     @Test
