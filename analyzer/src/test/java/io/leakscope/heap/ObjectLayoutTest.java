@@ -198,14 +198,16 @@ class ObjectLayoutTest {
         assertFalse(got.fromAddresses(), got.describe());
         assertEquals(guessed, got.layout());
         assertTrue(got.describe().contains("guessed"), got.describe());
-        // the same arrays laid end to end as 64-bit HotSpot with compressed class pointers lays them
+        // the same arrays laid end to end as 64-bit HotSpot with compressed class pointers lays them, every third
+        // an array of references (which alone tell the reference size, which the guess has wrong)
         ObjectLayout.Sample packed = new ObjectLayout.Sample();
         ObjectLayout jvm = new ObjectLayout(12, 4, 8, 16, 16);
         id = 1 << 20;
         for (int i = 0; i < ObjectLayout.Sample.CAPACITY; i++) {
             long length = r.nextInt(50);
-            packed.array(id, length, 1);
-            id += jvm.primitiveArraySize(length, 1);
+            boolean refs = i % 3 == 0;
+            packed.array(id, length, refs ? 0 : 1);
+            id += refs ? jvm.objectArraySize(length) : jvm.primitiveArraySize(length, 1);
         }
         got = ObjectLayout.infer(List.of(packed), c -> -1, ObjectLayout.guess(64L << 30));
         assertTrue(got.fromAddresses(), got.describe());
@@ -223,6 +225,43 @@ class ObjectLayoutTest {
         assertEquals(jvm, got.layout());
         assertFalse(got.addressOrder(), got.describe());
         assertTrue(got.describe().contains("order the collector found them"), got.describe());
+    }
+
+    /**
+     * JDK 26+'s ZGC lists each page's objects downwards: the lower of two neighbouring records is sized by the
+     * distance to the upper either way. And a sample of primitive arrays alone, whose sizes do not depend on the
+     * reference size, ties 4- and 8-byte references: the guess from the highest address breaks the tie (JDK
+     * 27's ZGC dump: compact headers, 8-byte references, taken for 4-byte ones before).
+     */
+    @Test
+    void objectsListedDownwardsAndReferenceSizeTies() {
+        Random r = new Random(11);
+        ObjectLayout compact = new ObjectLayout(8, 8, 8, 12, 16);
+        long[] ids = new long[ObjectLayout.Sample.CAPACITY];
+        long[] lengths = new long[ids.length];
+        long id = 5L << 40; // where ZGC puts its heap: far above 32 GB
+        for (int i = 0; i < ids.length; i++) {
+            lengths[i] = r.nextInt(60);
+            ids[i] = id;
+            id += compact.primitiveArraySize(lengths[i], 1);
+        }
+        ObjectLayout.Sample down = new ObjectLayout.Sample();
+        for (int i = ids.length - 1; i >= 0; i--) {
+            down.array(ids[i], lengths[i], 1);
+        }
+        ObjectLayout.Inferred got = ObjectLayout.infer(List.of(down), c -> -1, ObjectLayout.guess(id));
+        assertTrue(got.fromAddresses(), got.describe());
+        assertEquals(compact, got.layout());
+        assertFalse(got.addressOrder(), got.describe());
+        assertEquals(ids.length - 1, got.matched());
+        // the same arrays in a heap below 32 GB: 4-byte references
+        ObjectLayout.Sample low = new ObjectLayout.Sample();
+        for (int i = 0; i < ids.length; i++) {
+            low.array(ids[i] - (5L << 40) + (1L << 30), lengths[i], 1);
+        }
+        got = ObjectLayout.infer(List.of(low), c -> -1, ObjectLayout.guess(2L << 30));
+        assertEquals(new ObjectLayout(8, 4, 8, 12, 16), got.layout());
+        assertTrue(got.addressOrder(), got.describe());
     }
 
     /**
