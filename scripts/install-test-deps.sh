@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond the JDK and Maven. Idempotent; quiet when all is there.
 # chromium: the report's browser test opens the HTML report headless (it skips without it, fails under CI=true).
-# JDKs 8, 11 and 21: the heap engine's tests dump JVMs of each LTS (17 runs them, Temurin 25 sits beside it).
+# JDKs 8, 11 and 21: the heap engine's tests dump JVMs of each LTS (17 runs them, Temurin 25 sits beside it), and
+# of JDK 27, the newest release, while Debian sid has it (compact object headers by default, ZGC's dump order).
 # Debian bookworm has none of them, so OpenJDK 21 is unpacked from trixie and OpenJDK 8 and 11 from sid (no
 # stable Debian release carries them any more), with trixie's C library (they need glibc 2.38), into
 # $LEAKSCOPE_TEST_JDKS (default ~/.cache/leakscope/test-jdks)/jdk-N; nothing is installed into the system.
-# JDK 11 and 21 run through that library's loader (bin/ holds wrappers). JDK 8's launcher finds its home from
+# JDK 11, 21 and 27 run through that library's loader (bin/ holds wrappers). JDK 8's launcher finds its home from
 # /proc/self/exe, which is then the loader: its programs are patched instead (patchelf, unpacked from this
 # machine's own release) to name that loader and library. The tests skip without them, and fail under CI=true.
 set -euo pipefail
@@ -22,9 +23,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 jdks="${LEAKSCOPE_TEST_JDKS:-$HOME/.cache/leakscope/test-jdks}"
-declare -A suite=([8]=sid [11]=sid [21]=trixie)
+declare -A suite=([8]=sid [11]=sid [21]=trixie [27]=sid)
 missing=()
-for v in 8 11 21; do
+for v in 8 11 21 27; do
   if [ ! -x "$jdks/jdk-$v/bin/jcmd" ] || ! "$jdks/jdk-$v/bin/java" -version >/dev/null 2>&1; then missing+=("$v"); fi
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -42,8 +43,12 @@ apt-get "${apt[@]}" update
 (cd "$work/debs" && apt-get "${apt[@]}" download libc6/trixie zlib1g/trixie)
 for v in "${missing[@]}"; do
   mkdir -p "$work/jdk-$v"
-  (cd "$work/jdk-$v" && apt-get "${apt[@]}" download "openjdk-$v-jre-headless/${suite[$v]}" \
-    "openjdk-$v-jdk-headless/${suite[$v]}")
+  if ! (cd "$work/jdk-$v" && apt-get "${apt[@]}" download "openjdk-$v-jre-headless/${suite[$v]}" \
+    "openjdk-$v-jdk-headless/${suite[$v]}"); then
+    # JDK 27, the newest release, is tested where Debian still has it; the LTS releases are required
+    if [ "$v" = 27 ]; then echo "install-test-deps: no OpenJDK 27 in Debian ${suite[$v]}: its tests skip" >&2; continue; fi
+    exit 1
+  fi
   jdk="$jdks/jdk-$v"
   rm -rf "$jdk.tmp" && mkdir -p "$jdk.tmp/root" "$jdk.tmp/bin"
   for deb in "$work"/debs/*.deb "$work/jdk-$v"/*.deb; do dpkg-deb -x "$deb" "$jdk.tmp/root"; done

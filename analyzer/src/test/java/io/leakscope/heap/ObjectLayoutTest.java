@@ -394,6 +394,26 @@ class ObjectLayoutTest {
                 "-XX:+UseZGC"));
     }
 
+    /**
+     * JDK 27, the newest release, which scripts/install-test-deps.sh unpacks from Debian sid while sid has it (the
+     * test skips without it, under CI too): compact object headers by default, and ZGC listing each page's objects
+     * downwards (as from JDK 26), where the layout used to be read from the few upward pairs (16-byte headers on
+     * JDK 26) and the 4- and 8-byte references tied (4 on JDK 27).
+     */
+    @Test
+    void sizesAreTheJvmsOwnOnJdk27() throws Exception {
+        Optional<Path> jdk = TestJdks.exactly(27);
+        org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK 27 (scripts/install-test-deps.sh "
+                + "unpacks one while Debian sid has it)");
+        ObjectLayout compact = new ObjectLayout(8, 4, 8, 12, 16);
+        // JDK 25+ count mirrors the dump does not list: per class only
+        check(jdk.get(), compact, 132_040, "-XX:+UseG1GC");
+        check(jdk.get(), compact, 132_040, "-XX:+UseParallelGC");
+        check(jdk.get(), new ObjectLayout(8, 8, 8, 12, 16), 144_040, "-XX:+UseZGC");
+        check(jdk.get(), compact, 132_040, "-XX:+UseShenandoahGC");
+        check(jdk.get(), new ObjectLayout(12, 4, 8, 16, 16), 148_040, "-XX:+UseG1GC", "-XX:-UseCompactObjectHeaders");
+    }
+
     /** The JDK of that version scripts/install-test-deps.sh unpacks: the test skips without it, fails under CI. */
     private static Path installed(int version) throws IOException {
         Optional<Path> jdk = TestJdks.exactly(version);
