@@ -444,6 +444,51 @@ class HprofReaderTest {
     }
 
     /**
+     * HotSpot writes the threads' STACK TRACE and STACK FRAME records before the heap; a serial dump written
+     * straight to its file (openjdk/jdk#32733, proposed for a JDK after 27) may write them among the heap
+     * segments. The same graph, and the same methods named for the frames' roots, on one thread and in parts.
+     */
+    @Test
+    void readsStackRecordsWrittenAmongTheHeapSegments(@TempDir Path tmp) throws IOException {
+        byte[] b = resegment(Files.readAllBytes(plain), 1 << 16);
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        java.io.ByteArrayOutputStream stacks = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream rest = new java.io.ByteArrayOutputStream();
+        rest.write(b, 0, 31);
+        List<Integer> segments = heapSegments(b);
+        int middle = segments.get(segments.size() / 2);
+        int moved = 0;
+        for (int pos = 31; pos + 9 <= b.length; pos += 9 + buf.getInt(pos + 5)) {
+            int len = 9 + buf.getInt(pos + 5);
+            if (b[pos] == 0x04 || b[pos] == 0x05) {
+                stacks.write(b, pos, len);
+                moved++;
+                continue;
+            }
+            if (pos == middle) {
+                rest.writeBytes(stacks.toByteArray()); // after half of the heap, before the segment in the middle
+            }
+            rest.write(b, pos, len);
+        }
+        assertTrue(moved >= 4 && segments.size() >= 4, moved + " stack records, " + segments.size() + " segments");
+        Path among = Files.write(tmp.resolve("among.hprof"), rest.toByteArray());
+        HeapGraph want = HprofReader.read(plain, HprofReader.Progress.NONE, true, 1);
+        HeapGraph got = assertSameGraph(among);
+        assertFalse(got.partial, got.partialReason);
+        assertSameObjectsAndReferences(want, got, among.toString());
+        List<String> methods = new java.util.ArrayList<>();
+        for (int i = 0; i < want.rootObjects.length; i++) {
+            assertEquals(want.rootMethods[i] < 0 ? null : want.methods[want.rootMethods[i]],
+                    got.rootMethods[i] < 0 ? null : got.methods[got.rootMethods[i]], "root " + i);
+            if (want.rootMethods[i] >= 0) {
+                methods.add(want.methods[want.rootMethods[i]]);
+            }
+        }
+        assertTrue(methods.stream().anyMatch(m -> m.startsWith("io.leakscope.heap.DumpTarget.main(DumpTarget.java:")),
+                methods.toString());
+    }
+
+    /**
      * The JVMTI hprof agent (JDK 5-8) appends a heap dump to its file each time it is asked: only the first is
      * read, in segments (until HEAP_DUMP_END) or in one HEAP_DUMP record, on one thread or in parallel parts; a
      * graph of both would count every object twice (as it did: MAT's test dumps of the agent had each singleton
