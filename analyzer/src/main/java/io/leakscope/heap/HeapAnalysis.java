@@ -429,16 +429,23 @@ public final class HeapAnalysis {
         if (bytes == 0 || bytes * 10 < total) {
             return null;
         }
-        int top = 0;
-        for (int c = 1; c < perClass.length; c++) {
-            if (perClass[c] > perClass[top]) {
-                top = c;
-            }
+        // the classes by their unreachable bytes: the one that is most of it, else the biggest three
+        Integer[] byBytes = new Integer[perClass.length];
+        for (int c = 0; c < byBytes.length; c++) {
+            byBytes[c] = c;
+        }
+        Arrays.sort(byBytes, (a, b) -> Long.compare(perClass[b], perClass[a]));
+        int top = byBytes[0];
+        boolean most = perClass[top] * 2 > bytes;
+        StringBuilder what = new StringBuilder(most ? "most of it " : "the biggest parts: ");
+        for (int i = 0; i < (most ? 1 : Math.min(3, byBytes.length)) && perClass[byBytes[i]] > 0; i++) {
+            int c = byBytes[i];
+            what.append(i == 0 ? "" : ", ").append(countPerClass[c]).append(' ').append(g.classes.get(c).name)
+                    .append(" (").append(Units.formatBytes(perClass[c])).append(')');
         }
         String name = g.classes.get(top).name;
         return Units.formatBytes(bytes) + " of the dump's " + Units.formatBytes(total) + " (" + objects
-                + " objects) is not reachable from a GC root, so not in the analysis; most of it "
-                + countPerClass[top] + " " + name + " (" + Units.formatBytes(perClass[top]) + ")"
+                + " objects) is not reachable from a GC root, so not in the analysis; " + what
                 + (name.equals("int[]") ? " (a dump lists the JVM's filler arrays as int[]: from JDK 19 on, G1 lays"
                 + " one over the rest of a region after a humongous array)" : "");
     }
