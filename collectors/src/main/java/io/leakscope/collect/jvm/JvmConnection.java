@@ -234,6 +234,11 @@ public final class JvmConnection implements Closeable {
         } catch (AgentInitializationException e) {
             return e.returnValue();
         } catch (AgentLoadException e) {
+            // a JDK 8 target answers with the agent's return code alone, which this JDK's client does not expect
+            String m = e.getMessage() == null ? "" : e.getMessage().strip();
+            if (m.matches("-?\\d{1,9}")) {
+                return Integer.parseInt(m);
+            }
             throw new IOException("PID " + pid + ": could not load " + library + ": " + why(e), e);
         }
     }

@@ -35,6 +35,7 @@ public final class NativeCollector implements Collector {
     private final JvmSession session;
     private final boolean nativeMem;
     private final boolean alloc;
+    private boolean liveAlloc; // alloc, where the target's JDK has what async-profiler's live option needs
     private Path library;
     private Path jfr;
     private Path log;
@@ -120,6 +121,16 @@ public final class NativeCollector implements Collector {
 
     @Override
     public void start(CaptureContext ctx) throws IOException {
+        String java = session.jvm().systemProperties().getProperty("java.specification.version", "");
+        liveAlloc = alloc && featureRelease(java) >= 11;
+        if (alloc && !liveAlloc) {
+            ctx.bundle().note(Note.warn("alloc", "--alloc not captured: async-profiler tracks live Java allocations"
+                    + " on JDK 11 and later, and PID " + ctx.pid() + " runs Java " + java
+                    + (nativeMem ? "; --native runs" : "")));
+            if (!nativeMem) {
+                return;
+            }
+        }
         library = extractLibrary();
         String loaded = JvmConnection.mappedLibrary(Path.of("/proc"), ctx.pid(), "libasyncProfiler");
         if (loaded != null && !loaded.equals(library.toString())) {
@@ -132,7 +143,7 @@ public final class NativeCollector implements Collector {
         if (nativeMem) {
             opts.append(",nativemem=").append(DEFAULT_NATIVEMEM_INTERVAL);
         }
-        if (alloc) {
+        if (liveAlloc) {
             opts.append(",alloc=").append(ALLOC_INTERVAL).append(",live");
         }
         opts.append(",file=").append(jfr).append(",jfr,log=").append(log);
@@ -145,6 +156,17 @@ public final class NativeCollector implements Collector {
         running = true;
         ctx.bundle().event(name() + "-start", ms, "async-profiler " + version() + " " + opts.substring(0, opts.indexOf(",file=")));
         ctx.bundle().setting("native.agent", library.toString());
+    }
+
+    /** 8 for "1.8", 11 for "11"; 0 when unknown. */
+    static int featureRelease(String specificationVersion) {
+        String v = specificationVersion.startsWith("1.") ? specificationVersion.substring(2) : specificationVersion;
+        int dot = v.indexOf('.');
+        try {
+            return Integer.parseInt(dot < 0 ? v : v.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private String firstError() {
@@ -210,7 +232,7 @@ public final class NativeCollector implements Collector {
         Path rec = session.collect(jfr, "native", "native.jfr");
         Map<String, String> attrs = new HashMap<>();
         attrs.put("nativemem", nativeMem ? DEFAULT_NATIVEMEM_INTERVAL : "off");
-        attrs.put("alloc", alloc ? ALLOC_INTERVAL + ",live" : "off");
+        attrs.put("alloc", liveAlloc ? ALLOC_INTERVAL + ",live" : "off");
         attrs.put("tail", Double.toString(NativeLeaks.DEFAULT_TAIL));
         try {
             long t0 = System.nanoTime();
@@ -222,7 +244,7 @@ public final class NativeCollector implements Collector {
                 ctx.bundle().add(collapsed, ArtifactKind.FLAMEGRAPH, Map.of("view", "native-leak", "format", "collapsed"));
                 attrs.put("flameGraph", "native/leak-flame.html");
             }
-            if (alloc) {
+            if (liveAlloc) {
                 Path live = ctx.bundle().file("native", "live-flame.html");
                 NativeLeaks.writeLiveFlameGraph(rec, live);
                 ctx.bundle().add(live, ArtifactKind.FLAMEGRAPH, Map.of("view", "java-live"));

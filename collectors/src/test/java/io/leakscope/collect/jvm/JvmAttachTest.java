@@ -236,7 +236,9 @@ class JvmAttachTest {
      * JDK 8 and 11 targets (OpenJDK from Debian sid, which scripts/install-test-deps.sh unpacks) and JDK 17,
      * running a small leaking program compiled by their own javac, under their default collectors (JDK 8:
      * Parallel): the same bundle from each, and its JFR recording read whole (JDK 8's used to stop at the first
-     * PSHeapSummary, whose old generation's use leakscope read from the wrong field).
+     * PSHeapSummary, whose old generation's use leakscope read from the wrong field); async-profiler's native
+     * allocations in each, its live Java allocations where it has them (JDK 11 on: JDK 8's --native failed with
+     * its --alloc, "could not load …: 200").
      */
     @Test
     void jdk8And11And17TargetsGiveTheSameBundle() throws Exception {
@@ -264,9 +266,17 @@ class JvmAttachTest {
             assertTrue(javac.waitFor(60, TimeUnit.SECONDS) && javac.exitValue() == 0, said);
             Process p = launch(List.of(home.resolve("bin/java").toString(), "-Xmx64m",
                     "-XX:NativeMemoryTracking=summary", "-cp", classes.toString(), "Leaky"));
-            Path dir = capture(p, 6, 1, 1, false);
+            Path dir = capture(p, new Attach.Options(Duration.ofSeconds(6), Duration.ofSeconds(1), 1, true, true,
+                    false));
             Bundle b = Bundle.open(dir);
             String what = "JDK " + version + ": ";
+            // async-profiler in each: native allocations everywhere, live Java allocations from JDK 11 on
+            List<Artifact> nativeJfr = b.artifacts(ArtifactKind.NATIVE_JFR);
+            assertEquals(1, nativeJfr.size(), what + b.manifest().notes());
+            assertEquals(version == 8 ? "off" : "512k,live", nativeJfr.get(0).attributes().get("alloc"), what);
+            assertEquals(version == 8, b.manifest().notes().stream().anyMatch(n -> n.message().startsWith(
+                    "--alloc not captured: async-profiler tracks live Java allocations on JDK 11 and later, and PID "
+                    + p.pid() + " runs Java 1.8; --native runs")), what + b.manifest().notes());
             assertEquals("completed", b.manifest().endReason(), what);
             assertTrue(b.manifest().target().jvm().version().startsWith(version == 8 ? "1.8.0" : version + "."),
                     what + b.manifest().target().jvm().version());
