@@ -84,13 +84,13 @@ class JfrReaderTest {
     }
 
     /**
-     * Recordings other JVMs write with -XX:StartFlightRecording, under the Parallel collector (JDK 8's default),
-     * whose heap summary has the old generation: JDK 17's own, and JDK 8's and 11's where
-     * scripts/install-test-deps.sh unpacked them. Their events differ in shape from one JDK to the next; each is
-     * read whole, no event skipped (JDK 8's recordings were cut short at the first PSHeapSummary before).
+     * Recordings other JVMs write with -XX:StartFlightRecording, under each of their collectors: JDK 17's own,
+     * and JDK 8's and 11's where scripts/install-test-deps.sh unpacked them. Their events differ in shape from
+     * one JDK and collector to the next; each is read whole, no event skipped (every Parallel recording, JDK 8's
+     * default, was cut short at the first PSHeapSummary before), the old generation from Parallel's and G1's.
      */
     @Test
-    void recordingsOfTheParallelCollectorOnJdk8To17() throws Exception {
+    void recordingsOfEveryCollectorOnJdk8To17() throws Exception {
         Path src = tmp.resolve("Retain.java");
         Files.writeString(src, String.join("\n",
                 "import java.util.ArrayList;",
@@ -112,22 +112,36 @@ class JfrReaderTest {
         io.leakscope.heap.TestJdks.exactly(8).ifPresent(homes::add);
         io.leakscope.heap.TestJdks.exactly(11).ifPresent(homes::add);
         for (Path home : homes) {
-            String what = home.getFileName().toString();
-            Path classes = Files.createDirectories(tmp.resolve("classes-" + what));
+            int version = io.leakscope.heap.TestJdks.version(home);
+            Path classes = Files.createDirectories(tmp.resolve("classes-" + version));
             run(home.resolve("bin/javac").toString(), "-d", classes.toString(), src.toString());
-            Path jfr = tmp.resolve(what + ".jfr");
-            run(home.resolve("bin/java").toString(), "-XX:+UseParallelGC", "-Xmx256m",
-                    "-XX:StartFlightRecording=filename=" + jfr + ",dumponexit=true", "-cp", classes.toString(), "Retain");
-            FindingsBuilder out = new FindingsBuilder();
-            new JfrReader().read(jfr, null, out);
-            assertTrue(out.notes.stream().noneMatch(n -> n.message().contains("not read")
-                    || n.message().contains("JFR file")), what + ": " + out.notes);
-            Series heap = out.series.get("jvm.heap.after_gc");
-            assertTrue(heap != null && heap.size() >= 6, what + ": " + out.series.keySet());
-            assertTrue(heap.last() > heap.values()[0] + 5e6, what + ": " + heap.values()[0] + " -> " + heap.last());
-            Series old = out.series.get("jvm.oldgen.after_gc");
-            assertTrue(old != null && old.last() > old.values()[0] + 5e6, what + ": " + out.series.keySet());
-            assertNotNull(out.series.get("jvm.metaspace.used"), what);
+            // every collector of that JDK: the old generation's use is in Parallel's and G1's own summaries
+            List<String> collectors = new ArrayList<>(List.of("Parallel", "G1", "Serial"));
+            if (version == 8) {
+                collectors.add("ConcMarkSweep");
+            }
+            if (version >= 17) {
+                collectors.addAll(List.of("Z", "Shenandoah"));
+            }
+            for (String gc : collectors) {
+                String what = "JDK " + version + " " + gc;
+                Path jfr = tmp.resolve(version + "-" + gc + ".jfr");
+                run(home.resolve("bin/java").toString(), "-XX:+Use" + gc + "GC", "-Xmx256m",
+                        "-XX:StartFlightRecording=filename=" + jfr + ",dumponexit=true", "-cp", classes.toString(),
+                        "Retain");
+                FindingsBuilder out = new FindingsBuilder();
+                new JfrReader().read(jfr, null, out);
+                assertTrue(out.notes.stream().noneMatch(n -> n.message().contains("not read")
+                        || n.message().contains("JFR file")), what + ": " + out.notes);
+                Series heap = out.series.get("jvm.heap.after_gc");
+                assertTrue(heap != null && heap.size() >= 6, what + ": " + out.series.keySet());
+                assertTrue(heap.last() > heap.values()[0] + 5e6, what + ": " + heap.values()[0] + " -> " + heap.last());
+                Series old = out.series.get("jvm.oldgen.after_gc");
+                if (gc.equals("Parallel") || gc.equals("G1")) {
+                    assertTrue(old != null && old.last() > old.values()[0] + 5e6, what + ": " + out.series.keySet());
+                }
+                assertNotNull(out.series.get("jvm.metaspace.used"), what);
+            }
         }
     }
 
