@@ -49,6 +49,8 @@ public final class HeapAnalysis {
     final SigTable sigs;
     /** Preorder number of each credential-shaped hit's object (-1 unreachable), parallel to the hits. */
     private final int[] hitPreorder;
+    /** Objects only References hold, by how strongly (HeapGraph.SOFT to PHANTOM): see heldOnlyThroughReferences. */
+    private final int[][] heldThroughReferences;
 
     private HeapAnalysis(HeapGraph g, boolean releaseReferences, HprofReader.Progress progress) {
         this.g = g;
@@ -72,6 +74,7 @@ public final class HeapAnalysis {
         bfsParent = g.space.ints(n);
         bfsSlot = g.space.ints(n);
         bfs();
+        heldThroughReferences = heldOnlyThroughReferences();
         if (releaseReferences) {
             g.space.release(g.refSlot);
             g.refSlot = null; // paths need only bfsParent and bfsSlot from here on
@@ -333,6 +336,80 @@ public final class HeapAnalysis {
      * stack roots (Java frames, JNI locals, native stacks) only for what the former do not reach: a leak is
      * what outlives the frames, so its path should name the static or thread that keeps it.
      */
+    /**
+     * What no GC root reaches but a Reference whose referent it is, or what such a referent reaches: by the
+     * strongest such path (a soft one beats a weak one), the objects' indexes for HeapGraph.SOFT to PHANTOM (index
+     * 0 unused). Not part of the analysis, as the references that alone hold them do not keep them; said in the
+     * unreachable part's note (a soft cache the JVM keeps until its heap runs short is a reason a heap grows). A
+     * walk over those objects alone, while the references are at hand, after the strong one.
+     */
+    private int[][] heldOnlyThroughReferences() {
+        int[] t = g.referents;
+        int[][] out = new int[HeapGraph.PHANTOM + 1][];
+        java.util.Arrays.fill(out, new int[0]);
+        if (t.length == 0) {
+            return out;
+        }
+        // the references no GC root reaches: found in a walk, each holds its referent at once, or in a later
+        // round if weaker (a chain of references takes one walk, not one round each)
+        LongIntMap unreachableRef = new LongIntMap(16);
+        for (int i = 0; i + 2 < t.length; i += 3) {
+            if (bfsParent.get(t[i]) == -2) {
+                unreachableRef.put(t[i], i);
+            }
+        }
+        long[] seen = new long[(g.objectCount + 63) >>> 6];
+        for (int s = HeapGraph.SOFT; s <= HeapGraph.PHANTOM; s++) {
+            Walk walk = new Walk(seen);
+            for (int i = 0; i + 2 < t.length; i += 3) {
+                int ref = t[i];
+                if (t[i + 2] > s || (bfsParent.get(ref) == -2 && !walk.seen(ref))) {
+                    continue;
+                }
+                int head = walk.count;
+                walk.visit(t[i + 1]);
+                while (head < walk.count) {
+                    int v = walk.held[head++];
+                    int at = unreachableRef.get(v);
+                    if (at >= 0 && t[at + 2] <= s) {
+                        walk.visit(t[at + 1]);
+                    }
+                    for (int e = g.refStart.get(v), end = g.refStart.get(v + 1); e < end; e++) {
+                        walk.visit(g.refs.get(e));
+                    }
+                }
+            }
+            out[s] = java.util.Arrays.copyOf(walk.held, walk.count);
+        }
+        return out;
+    }
+
+    /** The objects a walk over what no GC root reaches found, in order; {@code seen} is shared by the walks. */
+    private final class Walk {
+        final long[] seen;
+        int[] held = new int[16];
+        int count;
+
+        Walk(long[] seen) {
+            this.seen = seen;
+        }
+
+        boolean seen(int x) {
+            return (seen[x >>> 6] & 1L << x) != 0;
+        }
+
+        void visit(int x) {
+            if (bfsParent.get(x) != -2 || seen(x)) {
+                return;
+            }
+            seen[x >>> 6] |= 1L << x;
+            if (count == held.length) {
+                held = java.util.Arrays.copyOf(held, count * 2);
+            }
+            held[count++] = x;
+        }
+    }
+
     private void bfs() {
         int n = g.objectCount;
         bfsParent.fill(-2);
@@ -444,8 +521,23 @@ public final class HeapAnalysis {
                     .append(" (").append(Units.formatBytes(perClass[c])).append(')');
         }
         String name = g.classes.get(top).name;
+        // what of it only references hold: a soft cache stays until the heap runs short
+        StringBuilder held = new StringBuilder();
+        String[] how = {null, " held only through SoftReferences, which the JVM keeps until its heap runs short",
+                " held only through WeakReferences", " awaiting finalization",
+                " held only through PhantomReferences or Cleaners"};
+        for (int s = HeapGraph.SOFT; s <= HeapGraph.PHANTOM; s++) {
+            long b = 0;
+            for (int o : heldThroughReferences[s]) {
+                b += g.shallow[o];
+            }
+            if (b * 100 >= bytes) { // 1% of it or more
+                held.append(held.length() == 0 ? "; of it, " : ", ").append(Units.formatBytes(b)).append(" (")
+                        .append(heldThroughReferences[s].length).append(" objects)").append(how[s]);
+            }
+        }
         return Units.formatBytes(bytes) + " of the dump's " + Units.formatBytes(total) + " (" + objects
-                + " objects) is not reachable from a GC root, so not in the analysis; " + what
+                + " objects) is not reachable from a GC root, so not in the analysis" + held + "; " + what
                 + (name.equals("int[]") ? " (a dump lists the JVM's filler arrays as int[]: from JDK 19 on, G1 lays"
                 + " one over the rest of a region after a humongous array)" : "");
     }

@@ -14,6 +14,11 @@ public final class HeapGraph {
     public static final byte OBJECT_ARRAY = 1;
     public static final byte PRIMITIVE_ARRAY = 2;
     public static final byte CLASS = 3;
+    /** How a Reference holds its referent, strongest first: a SoftReference until the heap runs short, ... */
+    static final byte SOFT = 1;
+    static final byte WEAK = 2;
+    static final byte FINAL = 3;   // a Finalizer: the object waits for its finalize() to run
+    static final byte PHANTOM = 4; // a PhantomReference or Cleaner: already unreachable, awaiting its cleanup
 
     final String path;
     final long timestampMs;
@@ -36,6 +41,8 @@ public final class HeapGraph {
     final byte[] rootKinds;      // HPROF root sub-tags, parallel to rootObjects
     final int[] rootMethods;     // a Java frame's or JNI local's method, an index into methods; -1 none, or unknown
     final String[] methods;      // "pkg.Class.method(File.java:12)"
+    /** Triples: a java.lang.ref.Reference, its referent (not an edge of the graph), {@link #SOFT} to PHANTOM. */
+    final int[] referents;
     final long referenceCount;
     final boolean partial;
     final String partialReason;
@@ -49,6 +56,7 @@ public final class HeapGraph {
     HeapGraph(String path, long timestampMs, int idSize, ObjectLayout.Inferred layout, int objectCount, ArraySpace space,
               byte[] kind, int[] classOf, int[] shallow, IntArray refStart, IntArray refs, IntArray refSlot,
               List<ClassInfo> classes, int[] rootObjects, byte[] rootKinds, int[] rootMethods, String[] methods,
+              int[] referents,
               boolean partial, String partialReason,
               long bytesRead, long danglingRefs, List<String> warnings, List<String> infos,
               SecretScanner.Hits secretHits) {
@@ -70,6 +78,7 @@ public final class HeapGraph {
         this.rootKinds = rootKinds;
         this.rootMethods = rootMethods;
         this.methods = methods;
+        this.referents = referents;
         this.partial = partial;
         this.partialReason = partialReason;
         this.bytesRead = bytesRead;

@@ -320,11 +320,20 @@ public final class HprofReader {
         long badInstances = 0;
         List<SecretScanner.Hits> hits = new ArrayList<>();
         List<Long> danglingArrays = new ArrayList<>();
+        int referentInts = 0;
         for (Pass2 p2 : p2s) {
             dangling += p2.dangling;
             badInstances += p2.badInstances;
             hits.add(p2.secrets.done());
             danglingArrays.addAll(p2.danglingArrays);
+            referentInts += p2.referentCount;
+        }
+        int[] referents = new int[referentInts];
+        referentInts = 0;
+        for (Pass2 p2 : p2s) {
+            System.arraycopy(p2.referents, 0, referents, referentInts, p2.referentCount);
+            referentInts += p2.referentCount;
+            p2.referents = null;
         }
         long fromGlobalArrays = danglingFromGlobalArrays(danglingArrays, roots, kinds, nr);
         // the id index is not kept: ids are only needed to resolve references, which pass 2 did; let go of it
@@ -351,7 +360,7 @@ public final class HprofReader {
         }
         return new HeapGraph(file.toString(), timestampMs, idSize, inferred, objectCount, space, t.kind, t.classOf,
                 t.shallow, t.refStart, t.refs.trimmed(edgeCount), t.slots.trimmed(edgeCount), classes,
-                Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr), Arrays.copyOf(rootMethods, nr), methods,
+                Arrays.copyOf(roots, nr), Arrays.copyOf(kinds, nr), Arrays.copyOf(rootMethods, nr), methods, referents,
                 partialReason != null, partialReason, bytesRead,
                 dangling, List.copyOf(warnings), List.copyOf(infos), SecretScanner.concat(hits));
     }
@@ -1701,6 +1710,7 @@ public final class HprofReader {
         ArraySpace space;
         final int primitiveBase;
         final int unknownClass;
+        final byte[] referenceStrength; // by class: HeapGraph.SOFT to PHANTOM for a Reference class, else 0
 
         Tables(List<HeapGraph.ClassInfo> classes, LongIntMap classIndex) {
             this.classes = classes;
@@ -1713,6 +1723,31 @@ public final class HprofReader {
             this.unknownClass = classes.size();
             classes.add(new HeapGraph.ClassInfo(0, "<unknown class>", 0, 0, new String[0], new int[0], 0, layout.header(),
                     new String[0], -1, -1));
+            referenceStrength = new byte[classes.size()];
+            for (int c = 0; c < primitiveBase; c++) {
+                if (classes.get(c).referentSlot >= 0) {
+                    referenceStrength[c] = strengthOf(c);
+                }
+            }
+        }
+
+        /** How strongly a Reference class holds its referent: by its superclasses, HeapGraph.SOFT to PHANTOM. */
+        private byte strengthOf(int c) {
+            for (int depth = 0; c >= 0 && depth < 256; depth++) {
+                switch (classes.get(c).name) {
+                    case "java.lang.ref.SoftReference":
+                        return HeapGraph.SOFT;
+                    case "java.lang.ref.WeakReference":
+                        return HeapGraph.WEAK;
+                    case "java.lang.ref.FinalReference":
+                        return HeapGraph.FINAL;
+                    case "java.lang.ref.PhantomReference":
+                        return HeapGraph.PHANTOM;
+                    default:
+                        c = classes.get(c).superId == 0 ? -1 : classIndex.get(classes.get(c).superId);
+                }
+            }
+            return HeapGraph.WEAK;
         }
 
         /**
@@ -1785,6 +1820,8 @@ public final class HprofReader {
         int danglingHere;
         final List<Long> danglingArrays = new ArrayList<>(); // object index << 32 | count
         long badInstances;
+        int[] referents = new int[24]; // triples: a java.lang.ref.Reference, its referent, how strongly it holds it
+        int referentCount;
         final SecretScanner secrets;
 
         Pass2(Tables t, Part part, boolean keepSecretValues, boolean grows) {
@@ -1944,6 +1981,20 @@ public final class HprofReader {
             }
         }
 
+        /** A Reference's referent: not an edge of the graph, but noted, to say what only such references hold. */
+        private void addReferent(long id, byte strength) {
+            int target = id == 0 ? -1 : ids.find(id);
+            if (target < 0) {
+                return;
+            }
+            if (referentCount + 3 > referents.length) {
+                referents = Arrays.copyOf(referents, referents.length * 2);
+            }
+            referents[referentCount++] = object;
+            referents[referentCount++] = target;
+            referents[referentCount++] = strength;
+        }
+
         private void addRef(long id, int slot) {
             if (id == 0) {
                 return;
@@ -2003,6 +2054,9 @@ public final class HprofReader {
                     if (f != referent) {
                         addRef(s.idAt(base + offs[f], idSize), f);
                     }
+                }
+                if (referent >= 0) {
+                    addReferent(s.idAt(base + offs[referent], idSize), t.referenceStrength[ci]);
                 }
                 long size = c.shallowSize;
                 if (c.stackWordsOffset >= 0) {
