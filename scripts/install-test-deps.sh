@@ -23,7 +23,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 jdks="${LEAKSCOPE_TEST_JDKS:-$HOME/.cache/leakscope/test-jdks}"
-declare -A suite=([8]=sid [11]=sid [21]=trixie [27]=sid)
+# where each is taken from, the first suite that has it (bullseye's JDK 11, should sid drop it)
+declare -A suite=([8]="sid" [11]="sid bullseye" [21]="trixie sid" [27]="sid")
 missing=()
 for v in 8 11 21 27; do
   if [ ! -x "$jdks/jdk-$v/bin/jcmd" ] || ! "$jdks/jdk-$v/bin/java" -version >/dev/null 2>&1; then missing+=("$v"); fi
@@ -34,19 +35,25 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs" "$work/patchelf"
 own="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
-for s in trixie sid "$own"; do
+for s in trixie sid bullseye "$own"; do
   echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main"
 done | sort -u > "$work/sources.list"
 apt=(-qq -o Dir::Etc::sourcelist="$work/sources.list" -o Dir::Etc::sourceparts=- -o Dir::State::Lists="$work/lists"
      -o Dir::Cache="$work/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User="$(id -un)")
-apt-get "${apt[@]}" update
+# a suite Debian has moved to its archive fails the update; the others still serve what they have
+apt-get "${apt[@]}" update || echo "install-test-deps: some Debian suites could not be read" >&2
 (cd "$work/debs" && apt-get "${apt[@]}" download libc6/trixie zlib1g/trixie)
 for v in "${missing[@]}"; do
   mkdir -p "$work/jdk-$v"
-  if ! (cd "$work/jdk-$v" && apt-get "${apt[@]}" download "openjdk-$v-jre-headless/${suite[$v]}" \
-    "openjdk-$v-jdk-headless/${suite[$v]}"); then
+  got=""
+  for s in ${suite[$v]}; do
+    if (cd "$work/jdk-$v" && rm -f ./*.deb && apt-get "${apt[@]}" download "openjdk-$v-jre-headless/$s" \
+      "openjdk-$v-jdk-headless/$s" 2>/dev/null); then got="$s"; break; fi
+  done
+  if [ -z "$got" ]; then
     # JDK 27, the newest release, is tested where Debian still has it; the LTS releases are required
     if [ "$v" = 27 ]; then echo "install-test-deps: no OpenJDK 27 in Debian ${suite[$v]}: its tests skip" >&2; continue; fi
+    echo "install-test-deps: no OpenJDK $v in Debian ${suite[$v]}" >&2
     exit 1
   fi
   jdk="$jdks/jdk-$v"
