@@ -139,10 +139,7 @@ class ObjectLayoutTest {
                 "        System.in.read();",
                 "    }",
                 "}", ""));
-        Process javac = new ProcessBuilder(jdk.get().resolve("bin/javac").toString(), "-d", tmp.toString(),
-                src.toString()).redirectErrorStream(true).start();
-        String out = new String(javac.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(javac.waitFor(60, TimeUnit.SECONDS) && javac.exitValue() == 0, out);
+        TestJdks.javac(jdk.get(), tmp, src);
         for (String[] flags : new String[][] {{}, {"-XX:-UseCompressedOops"}, {"-XX:+UseZGC"},
                 {"-XX:+UseShenandoahGC"}}) {
             List<String> cmd = new ArrayList<>(List.of(jdk.get().resolve("bin/java").toString(), "-Xmx256m"));
@@ -433,11 +430,7 @@ class ObjectLayoutTest {
             Files.write(src, in.readAllBytes());
         }
         Path classes = tmp.resolve("legacy-" + TestJdks.version(javaHome));
-        Files.createDirectories(classes);
-        Process javac = new ProcessBuilder(javaHome.resolve("bin/javac").toString(), "-d", classes.toString(),
-                src.toString()).redirectErrorStream(true).start();
-        String out = new String(javac.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(javac.waitFor(60, TimeUnit.SECONDS) && javac.exitValue() == 0, out);
+        TestJdks.javac(javaHome, classes, src);
         return classes.toString();
     }
 

@@ -33,6 +33,17 @@ public final class TestJdks {
         return find(dirs, version, true);
     }
 
+    /** Compiles {@code source} with that JDK's own javac into {@code classes}; fails the test if it does not. */
+    public static void javac(Path home, Path classes, Path source) throws IOException, InterruptedException {
+        Files.createDirectories(classes);
+        Process p = new ProcessBuilder(home.resolve("bin/javac").toString(), "-d", classes.toString(),
+                source.toString()).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError(home + "/bin/javac " + source + ": " + said);
+        }
+    }
+
     /** The feature release of the JDK at {@code home} (8 for "1.8.0"), by its release file; -1 if unknown. */
     public static int version(Path home) {
         try {

@@ -113,8 +113,8 @@ class JfrReaderTest {
         io.leakscope.heap.TestJdks.exactly(11).ifPresent(homes::add);
         for (Path home : homes) {
             int version = io.leakscope.heap.TestJdks.version(home);
-            Path classes = Files.createDirectories(tmp.resolve("classes-" + version));
-            run(home.resolve("bin/javac").toString(), "-d", classes.toString(), src.toString());
+            Path classes = tmp.resolve("classes-" + version);
+            io.leakscope.heap.TestJdks.javac(home, classes, src);
             // every collector of that JDK: the old generation's use is in Parallel's and G1's own summaries
             List<String> collectors = new ArrayList<>(List.of("Parallel", "G1", "Serial"));
             if (version == 8) {
