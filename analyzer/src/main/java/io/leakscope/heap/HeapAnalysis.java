@@ -332,11 +332,6 @@ public final class HeapAnalysis {
     }
 
     /**
-     * Breadth-first from the GC roots, long-lived roots (classes, JNI globals, threads, monitors) first and
-     * stack roots (Java frames, JNI locals, native stacks) only for what the former do not reach: a leak is
-     * what outlives the frames, so its path should name the static or thread that keeps it.
-     */
-    /**
      * What no GC root reaches but a Reference whose referent it is, or what such a referent reaches: by the
      * strongest such path (a soft one beats a weak one), the objects' indexes for HeapGraph.SOFT to PHANTOM (index
      * 0 unused). Not part of the analysis, as the references that alone hold them do not keep them; said in the
@@ -410,6 +405,11 @@ public final class HeapAnalysis {
         }
     }
 
+    /**
+     * Breadth-first from the GC roots, long-lived roots (classes, JNI globals, threads, monitors) first and
+     * stack roots (Java frames, JNI locals, native stacks) only for what the former do not reach: a leak is
+     * what outlives the frames, so its path should name the static or thread that keeps it.
+     */
     private void bfs() {
         int n = g.objectCount;
         bfsParent.fill(-2);
