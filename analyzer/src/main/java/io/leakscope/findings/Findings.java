@@ -28,7 +28,7 @@ public record Findings(
         Capture capture) {
 
     public static final String SCHEMA = "leakscope.findings";
-    public static final String SCHEMA_VERSION = "1.1";
+    public static final String SCHEMA_VERSION = "1.2";
 
     public Findings {
         inputs = inputs == null ? List.of() : List.copyOf(inputs);

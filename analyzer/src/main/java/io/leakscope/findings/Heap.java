@@ -37,8 +37,14 @@ public record Heap(List<DumpSummary> dumps, List<LeakSuspect> suspects, List<Gro
      * @param reachableBytes what the GC roots retain (the virtual root's retained size)
      * @param partial        the dump could only be read up to {@code partialReason}
      */
+    /**
+     * @param softlyHeldBytes what no GC root reaches but only SoftReferences hold (not in the reachable bytes): the
+     *                        JVM keeps it until its heap runs short
+     * @param weaklyHeldBytes what only WeakReferences hold (gone at the next GC)
+     */
     public record DumpSummary(String path, Long timestampMs, long objects, long shallowBytes, long reachableObjects,
-                              long reachableBytes, long references, long gcRoots, boolean partial,
+                              long reachableBytes, long softlyHeldBytes, long weaklyHeldBytes, long references,
+                              long gcRoots, boolean partial,
                               String partialReason, List<String> warnings, List<ClassRow> histogram,
                               List<Dominator> topDominators) {
     }

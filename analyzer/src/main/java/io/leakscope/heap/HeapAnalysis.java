@@ -379,6 +379,15 @@ public final class HeapAnalysis {
         return out;
     }
 
+    /** The bytes only references of that strength (HeapGraph.SOFT to PHANTOM) hold. */
+    long heldOnlyThrough(int strength) {
+        long b = 0;
+        for (int o : heldThroughReferences[strength]) {
+            b += g.shallow[o];
+        }
+        return b;
+    }
+
     /** The objects a walk over what no GC root reaches found, in order; {@code seen} is shared by the walks. */
     private final class Walk {
         final long[] seen;
@@ -527,10 +536,7 @@ public final class HeapAnalysis {
                 " held only through WeakReferences", " awaiting finalization",
                 " held only through PhantomReferences or Cleaners"};
         for (int s = HeapGraph.SOFT; s <= HeapGraph.PHANTOM; s++) {
-            long b = 0;
-            for (int o : heldThroughReferences[s]) {
-                b += g.shallow[o];
-            }
+            long b = heldOnlyThrough(s);
             if (b * 100 >= bytes) { // 1% of it or more
                 held.append(held.length() == 0 ? "; of it, " : ", ").append(Units.formatBytes(b)).append(" (")
                         .append(heldThroughReferences[s].length).append(" objects)").append(how[s]);
@@ -832,7 +838,8 @@ public final class HeapAnalysis {
             dominators.add(new Heap.Dominator(g.className(v), retained(p), retainedCount.get(p), g.shallow[v], pathTo(v)));
         }
         return new Heap.DumpSummary(g.path, timestampMs, g.objectCount, shallowTotal, reachableObjects(),
-                reachableBytes(), g.referenceCount(), g.rootObjects.length, g.partial, g.partialReason, g.warnings,
+                reachableBytes(), heldOnlyThrough(HeapGraph.SOFT), heldOnlyThrough(HeapGraph.WEAK), g.referenceCount(),
+                g.rootObjects.length, g.partial, g.partialReason, g.warnings,
                 histogram(40), dominators);
     }
 

@@ -147,7 +147,8 @@ public final class HeapReader implements InputReader {
         List<Heap.DumpSummary> summaries = new ArrayList<>(h.dumps());
         Heap.DumpSummary summary = a.summary(ts);
         summaries.add(new Heap.DumpSummary(name, summary.timestampMs(), summary.objects(), summary.shallowBytes(),
-                summary.reachableObjects(), summary.reachableBytes(), summary.references(), summary.gcRoots(),
+                summary.reachableObjects(), summary.reachableBytes(), summary.softlyHeldBytes(),
+                summary.weaklyHeldBytes(), summary.references(), summary.gcRoots(),
                 summary.partial(), summary.partialReason(), summary.warnings(), summary.histogram(),
                 summary.topDominators()));
         List<Heap.LeakSuspect> suspects = new ArrayList<>(h.suspects());

@@ -51,6 +51,56 @@ class ReferencesTest {
         }
     }
 
+    /** A soft cache that grows by 2 MB between each of three dumps of its live objects (args: the three files). */
+    public static final class GrowingSoftCache {
+        static final List<SoftReference<byte[]>> CACHE = new ArrayList<>();
+
+        public static void main(String[] args) throws Exception {
+            for (String file : args) {
+                for (int i = 0; i < 128; i++) {
+                    CACHE.add(new SoftReference<>(new byte[16 << 10]));
+                }
+                ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class).dumpHeap(file,
+                        true);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /**
+     * Across dumps, what only soft references hold is no growing path (the diff is over strong references), but
+     * its growth is said, with what to do: the JVM clears a soft cache only when its heap runs short.
+     */
+    @Test
+    void aSoftCacheThatGrowsAcrossDumpsIsSaid() throws Exception {
+        List<Path> dumps = List.of(tmp.resolve("soft-1.hprof"), tmp.resolve("soft-2.hprof"),
+                tmp.resolve("soft-3.hprof"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                GrowingSoftCache.class.getName()));
+        dumps.forEach(d -> cmd.add(d.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+
+        Findings f = Analyzer.standard("test").analyze(dumps);
+        List<io.leakscope.findings.Heap.DumpSummary> d = f.heap().dumps();
+        assertEquals(3, d.size());
+        for (int i = 0; i < 3; i++) {
+            // 128 more arrays of 16 KB each time, and the JVM's own softly held few
+            long cache = (i + 1) * 128L * (16 + (16 << 10));
+            assertTrue(d.get(i).softlyHeldBytes() >= cache && d.get(i).softlyHeldBytes() < cache + (512 << 10),
+                    d.get(i).toString());
+            assertTrue(d.get(i).reachableBytes() < (4 << 20), d.get(i).toString());
+        }
+        io.leakscope.findings.Recommendation r = f.recommendations().stream()
+                .filter(x -> x.title().startsWith("A soft cache grows: ")).findFirst()
+                .orElseThrow(() -> new AssertionError(f.recommendations().toString()));
+        assertTrue(r.title().endsWith(" held only through SoftReferences"), r.title());
+        assertTrue(r.detail().contains("-XX:SoftRefLRUPolicyMSPerMB"), r.detail());
+        assertTrue(f.heap().growing().isEmpty(), f.heap().growing().toString());
+    }
+
     @Test
     void whatOnlyReferencesHoldIsSaidBySoftAndWeak() throws Exception {
         Path dump = tmp.resolve("caches.hprof");

@@ -168,6 +168,7 @@ final class HeapView {
             m.put("partial", d.partial());
             m.put("partialReason", d.partialReason() != null ? d.partialReason() : "");
             m.put("reachable", Units.formatBytes(d.reachableBytes()));
+            m.put("soft", d.softlyHeldBytes() > 0 ? Units.formatBytes(d.softlyHeldBytes()) : "");
             m.put("reachableObjects", d.reachableObjects());
             m.put("histogram", classRows(d.histogram()));
             out.add(m);
