@@ -310,36 +310,22 @@ public final class AdviceStage implements Stage {
         return !b.heap.growing().isEmpty();
     }
 
-    /**
-     * A soft cache that grows: what only SoftReferences hold is outside the dominator diff (they hold nothing
-     * for the GC), yet the JVM clears it only when its heap runs short, so the heap grows to -Xmx first. Said
-     * when it grew in every interval between the dumps, by 1 MiB or more, to a tenth of what the newest holds.
-     */
+    /** A soft cache that grows ({@link Heap#softCacheGrowth}): what to do about it. */
     private static void softCacheGrowth(FindingsBuilder b, List<Recommendation> out) {
-        List<Heap.DumpSummary> dumps = new ArrayList<>(b.heap.dumps());
-        if (dumps.size() < 2 || dumps.stream().anyMatch(d -> d.timestampMs() == null)) {
+        long[] grew = b.heap.softCacheGrowth();
+        if (grew == null) {
             return;
         }
-        dumps.sort(java.util.Comparator.comparing(Heap.DumpSummary::timestampMs));
-        for (int i = 1; i < dumps.size(); i++) {
-            if (dumps.get(i).softlyHeldBytes() <= dumps.get(i - 1).softlyHeldBytes()) {
-                return;
-            }
-        }
-        Heap.DumpSummary first = dumps.get(0);
-        Heap.DumpSummary last = dumps.get(dumps.size() - 1);
-        long soft = last.softlyHeldBytes();
-        if (soft - first.softlyHeldBytes() < (1 << 20) || soft * 10 < soft + last.reachableBytes()) {
-            return;
-        }
-        out.add(new Recommendation("code", "A soft cache grows: " + Units.formatBytes(first.softlyHeldBytes()) + " → "
-                + Units.formatBytes(soft) + " held only through SoftReferences",
-                "Across the " + dumps.size() + " heap dumps what only SoftReferences hold grew in every interval, to "
-                        + Math.round(100.0 * soft / (soft + last.reachableBytes())) + "% of what the newest holds."
-                        + " The heap analysis leaves it out (a soft reference holds nothing for the GC), but the JVM"
-                        + " clears it only when its heap runs short, so the heap, and the process, grow to -Xmx first."
-                        + " Bound the cache (a maximum size, an expiry), or let the JVM clear softly held objects"
-                        + " sooner: -XX:SoftRefLRUPolicyMSPerMB (1000 ms per free MB by default).", null));
+        Heap.DumpSummary last = b.heap.newestDump();
+        out.add(new Recommendation("code", "A soft cache grows: " + Units.formatBytes(grew[0]) + " → "
+                + Units.formatBytes(grew[1]) + " held only through SoftReferences",
+                "Across the " + b.heap.dumps().size() + " heap dumps what only SoftReferences hold grew in every"
+                        + " interval, to " + Math.round(100.0 * grew[1] / (grew[1] + last.reachableBytes()))
+                        + "% of what the newest holds. The heap analysis leaves it out (a soft reference holds nothing"
+                        + " for the GC), but the JVM clears it only when its heap runs short, so the heap, and the"
+                        + " process, grow to -Xmx first. Bound the cache (a maximum size, an expiry), or let the JVM"
+                        + " clear softly held objects sooner: -XX:SoftRefLRUPolicyMSPerMB (1000 ms per free MB by"
+                        + " default).", null));
     }
 
     /** Where to look in the code: the growing path, the top suspect, the top native site, the top attribution. */

@@ -5,6 +5,7 @@ import io.leakscope.findings.Heap;
 import io.leakscope.findings.Verdict;
 import io.leakscope.growth.GrowthStage;
 import io.leakscope.heap.GrowingPaths;
+import io.leakscope.io.Units;
 
 /**
  * Combines the per-signal verdicts into the process's verdict: the most severe one wins (a leak in any
@@ -55,13 +56,20 @@ final class VerdictStage implements Stage {
                         ? "Not enough data to decide: one heap dump cannot show growth (take another later and run"
                         + " leakscope diff on both)."
                         : "Not enough data to decide: no retained path grew in every interval between the "
-                        + b.heap.dumps().size() + " heap dumps.";
+                        + b.heap.dumps().size() + " heap dumps" + softCache(b.heap) + ".";
             };
         }
         if (suspect != null) {
             // an OOM dump alone is the commonest input: what holds its heap is the answer it can give
             b.headline += " Biggest suspect: " + suspect.description() + ".";
         }
+    }
+
+    /** ", but what only SoftReferences hold did (…: a soft cache …)", or "" ({@link Heap#softCacheGrowth}). */
+    private static String softCache(Heap h) {
+        long[] grew = h.softCacheGrowth();
+        return grew == null ? "" : ", but what only SoftReferences hold did (" + Units.formatBytes(grew[0]) + " → "
+                + Units.formatBytes(grew[1]) + ": a soft cache, which the JVM keeps until its heap runs short)";
     }
 
     /** The suspect retaining the most of the newest dump, or null. */

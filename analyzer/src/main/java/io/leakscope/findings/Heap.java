@@ -30,6 +30,29 @@ public record Heap(List<DumpSummary> dumps, List<LeakSuspect> suspects, List<Gro
     }
 
     /**
+     * What only SoftReferences hold, in the first and the newest dump, when it grew in every interval between
+     * two or more dumps by 1 MiB or more in all, to a tenth of what the newest dump holds: a soft cache, which the
+     * JVM keeps until its heap runs short and no growing path shows (the diff is over strong references). Else
+     * null.
+     */
+    public long[] softCacheGrowth() {
+        List<DumpSummary> byTime = new java.util.ArrayList<>(dumps);
+        if (byTime.size() < 2 || byTime.stream().anyMatch(d -> d.timestampMs() == null)) {
+            return null;
+        }
+        byTime.sort(java.util.Comparator.comparing(DumpSummary::timestampMs));
+        for (int i = 1; i < byTime.size(); i++) {
+            if (byTime.get(i).softlyHeldBytes() <= byTime.get(i - 1).softlyHeldBytes()) {
+                return null;
+            }
+        }
+        long first = byTime.get(0).softlyHeldBytes();
+        DumpSummary last = byTime.get(byTime.size() - 1);
+        long soft = last.softlyHeldBytes();
+        return soft - first < (1 << 20) || soft * 10 < soft + last.reachableBytes() ? null : new long[] {first, soft};
+    }
+
+    /**
      * One dump: totals, class histogram (top entries by retained size), top dominators.
      *
      * @param timestampMs    when the dump was written (HPROF header or the bundle artifact's createdAt)

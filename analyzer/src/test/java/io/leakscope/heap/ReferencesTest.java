@@ -99,6 +99,10 @@ class ReferencesTest {
         assertTrue(r.title().endsWith(" held only through SoftReferences"), r.title());
         assertTrue(r.detail().contains("-XX:SoftRefLRUPolicyMSPerMB"), r.detail());
         assertTrue(f.heap().growing().isEmpty(), f.heap().growing().toString());
+        assertTrue(f.headline().startsWith("Not enough data to decide: no retained path grew in every interval between"
+                + " the 3 heap dumps, but what only SoftReferences hold did ("), f.headline());
+        assertTrue(f.headline().contains(": a soft cache, which the JVM keeps until its heap runs short)."),
+                f.headline());
     }
 
     @Test
