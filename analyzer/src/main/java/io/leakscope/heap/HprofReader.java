@@ -77,6 +77,11 @@ public final class HprofReader {
 
     /** -Dleakscope.heap.timing=true prints phase times on stderr (benchmarks). */
     static final boolean TIMING = Boolean.getBoolean("leakscope.heap.timing");
+    /**
+     * At most this many References' referents are kept (12 bytes each, 48 MB in all): a heap of millions of them
+     * (a Cleaner a direct buffer, a Finalizer an object that has finalize()) is not told apart by them.
+     */
+    static int MAX_REFERENTS = Integer.getInteger("leakscope.heap.maxReferents", 4 << 20);
     // big-endian ints and longs read from the dump's bytes in one load each, where assembling them from byte
     // loads took 4 or 8 loads, shifts and ors a value (the JIT does not merge those)
     static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -321,18 +326,22 @@ public final class HprofReader {
         List<SecretScanner.Hits> hits = new ArrayList<>();
         List<Long> danglingArrays = new ArrayList<>();
         int referentInts = 0;
+        boolean tooManyReferents = false;
         for (Pass2 p2 : p2s) {
             dangling += p2.dangling;
             badInstances += p2.badInstances;
             hits.add(p2.secrets.done());
             danglingArrays.addAll(p2.danglingArrays);
-            referentInts += p2.referentCount;
+            tooManyReferents |= p2.referentCount < 0;
+            referentInts += Math.max(0, p2.referentCount);
         }
-        int[] referents = new int[referentInts];
+        int[] referents = new int[tooManyReferents ? 0 : referentInts];
         referentInts = 0;
         for (Pass2 p2 : p2s) {
-            System.arraycopy(p2.referents, 0, referents, referentInts, p2.referentCount);
-            referentInts += p2.referentCount;
+            if (!tooManyReferents) {
+                System.arraycopy(p2.referents, 0, referents, referentInts, p2.referentCount);
+                referentInts += p2.referentCount;
+            }
             p2.referents = null;
         }
         long fromGlobalArrays = danglingFromGlobalArrays(danglingArrays, roots, kinds, nr);
@@ -347,6 +356,10 @@ public final class HprofReader {
             warnings.add(danglingRoots + " GC roots point to objects not in the dump");
         }
         List<String> infos = new ArrayList<>();
+        if (tooManyReferents) {
+            infos.add("more than " + MAX_REFERENTS + " java.lang.ref.References hold a referent: what only soft and"
+                    + " weak references hold is not told apart from the rest no GC root reaches");
+        }
         if (fromGlobalArrays > 0) {
             infos.add(fromGlobalArrays + " references of object arrays held as JNI globals point to objects not in"
                     + " the dump (ignored): the class-data-sharing archive holds its objects through such an array"
@@ -1984,7 +1997,12 @@ public final class HprofReader {
         /** A Reference's referent: not an edge of the graph, but noted, to say what only such references hold. */
         private void addReferent(long id, byte strength) {
             int target = id == 0 ? -1 : ids.find(id);
-            if (target < 0) {
+            if (target < 0 || referentCount < 0) {
+                return;
+            }
+            if (referentCount + 3 > 3 * MAX_REFERENTS / threads) {
+                referentCount = -1; // too many to keep: none are (see readAll)
+                referents = null;
                 return;
             }
             if (referentCount + 3 > referents.length) {

@@ -129,6 +129,17 @@ class ReferencesTest {
         }
         assertEquals(200, soft);
         assertEquals(100, weak);
+        // a heap of more references than are kept: none are, and the dump says so
+        int max = HprofReader.MAX_REFERENTS;
+        HprofReader.MAX_REFERENTS = 100;
+        try {
+            HeapGraph many = HprofReader.read(dump);
+            assertEquals(0, many.referents.length);
+            assertTrue(many.infos.contains("more than 100 java.lang.ref.References hold a referent: what only soft and"
+                    + " weak references hold is not told apart from the rest no GC root reaches"), many.infos.toString());
+        } finally {
+            HprofReader.MAX_REFERENTS = max;
+        }
 
         Findings f = Analyzer.standard("test").analyze(List.of(dump));
         String note = f.notes().stream().map(Note::message).filter(m -> m.contains("not reachable from a GC root"))
