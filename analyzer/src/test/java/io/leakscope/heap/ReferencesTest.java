@@ -136,7 +136,8 @@ class ReferencesTest {
             HeapGraph many = HprofReader.read(dump);
             assertEquals(0, many.referents.length);
             assertTrue(many.infos.contains("more than 100 java.lang.ref.References hold a referent: what only soft and"
-                    + " weak references hold is not told apart from the rest no GC root reaches"), many.infos.toString());
+                    + " weak references hold is not told apart from the rest no GC root reaches"),
+                    many.infos.toString());
         } finally {
             HprofReader.MAX_REFERENTS = max;
         }
