@@ -325,7 +325,9 @@ public final class AdviceStage implements Stage {
                         + " for the GC), but the JVM clears it only when its heap runs short, so the heap, and the"
                         + " process, grow to -Xmx first. Bound the cache (a maximum size, an expiry), or let the JVM"
                         + " clear softly held objects sooner: -XX:SoftRefLRUPolicyMSPerMB (1000 ms per free MB by"
-                        + " default).", null));
+                        + " default)." + (last.softlyHeldPath() == null ? "" : " Where most of it is held in the newest"
+                        + " dump: " + String.join(" → ", last.softlyHeldPath()) + " (and its like at other array"
+                        + " indexes)."), null));
     }
 
     /** Where to look in the code: the growing path, the top suspect, the top native site, the top attribution. */

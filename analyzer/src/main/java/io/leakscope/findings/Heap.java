@@ -64,9 +64,12 @@ public record Heap(List<DumpSummary> dumps, List<LeakSuspect> suspects, List<Gro
      * @param softlyHeldBytes what no GC root reaches but only SoftReferences hold (not in the reachable bytes): the
      *                        JVM keeps it until its heap runs short
      * @param weaklyHeldBytes what only WeakReferences hold (gone at the next GC)
+     * @param softlyHeldPath  the path from a GC root to the SoftReference that alone holds the most objects: where
+     *                        a soft cache is (null: none)
      */
     public record DumpSummary(String path, Long timestampMs, long objects, long shallowBytes, long reachableObjects,
-                              long reachableBytes, long softlyHeldBytes, long weaklyHeldBytes, long references,
+                              long reachableBytes, long softlyHeldBytes, long weaklyHeldBytes,
+                              List<String> softlyHeldPath, long references,
                               long gcRoots, boolean partial,
                               String partialReason, List<String> warnings, List<ClassRow> histogram,
                               List<Dominator> topDominators) {

@@ -51,6 +51,13 @@ public final class HeapAnalysis {
     private final int[] hitPreorder;
     /** Objects only References hold, by how strongly (HeapGraph.SOFT to PHANTOM): see heldOnlyThroughReferences. */
     private final int[][] heldThroughReferences;
+    /**
+     * The SoftReferences a GC root reaches that hold something alone, and where what each holds ends in
+     * heldThroughReferences[SOFT] (it starts where the previous one's ends): where a soft cache is.
+     */
+    private int[] softSeedRefs = new int[0];
+    private int[] softSeedEnds = new int[0];
+    private int softSeeds;
 
     private HeapAnalysis(HeapGraph g, boolean releaseReferences, HprofReader.Progress progress) {
         this.g = g;
@@ -362,6 +369,7 @@ public final class HeapAnalysis {
                     continue;
                 }
                 int head = walk.count;
+                int from = head;
                 walk.visit(t[i + 1]);
                 while (head < walk.count) {
                     int v = walk.held[head++];
@@ -373,10 +381,50 @@ public final class HeapAnalysis {
                         walk.visit(g.refs.get(e));
                     }
                 }
+                if (s == HeapGraph.SOFT && walk.count > from && bfsParent.get(ref) != -2) {
+                    // what each soft reference a root reaches holds alone: held[from, count)
+                    if (softSeeds == 0 || softSeedRefs.length == softSeeds) {
+                        softSeedRefs = java.util.Arrays.copyOf(softSeedRefs, Math.max(16, softSeeds * 2));
+                        softSeedEnds = java.util.Arrays.copyOf(softSeedEnds, softSeedRefs.length);
+                    }
+                    softSeedRefs[softSeeds] = ref;
+                    softSeedEnds[softSeeds++] = walk.count;
+                }
             }
             out[s] = java.util.Arrays.copyOf(walk.held, walk.count);
         }
         return out;
+    }
+
+    /**
+     * Where the most of what only soft references hold is: the soft references a root reaches, grouped by their
+     * paths from the GC roots with array indexes collapsed (a cache's entries share one), bytes summed; one path
+     * of the biggest group (of the 10,000 references that hold the most), or null when none holds anything.
+     */
+    List<String> softCachePath() {
+        if (softSeeds == 0) {
+            return null;
+        }
+        long[] bytes = new long[softSeeds];
+        int[] held = heldThroughReferences[HeapGraph.SOFT];
+        for (int i = 0, from = 0; i < softSeeds; from = softSeedEnds[i++]) {
+            for (int k = from; k < softSeedEnds[i]; k++) {
+                bytes[i] += g.shallow[held[k]];
+            }
+        }
+        Integer[] order = new Integer[softSeeds];
+        for (int i = 0; i < softSeeds; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(bytes[b], bytes[a]));
+        Map<String, long[]> groups = new HashMap<>(); // signature -> {bytes, the first seed}
+        for (int k = 0; k < Math.min(order.length, 10_000); k++) {
+            int i = order[k];
+            String signature = String.join(" → ", pathTo(softSeedRefs[i])).replaceAll("\\[\\d+]", "[*]");
+            groups.computeIfAbsent(signature, x -> new long[] {0, i})[0] += bytes[i];
+        }
+        long[] top = groups.values().stream().max(Comparator.comparingLong(x -> x[0])).orElseThrow();
+        return pathTo(softSeedRefs[(int) top[1]]);
     }
 
     /** The bytes only references of that strength (HeapGraph.SOFT to PHANTOM) hold. */
@@ -838,7 +886,8 @@ public final class HeapAnalysis {
             dominators.add(new Heap.Dominator(g.className(v), retained(p), retainedCount.get(p), g.shallow[v], pathTo(v)));
         }
         return new Heap.DumpSummary(g.path, timestampMs, g.objectCount, shallowTotal, reachableObjects(),
-                reachableBytes(), heldOnlyThrough(HeapGraph.SOFT), heldOnlyThrough(HeapGraph.WEAK), g.referenceCount(),
+                reachableBytes(), heldOnlyThrough(HeapGraph.SOFT), heldOnlyThrough(HeapGraph.WEAK),
+                softCachePath(), g.referenceCount(),
                 g.rootObjects.length, g.partial, g.partialReason, g.warnings,
                 histogram(40), dominators);
     }

@@ -148,7 +148,7 @@ public final class HeapReader implements InputReader {
         Heap.DumpSummary summary = a.summary(ts);
         summaries.add(new Heap.DumpSummary(name, summary.timestampMs(), summary.objects(), summary.shallowBytes(),
                 summary.reachableObjects(), summary.reachableBytes(), summary.softlyHeldBytes(),
-                summary.weaklyHeldBytes(), summary.references(), summary.gcRoots(),
+                summary.weaklyHeldBytes(), summary.softlyHeldPath(), summary.references(), summary.gcRoots(),
                 summary.partial(), summary.partialReason(), summary.warnings(), summary.histogram(),
                 summary.topDominators()));
         List<Heap.LeakSuspect> suspects = new ArrayList<>(h.suspects());

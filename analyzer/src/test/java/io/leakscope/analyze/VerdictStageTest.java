@@ -46,8 +46,8 @@ class VerdictStageTest {
     }
 
     private static Heap.DumpSummary dump(String path, long timestampMs) {
-        return new Heap.DumpSummary(path, timestampMs, 10, 100, 10, 100, 0, 0, 5, 1, false, null, List.of(), List.of(),
-                List.of());
+        return new Heap.DumpSummary(path, timestampMs, 10, 100, 10, 100, 0, 0, null, 5, 1, false, null, List.of(),
+                List.of(), List.of());
     }
 
     private static Heap.LeakSuspect suspect(String dump, String cls, long retained) {

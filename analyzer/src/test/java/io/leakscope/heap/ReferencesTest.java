@@ -98,6 +98,12 @@ class ReferencesTest {
                 .orElseThrow(() -> new AssertionError(f.recommendations().toString()));
         assertTrue(r.title().endsWith(" held only through SoftReferences"), r.title());
         assertTrue(r.detail().contains("-XX:SoftRefLRUPolicyMSPerMB"), r.detail());
+        // where the cache is: the path to the soft reference that holds the most, through the program's static field
+        List<String> path = d.get(2).softlyHeldPath();
+        assertTrue(path != null && path.toString().contains("class io.leakscope.heap.ReferencesTest$GrowingSoftCache, "
+                + ".CACHE → java.util.ArrayList"), String.valueOf(path));
+        assertTrue(path.get(path.size() - 1).endsWith("java.lang.ref.SoftReference"), String.valueOf(path));
+        assertTrue(r.detail().contains(" Where most of it is held in the newest dump: GC root"), r.detail());
         assertTrue(f.heap().growing().isEmpty(), f.heap().growing().toString());
         assertTrue(f.headline().startsWith("Not enough data to decide: no retained path grew in every interval between"
                 + " the 3 heap dumps, but what only SoftReferences hold did ("), f.headline());

@@ -88,9 +88,11 @@ final class TestFindings {
         }
         List<Heap.DumpSummary> dumps = List.of(
                 new Heap.DumpSummary("heap/dump-1-" + name + ".hprof", t[60], 1_000_000, 100 * MIB, 900_000, 90 * MIB,
-                        0, 0, 3_000_000, 1200, false, null, List.of(), List.of(), List.of()),
+                        0, 0, null, 3_000_000, 1200, false, null, List.of(), List.of(), List.of()),
                 new Heap.DumpSummary("heap/dump-2.hprof", t[200], 2_000_000, 200 * MIB, 1_800_000, 180 * MIB,
-                        3 * MIB, 0, 6_000_000,
+                        3 * MIB, 0, List.of("GC root (sticky class): class " + name + ".Cache",
+                                ".ENTRIES → java.util.ArrayList", ".elementData → java.lang.Object[]",
+                                "[0] → java.lang.ref.SoftReference"), 6_000_000,
                         1200, true, "truncated at byte 123456 " + name, List.of(),
                         List.of(new Heap.ClassRow(name + ".Agent", 1, 24, 120 * MIB),
                                 new Heap.ClassRow(name + ".Turn", 5000, 240_000, 100 * MIB),
