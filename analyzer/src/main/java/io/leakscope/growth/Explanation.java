@@ -42,9 +42,11 @@ record Explanation(String headline, String text) {
     /**
      * @param growingPath the heap diff's first growing path, or null: it settles heap vs native when the series
      *                    cannot, and ends a leak's headline with the holder and what accumulates under it
+     * @param softCache   what only SoftReferences hold in the first and newest dump, where it grew in every interval
+     *                    ({@link Heap#softCacheGrowth}), or null: a heap that grows without a growing path may be that
      */
     static Explanation of(List<Growth.SignalFit> fits, List<Growth.Attribution> attribution, Map<String, Series> series,
-                          Heap.GrowingPath growingPath) {
+                          Heap.GrowingPath growingPath, long[] softCache) {
         String path = growingPath == null ? null : GrowingPaths.describe(growingPath);
         boolean pathSaid = false;
         Growth.SignalFit heap = first(fits, HEAP_IDS);
@@ -70,6 +72,15 @@ record Explanation(String headline, String text) {
                     + " (%.0f%%): JDK classes such as byte[] and String usually hold the memory an application object"
                     + " retains.", partLabel(app, series), 100 * app.share()) : "")
                     + " Take two heap dumps a few minutes apart and compare what they retain.");
+            if (growingPath == null && softCache != null) {
+                headline.add("no retained path grows between the heap dumps, but what only SoftReferences hold does ("
+                        + Units.formatBytes(softCache[0]) + " → " + Units.formatBytes(softCache[1]) + "): a soft cache,"
+                        + " which the JVM keeps until its heap runs short");
+                text.add("What only SoftReferences hold grew between the heap dumps from "
+                        + Units.formatBytes(softCache[0]) + " to " + Units.formatBytes(softCache[1]) + ": the JVM clears"
+                        + " such a cache only when its heap runs short, so this growth ends at -Xmx, with full"
+                        + " collections, rather than in an OutOfMemoryError.");
+            }
             if (leaks(proc) && proc.slopePerMinute() > 0) {
                 double share = heap.slopePerMinute() / proc.slopePerMinute();
                 text.add(String.format(Locale.ROOT, "%s grows by %s; heap growth accounts for about %.0f%% of it%s.",

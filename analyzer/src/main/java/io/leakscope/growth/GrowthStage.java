@@ -90,7 +90,7 @@ public final class GrowthStage implements Stage {
             }
         }
         Explanation ex = Explanation.of(fits, attribution, b.series,
-                b.heap.growing().isEmpty() ? null : b.heap.growing().get(0));
+                b.heap.growing().isEmpty() ? null : b.heap.growing().get(0), b.heap.softCacheGrowth());
         b.growth = new Growth(fits, attribution, ex.text());
         b.headline = ex.headline();
     }

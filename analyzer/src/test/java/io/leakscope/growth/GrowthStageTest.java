@@ -185,6 +185,37 @@ class GrowthStageTest {
                 + " 2.0 MiB/min."), b.headline);
     }
 
+    /**
+     * A heap that grows while no retained path does, but what only SoftReferences hold grows in every interval
+     * between the dumps: the headline says it is a soft cache, which ends at -Xmx.
+     */
+    @Test
+    void aGrowingHeapWithoutAGrowingPathButAGrowingSoftCacheSaysSo() {
+        FindingsBuilder b = new FindingsBuilder();
+        List<io.leakscope.findings.Heap.DumpSummary> dumps = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            dumps.add(new io.leakscope.findings.Heap.DumpSummary("d" + i, T0 + i * 600_000L, 1000, 400 * MB_L,
+                    1000, 100 * MB_L, (20 + 20L * i) * MB_L, 0, null, 10, 1, false, null, List.of(), List.of(),
+                    List.of()));
+        }
+        b.heap = new io.leakscope.findings.Heap(dumps, List.of(), List.of(), null);
+        b.add(series("jvm.heap.after_gc", "total", null, 300 * MB, 2 * MB, 1 * MB, 30, 1));
+        new GrowthStage().apply(b);
+        assertTrue(b.headline.startsWith("Java heap leak: heap after GC grows"), b.headline);
+        assertTrue(b.headline.endsWith("; no retained path grows between the heap dumps, but what only SoftReferences"
+                + " hold does (20.0 MiB → 60.0 MiB): a soft cache, which the JVM keeps until its heap runs short."),
+                b.headline);
+        assertTrue(b.growth.explanation().contains("ends at -Xmx"), b.growth.explanation());
+        // with a path that grows, the path is what the headline names
+        FindingsBuilder p = withPath();
+        p.heap = new io.leakscope.findings.Heap(dumps, List.of(), List.of(PATH), null);
+        p.add(series("jvm.heap.after_gc", "total", null, 300 * MB, 2 * MB, 1 * MB, 30, 1));
+        new GrowthStage().apply(p);
+        assertFalse(p.headline.contains("SoftReferences"), p.headline);
+    }
+
+    private static final long MB_L = 1L << 20;
+
     @Test
     void theDumpsTellHeapFromNativeWhenTheSeriesCannot() {
         FindingsBuilder b = withPath();
