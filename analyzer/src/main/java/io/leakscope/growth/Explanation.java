@@ -73,13 +73,13 @@ record Explanation(String headline, String text) {
                     + " retains.", partLabel(app, series), 100 * app.share()) : "")
                     + " Take two heap dumps a few minutes apart and compare what they retain.");
             if (growingPath == null && softCache != null) {
+                String from = Units.formatBytes(softCache[0]);
+                String to = Units.formatBytes(softCache[1]);
                 headline.add("no retained path grows between the heap dumps, but what only SoftReferences hold does ("
-                        + Units.formatBytes(softCache[0]) + " → " + Units.formatBytes(softCache[1]) + "): a soft cache,"
-                        + " which the JVM keeps until its heap runs short");
-                text.add("What only SoftReferences hold grew between the heap dumps from "
-                        + Units.formatBytes(softCache[0]) + " to " + Units.formatBytes(softCache[1]) + ": the JVM clears"
-                        + " such a cache only when its heap runs short, so this growth ends at -Xmx, with full"
-                        + " collections, rather than in an OutOfMemoryError.");
+                        + from + " → " + to + "): a soft cache, which the JVM keeps until its heap runs short");
+                text.add("What only SoftReferences hold grew between the heap dumps from " + from + " to " + to
+                        + ": the JVM clears such a cache only when its heap runs short, so this growth ends at -Xmx,"
+                        + " with full collections, rather than in an OutOfMemoryError.");
             }
             if (leaks(proc) && proc.slopePerMinute() > 0) {
                 double share = heap.slopePerMinute() / proc.slopePerMinute();
