@@ -122,7 +122,7 @@ public final class NativeCollector implements Collector {
     @Override
     public void start(CaptureContext ctx) throws IOException {
         String java = session.jvm().systemProperties().getProperty("java.specification.version", "");
-        liveAlloc = alloc && featureRelease(java) >= 11;
+        liveAlloc = alloc && session.jvm().featureVersion() >= 11;
         if (alloc && !liveAlloc) {
             ctx.bundle().note(Note.warn("alloc", "--alloc not captured: async-profiler tracks live Java allocations"
                     + " on JDK 11 and later, and PID " + ctx.pid() + " runs Java " + java
@@ -156,17 +156,6 @@ public final class NativeCollector implements Collector {
         running = true;
         ctx.bundle().event(name() + "-start", ms, "async-profiler " + version() + " " + opts.substring(0, opts.indexOf(",file=")));
         ctx.bundle().setting("native.agent", library.toString());
-    }
-
-    /** 8 for "1.8", 11 for "11"; 0 when unknown. */
-    static int featureRelease(String specificationVersion) {
-        String v = specificationVersion.startsWith("1.") ? specificationVersion.substring(2) : specificationVersion;
-        int dot = v.indexOf('.');
-        try {
-            return Integer.parseInt(dot < 0 ? v : v.substring(0, dot));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     private String firstError() {
