@@ -1541,11 +1541,12 @@ public final class HprofReader {
     /**
      * The instance size of class {@code d}: its layout's, corrected by its instances' neighbours in the dump when
      * the layout was read off the addresses ({@link ObjectLayout#instanceSize(long, long, long, int, int, boolean)}); a class
-     * whose own instances tell nothing gets its superclass's correction (fields HotSpot injects and padding are
-     * inherited), unless that superclass declares no field (java.lang.Object: nothing to inject or pad, and its
-     * few instances, locks made at any time, are the likeliest to be followed by an object not listed beside
-     * them). {@code l} is its layout, or null to work it out. Memoised in {@code sizes}, by class id: {the
-     * layout's size, the size}.
+     * whose own instances tell nothing gets its superclass's correction (padding and what the model misses are
+     * inherited), unless that superclass is a root that declares no field (java.lang.Object: nothing to inject or
+     * pad, and its few instances, locks made at any time, are the likeliest to be followed by an object not listed
+     * beside them). {@code l} is its layout, or null to work it out. Memoised in {@code sizes}, by class id: {the
+     * size its correction is measured from, the size, the bytes HotSpot injects into it and its superclasses, its
+     * field bytes}.
      */
     private long[] instanceSize(ClassDump d, Layout l, Map<Long, ClassDump> byId, Map<Long, long[]> sizes,
                                 int depth) {
@@ -1558,26 +1559,36 @@ public final class HprofReader {
         }
         long fieldBytes = before15() ? fieldsEndBefore15(d, byId) - layout.header()
                 : l.hprofBytes + (long) l.refOffsets.length * (layout.oop() - idSize);
-        long modelled = layout.instanceSize(fieldBytes);
         String name = javaName(className(d.id));
-        // HotSpot's own fields, which HPROF leaves out: part of the class's correction, so subclasses inherit them
-        long injected = layout.instanceSize(fieldBytes + layout.injectedBytes(name, idSize, l.refNames,
-                hasVirtualThreads(), before15())) - modelled;
-        long inherited = 0;
+        // HotSpot's own fields, which HPROF leaves out
+        long own = layout.injectedBytes(name, idSize, l.refNames, hasVirtualThreads(), before15());
+        long[] s = null;
         ClassDump sup = byId.get(d.superId);
-        if (sup != null && sup.fieldTypes.length > 0 && depth <= 256) {
-            long[] s = instanceSize(sup, null, byId, sizes, depth + 1);
-            inherited = Math.max(0, s[1] - s[0]);
+        if (sup != null && (sup.fieldTypes.length > 0 || byId.containsKey(sup.superId)) && depth <= 256) {
+            s = instanceSize(sup, null, byId, sizes, depth + 1);
         }
-        long size = modelled + inherited + injected;
+        long inherited = s == null ? 0 : Math.max(0, s[1] - s[0]);
+        // from JDK 15 on HotSpot packs a class's fields, the injected ones too, into its superclasses' gaps, so what
+        // they inject is carried over in bytes (a Thread subclass's boolean on JDK 21+ goes where Thread's injected
+        // fields leave room, or after them); before 15 each class's fields start at a reference-size boundary after
+        // its superclass's, which its correction, inherited in whole words, gives
+        long injected = own + (s == null || before15() ? 0 : s[2]);
+        long modelled = layout.instanceSize(fieldBytes + injected);
+        long base = before15() ? layout.instanceSize(fieldBytes) : modelled;
+        long size = modelled + inherited;
+        if (!before15() && inherited >= ObjectLayout.CONTENDED_PADDING) {
+            // behind a superclass padded for @Contended, JDK 15+ lays the class's own fields after the padding, not
+            // in its superclass's gaps: JDK 17's FinalizerThread (a boolean) is 8 bytes more than Thread's 408 (ZGC)
+            size = layout.instanceSize(s[1] - layout.header() + fieldBytes - s[3] + own);
+        }
         int k = instanceRefs == null ? -1 : instanceRefs.index.get(d.id);
         // a stack chunk's size is its own (its stack follows its fields): its neighbours do not measure the class
         if (inferred.fromAddresses() && k >= 0 && k < neighbours.min.length && !name.equals(STACK_CHUNK)
                 && size >= smallestGap) {
-            size = layout.instanceSize(modelled, inherited + injected, neighbours.min[k], neighbours.count[k],
+            size = layout.instanceSize(size, 0, neighbours.min[k], neighbours.count[k],
                     neighbours.seen[k], inferred.addressOrder() || ObjectLayout.CONTENDED.contains(name));
         }
-        long[] out = {modelled, size};
+        long[] out = {base, size, injected, fieldBytes};
         sizes.put(d.id, out);
         return out;
     }

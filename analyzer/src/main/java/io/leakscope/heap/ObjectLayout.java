@@ -38,6 +38,9 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
             "java.util.concurrent.Exchanger$Slot", "java.util.concurrent.ForkJoinPool",
             "java.util.concurrent.ForkJoinPool$WorkQueue", "java.util.concurrent.SubmissionPublisher$BufferedSubscription");
 
+    /** -XX:ContendedPaddingWidth's default: the least padding around a {@code @Contended} field group. */
+    static final int CONTENDED_PADDING = 128;
+
     /** A 32-bit JVM: 8-byte headers, 4-byte words; 4-byte ids say so. */
     static final ObjectLayout THIRTY_TWO_BIT = new ObjectLayout(8, 4, 8, 12, 16);
 
@@ -270,8 +273,12 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * references) and 48 (ZGC), 32 on JDK 25 and 40 (ZGC). On JDK 21 an int more ({@code virtualThreads}: the dump
      * has JDK 19's {@code Thread$FieldHolder}, so JDK 19-24, of which only 21 is measured): its ZGC mirrors are 8
      * bytes bigger each than JDK 17's, 897 of 897, where compressed references leave a gap the int fits. Measured
-     * where the dump is in address order, where the measurement agrees; modelled here where it is not. Subclasses
-     * inherit them with the rest of their superclass's correction.
+     * where the dump is in address order, where the measurement agrees; modelled here where it is not. On JDK 19+
+     * (again {@code virtualThreads}) Thread has a word, an int, a boolean and a short (JVMTI's and JFR's), which fill
+     * the gaps its declared fields leave (Unsafe.objectFieldOffset on JDK 21, 25 and 27: holes of 8, 6 and 1 bytes);
+     * a subclass's own fields go after them, or into a gap only 8-byte references leave (JDK 21 and 25 ZGC: a
+     * subclass's boolean at byte 60, before {@code name}). Subclasses get them as bytes from JDK 15 on (HotSpot
+     * packs them with the subclass's fields), with the rest of their superclass's correction before.
      */
     long injectedBytes(String name, int wordBytes, String[] refNames, boolean virtualThreads, boolean before15) {
         switch (name) {
@@ -285,6 +292,10 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
                 return wordBytes + (before15 ? 0 : 8); // last_cleanup came in JDK 12: JDK 9-11 have the word only
             case "java.lang.InternalError":
                 return 1;
+            case "java.lang.Thread":
+                // JDK 19+: jvmti_thread_state, jvmti_VTMS_transition_disable_count, jvmti_is_in_VTMS_transition,
+                // jfr_epoch; before, Thread was padded for @Contended, which its measured size gives
+                return virtualThreads ? wordBytes + 4 + 1 + 2 : 0;
             case "java.lang.Class": {
                 boolean jdk25 = Arrays.asList(refNames).contains("protectionDomain");
                 return 2L * wordBytes + 8 + (jdk25 ? 2 : 3) * (long) oop + (virtualThreads && !jdk25 ? 4 : 0);

@@ -32,9 +32,6 @@ class ObjectLayoutTest {
     @TempDir
     Path tmp;
 
-    /** Thread subclasses of the test program's JVMs that declare a field (a boolean) of their own. */
-    private static final java.util.Set<String> THREADS_WITH_FIELDS = java.util.Set.of(
-            "java.lang.ref.Finalizer$FinalizerThread", "jdk.internal.misc.InnocuousThread");
 
     @Test
     void sizesAreTheJvmsOwnUnderEveryLayout() throws Exception {
@@ -477,6 +474,7 @@ class ObjectLayoutTest {
         // the instances' neighbours in the dump tell; java.lang.Class is left out, as its instances in the dump are
         // a few mirrors of primitive types, the JVM's all its mirrors (their sizes grow with their statics)
         int compared = 0;
+        List<String> wrong = new ArrayList<>();
         for (Map.Entry<String, long[]> e : ours.entrySet()) {
             long[] h = jvm.get(e.getKey());
             long[] d = e.getValue();
@@ -484,19 +482,24 @@ class ObjectLayoutTest {
                 continue;
             }
             // an instance's size is its class's: compared per instance, whatever the JVM allocated in between
-            if (!traversal || !THREADS_WITH_FIELDS.contains(e.getKey())) {
-                assertEquals(h[1] / h[0], d[1] / d[0], what + ": " + e.getKey());
-            } else {
-                // its boolean goes after what Thread has beyond its fields (JDK 17: @Contended padding, JDK 25:
-                // injected fields), which the dump measures in Thread: the model puts it in Thread's last gap
-                assertEquals(h[1] / h[0], d[1] / d[0], 8, what + ": " + e.getKey());
+            // JDK 27 (pre-release) adds a field of its own to java.lang.reflect.Field: its declared fields end at
+            // byte 64 (Unsafe.objectFieldOffset), the JVM counts 72; only a neighbour at a higher address tells
+            boolean unmodelled = version >= 27 && traversal && e.getKey().equals("java.lang.reflect.Field")
+                    && d[1] / d[0] == h[1] / h[0] - 8;
+            if (h[1] / h[0] != d[1] / d[0] && !unmodelled) {
+                wrong.add(e.getKey() + " " + d[1] / d[0] + " bytes, the JVM's " + h[1] / h[0]);
             }
             compared++;
         }
+        assertEquals(List.of(), wrong, what);
         assertTrue(compared >= 200, what + ": " + compared + " classes compared");
-        for (String c : version >= 9 ? List.of("io.leakscope.heap.DumpTarget$Node", "java.lang.Thread",
-                "java.lang.invoke.MemberName", "java.lang.Module") : List.of("io.leakscope.heap.DumpTarget$Node",
-                "java.lang.Thread")) {
+        List<String> named = new ArrayList<>(List.of("io.leakscope.heap.DumpTarget$Node", "java.lang.Thread",
+                "io.leakscope.heap.DumpTarget$Flag", "io.leakscope.heap.DumpTarget$Ticker",
+                "io.leakscope.heap.DumpTarget$Runner"));
+        if (version >= 9) {
+            named.addAll(List.of("java.lang.invoke.MemberName", "java.lang.Module"));
+        }
+        for (String c : named) {
             assertTrue(ours.containsKey(c) && jvm.containsKey(c), what + ": " + c);
         }
         // arrays: DumpTarget's arrays of arrays are the only ones of their classes, and where the JVM and the dump

@@ -23,6 +23,25 @@ public final class DumpTarget {
         }
     }
 
+    /**
+     * Thread subclasses with fields of their own, never started: HotSpot lays such fields after Thread's padding
+     * (before JDK 19) or packs them with Thread's injected fields (JDK 19+), which the layout test checks.
+     */
+    static final class Flag extends Thread {
+        boolean done;
+    }
+
+    static final class Ticker extends Thread {
+        long ticks;
+    }
+
+    static final class Runner extends Thread {
+        Object task;
+        boolean done;
+    }
+
+    static final Thread[] WORKERS = {new Flag(), new Ticker(), new Runner()};
+
     /** 1000 nodes of 100 bytes each, in a presized list: retained size known to the byte. */
     static final List<Node> KEEP = new ArrayList<Node>(1000);
     /** Arrays of classes nothing else in a small JVM allocates (the outer ones), of known lengths. */
