@@ -2,11 +2,12 @@
 # Installs what the test suite needs beyond the JDK and Maven. Idempotent; quiet when all is there.
 # chromium: the report's browser test opens the HTML report headless (it skips without it, fails under CI=true).
 # JDKs 8, 11 and 21: the heap engine's tests dump JVMs of each LTS (17 runs them, Temurin 25 sits beside it), and
-# of JDK 27, the newest release, while Debian sid has it (compact object headers by default, ZGC's dump order).
+# of JDK 26 and 27, the newest releases, while Debian sid has them (27: compact object headers by default; 26 and
+# 27: ZGC's dump order; 26: a Shenandoah dump whose neighbouring records tell the layout less often than any other).
 # Debian bookworm has none of them, so OpenJDK 21 is unpacked from trixie and OpenJDK 8 and 11 from sid (no
 # stable Debian release carries them any more), with trixie's C library (they need glibc 2.38), into
 # $LEAKSCOPE_TEST_JDKS (default ~/.cache/leakscope/test-jdks)/jdk-N; nothing is installed into the system.
-# JDK 11, 21 and 27 run through that library's loader (bin/ holds wrappers). JDK 8's launcher finds its home from
+# JDK 11, 21, 26 and 27 run through that library's loader (bin/ holds wrappers). JDK 8's launcher finds its home from
 # /proc/self/exe, which is then the loader: its programs are patched instead (patchelf, unpacked from this
 # machine's own release) to name that loader and library. The tests skip without them, and fail under CI=true.
 set -euo pipefail
@@ -51,8 +52,8 @@ for v in "${missing[@]}"; do
       "openjdk-$v-jdk-headless/$s" 2>/dev/null); then got="$s"; break; fi
   done
   if [ -z "$got" ]; then
-    # JDK 27, the newest release, is tested where Debian still has it; the LTS releases are required
-    if [ "$v" = 27 ]; then echo "install-test-deps: no OpenJDK 27 in Debian ${suite[$v]}: its tests skip" >&2; continue; fi
+    # JDK 26 and 27, the newest releases, are tested where Debian still has them; the LTS releases are required
+    if [ "$v" -ge 26 ]; then echo "install-test-deps: no OpenJDK $v in Debian ${suite[$v]}: its tests skip" >&2; continue; fi
     echo "install-test-deps: no OpenJDK $v in Debian ${suite[$v]}" >&2
     exit 1
   fi
