@@ -1497,6 +1497,7 @@ public final class HprofReader {
     private long mirrorBase = -1;
     // no instance measured below this size: a collector's smallest block, not the classes' (Neighbours.smallestGap)
     private long smallestGap;
+    private int jdk; // jdkFloor(), for the injected fields' model
 
     private LongIntMap buildClasses(List<HeapGraph.ClassInfo> out) {
         Map<Long, ClassDump> byId = firstOfEachId(classDumps);
@@ -1518,6 +1519,7 @@ public final class HprofReader {
         LongIntMap index = new LongIntMap(classDumps.size() * 2 + 16);
         Map<Long, long[]> sizes = new HashMap<>();
         smallestGap = neighbours.smallestGap();
+        jdk = jdkFloor();
         for (ClassDump d : classDumps) {
             if (index.get(d.id) >= 0) {
                 continue;
@@ -1561,7 +1563,7 @@ public final class HprofReader {
                 : l.hprofBytes + (long) l.refOffsets.length * (layout.oop() - idSize);
         String name = javaName(className(d.id));
         // HotSpot's own fields, which HPROF leaves out
-        long own = layout.injectedBytes(name, idSize, l.refNames, hasVirtualThreads(), before15());
+        long own = layout.injectedBytes(name, idSize, l.refNames, jdk);
         long[] s = null;
         ClassDump sup = byId.get(d.superId);
         if (sup != null && (sup.fieldTypes.length > 0 || byId.containsKey(sup.superId)) && depth <= 256) {
@@ -1706,6 +1708,30 @@ public final class HprofReader {
     }
 
     private Boolean virtualThreads;
+
+    /**
+     * The oldest JDK the dump can be of, as far as the injected fields' model needs it: 8 (before 15, by {@link
+     * #before15}), 15, 19 ({@link #hasVirtualThreads}) or 27 (Thread$FieldHolder declares {@code nativeThreadID}).
+     */
+    private int jdkFloor() {
+        if (before15()) {
+            return 8;
+        }
+        if (!hasVirtualThreads()) {
+            return 15;
+        }
+        for (ClassDump c : classDumps) {
+            if (className(c.id).equals("java/lang/Thread$FieldHolder")) {
+                for (long f : c.fieldNames) {
+                    if ("nativeThreadID".equals(nameString(f))) {
+                        return 27;
+                    }
+                }
+                break;
+            }
+        }
+        return 19;
+    }
 
     private String className(long classId) {
         Long nameId = classNameIds.get(classId);

@@ -263,26 +263,30 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
     }
 
     /**
-     * The bytes HotSpot adds to an instance of class {@code name} (JDK 9-25), as its javaClasses.hpp injects them and
+     * The bytes HotSpot adds to an instance of class {@code name} (JDK 9-27; {@code jdk}, the oldest JDK the dump
+     * can be of: 8 where it lays fields out as before JDK 15, else 15, 19 or 27), as its javaClasses.hpp injects them and
      * HPROF does not list them: a word for ClassLoader.loader_data, MemberName.vmindex and Module.module_entry; a
      * word and a reference for ResolvedMethodName (vmtarget; vmholder, until JDK 25 declares it among {@code
      * refNames}, the class's reference fields as the dump lists them); a word and a long for
-     * MethodHandleNatives.CallSiteContext (vmdependencies, last_cleanup; {@code before15}, the dump's JDK lays fields
-     * out as before JDK 15: the word alone, as JDK 9-11 have it, 12-14 unmeasured); a boolean for InternalError
+     * MethodHandleNatives.CallSiteContext (vmdependencies, last_cleanup; where the dump's JDK lays fields out as
+     * before JDK 15: the word alone, as JDK 9-11 have it, 12-14 unmeasured); a boolean for InternalError
      * (during_unsafe_access). A java.lang.Class instance (a mirror's fixed part) has two words (klass, array_klass),
      * two ints (oop_size, static_oop_field_count) and three references, two where the class declares its protection
      * domain (and signers) itself: against the JVMs' class histograms, 40 bytes a mirror on JDK 17 (compressed
-     * references) and 48 (ZGC), 32 on JDK 25 and 40 (ZGC). On JDK 21 an int more ({@code virtualThreads}: the dump
+     * references) and 48 (ZGC), 32 on JDK 25 and 40 (ZGC). On JDK 21 an int more ({@code jdk} 19: the dump
      * has JDK 19's {@code Thread$FieldHolder}, so JDK 19-24, of which only 21 is measured): its ZGC mirrors are 8
      * bytes bigger each than JDK 17's, 897 of 897, where compressed references leave a gap the int fits. Measured
      * where the dump is in address order, where the measurement agrees; modelled here where it is not. On JDK 19+
-     * (again {@code virtualThreads}) Thread has a word, an int, a boolean and a short (JVMTI's and JFR's), which fill
+     * Thread has a word, an int, a boolean and a short (JVMTI's and JFR's), which fill
      * the gaps its declared fields leave (Unsafe.objectFieldOffset on JDK 21, 25 and 27: holes of 8, 6 and 1 bytes);
      * a subclass's own fields go after them, or into a gap only 8-byte references leave (JDK 21 and 25 ZGC: a
      * subclass's boolean at byte 60, before {@code name}). Subclasses get them as bytes from JDK 15 on (HotSpot
-     * packs them with the subclass's fields), with the rest of their superclass's correction before.
+     * packs them with the subclass's fields), with the rest of their superclass's correction before. JDK 27 adds an
+     * int to java.lang.reflect.Field (its declared fields end at byte 64 with compact headers, the JVM counts 72; 112
+     * and 120 without compressed references, with and without compact headers: 4 bytes, not 8).
      */
-    long injectedBytes(String name, int wordBytes, String[] refNames, boolean virtualThreads, boolean before15) {
+    long injectedBytes(String name, int wordBytes, String[] refNames, int jdk) {
+        boolean virtualThreads = jdk >= 19;
         switch (name) {
             case "java.lang.ClassLoader":
             case "java.lang.invoke.MemberName":
@@ -291,13 +295,15 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
             case "java.lang.invoke.ResolvedMethodName":
                 return wordBytes + (Arrays.asList(refNames).contains("vmholder") ? 0 : oop);
             case "java.lang.invoke.MethodHandleNatives$CallSiteContext":
-                return wordBytes + (before15 ? 0 : 8); // last_cleanup came in JDK 12: JDK 9-11 have the word only
+                return wordBytes + (jdk < 15 ? 0 : 8); // last_cleanup came in JDK 12: JDK 9-11 have the word only
             case "java.lang.InternalError":
                 return 1;
             case "java.lang.Thread":
                 // JDK 19+: jvmti_thread_state, jvmti_VTMS_transition_disable_count, jvmti_is_in_VTMS_transition,
                 // jfr_epoch; before, Thread was padded for @Contended, which its measured size gives
                 return virtualThreads ? wordBytes + 4 + 1 + 2 : 0;
+            case "java.lang.reflect.Field":
+                return jdk >= 27 ? 4 : 0;
             case "java.lang.Class": {
                 boolean jdk25 = Arrays.asList(refNames).contains("protectionDomain");
                 return 2L * wordBytes + 8 + (jdk25 ? 2 : 3) * (long) oop + (virtualThreads && !jdk25 ? 4 : 0);
