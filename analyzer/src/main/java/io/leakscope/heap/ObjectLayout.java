@@ -3,8 +3,8 @@ package io.leakscope.heap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -264,8 +264,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
 
     /**
      * The bytes HotSpot adds to an instance of class {@code name} (JDK 9-27; {@code jdk}, the oldest JDK the dump
-     * can be of: 8 where it lays fields out as before JDK 15, else 15, 19 or 27), as its javaClasses.hpp injects them and
-     * HPROF does not list them: a word for ClassLoader.loader_data, MemberName.vmindex and Module.module_entry; a
+     * can be of: 8 where it lays fields out as before JDK 15, else 15, 19 or 27), as its javaClasses.hpp injects
+     * them and HPROF does not list them: a word for ClassLoader.loader_data, MemberName.vmindex and Module.module_entry; a
      * word and a reference for ResolvedMethodName (vmtarget; vmholder, until JDK 25 declares it among {@code
      * refNames}, the class's reference fields as the dump lists them); a word and a long for
      * MethodHandleNatives.CallSiteContext (vmdependencies, last_cleanup; where the dump's JDK lays fields out as
@@ -547,7 +547,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
         }
         // under a fifth of the pairs: a traversal in parallel (JDK 25 and 26's Shenandoah: 19% of the pairs), or ids
         // that are not addresses, where every layout matches about as often as chance gives
-        if (bestMatched < 64 || (bestMatched * 5L < n && lift(best, fieldBytes, what, delta, weight, distinct) < MIN_LIFT)) {
+        if (bestMatched < 64
+                || (bestMatched * 5L < n && lift(best, fieldBytes, what, delta, weight, distinct) < MIN_LIFT)) {
             return new Inferred(guessed, Math.max(0, bestMatched), n, false, false);
         }
         // a walk by address goes up from each object but where it changes regions (>99% of the records in the
