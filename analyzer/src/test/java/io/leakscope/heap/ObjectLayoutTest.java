@@ -437,14 +437,12 @@ class ObjectLayoutTest {
      */
     @Test
     void sizesAreTheJvmsOwnOnJdk26() throws Exception {
-        Optional<Path> jdk = TestJdks.exactly(26);
-        org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK 26 (scripts/install-test-deps.sh "
-                + "unpacks one while Debian sid has it)");
+        Path jdk = whileSidHasIt(26);
         ObjectLayout plain = new ObjectLayout(12, 4, 8, 16, 16);
-        check(jdk.get(), plain, 148_040, "-XX:+UseG1GC");
-        check(jdk.get(), new ObjectLayout(12, 8, 8, 16, 16), 160_048, "-XX:+UseZGC");
-        check(jdk.get(), plain, 148_040, "-XX:+UseShenandoahGC");
-        check(jdk.get(), new ObjectLayout(8, 4, 8, 12, 16), 132_040, "-XX:+UseShenandoahGC",
+        check(jdk, plain, 148_040, "-XX:+UseG1GC");
+        check(jdk, new ObjectLayout(12, 8, 8, 16, 16), 160_048, "-XX:+UseZGC");
+        check(jdk, plain, 148_040, "-XX:+UseShenandoahGC");
+        check(jdk, new ObjectLayout(8, 4, 8, 12, 16), 132_040, "-XX:+UseShenandoahGC",
                 "-XX:+UseCompactObjectHeaders");
     }
 
@@ -456,16 +454,22 @@ class ObjectLayoutTest {
      */
     @Test
     void sizesAreTheJvmsOwnOnJdk27() throws Exception {
-        Optional<Path> jdk = TestJdks.exactly(27);
-        org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK 27 (scripts/install-test-deps.sh "
-                + "unpacks one while Debian sid has it)");
+        Path jdk = whileSidHasIt(27);
         ObjectLayout compact = new ObjectLayout(8, 4, 8, 12, 16);
         // JDK 25+ count mirrors the dump does not list: per class only
-        check(jdk.get(), compact, 132_040, "-XX:+UseG1GC");
-        check(jdk.get(), compact, 132_040, "-XX:+UseParallelGC");
-        check(jdk.get(), new ObjectLayout(8, 8, 8, 12, 16), 144_040, "-XX:+UseZGC");
-        check(jdk.get(), compact, 132_040, "-XX:+UseShenandoahGC");
-        check(jdk.get(), new ObjectLayout(12, 4, 8, 16, 16), 148_040, "-XX:+UseG1GC", "-XX:-UseCompactObjectHeaders");
+        check(jdk, compact, 132_040, "-XX:+UseG1GC");
+        check(jdk, compact, 132_040, "-XX:+UseParallelGC");
+        check(jdk, new ObjectLayout(8, 8, 8, 12, 16), 144_040, "-XX:+UseZGC");
+        check(jdk, compact, 132_040, "-XX:+UseShenandoahGC");
+        check(jdk, new ObjectLayout(12, 4, 8, 16, 16), 148_040, "-XX:+UseG1GC", "-XX:-UseCompactObjectHeaders");
+    }
+
+    /** JDK 26 or 27, which scripts/install-test-deps.sh unpacks while Debian sid has it: the test skips without. */
+    private static Path whileSidHasIt(int version) throws IOException {
+        Optional<Path> jdk = TestJdks.exactly(version);
+        org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK " + version
+                + " (scripts/install-test-deps.sh unpacks one while Debian sid has it)");
+        return jdk.get();
     }
 
     /** The JDK of that version scripts/install-test-deps.sh unpacks: the test skips without it, fails under CI. */
