@@ -390,7 +390,7 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * those the dump has: where ids are addresses, a record's distance to the next is its size far more often than
      * chance gives; where they are not, as often.
      */
-    static double lift(ObjectLayout best, long[] fieldBytes, byte[] what, long[] delta, int[] weight, int distinct) {
+    private static double lift(ObjectLayout best, long[] fieldBytes, byte[] what, long[] delta, int[] weight, int distinct) {
         Map<Long, Long> distances = new HashMap<>();
         long pairs = 0;
         for (int i = 0; i < distinct; i++) {
