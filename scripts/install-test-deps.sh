@@ -2,14 +2,18 @@
 # Installs what the test suite needs beyond the JDK and Maven. Idempotent; quiet when all is there.
 # chromium: the report's browser test opens the HTML report headless (it skips without it, fails under CI=true).
 # JDKs 8, 11 and 21: the heap engine's tests dump JVMs of each LTS (17 runs them, Temurin 25 sits beside it), and
-# of JDK 26 and 27, the newest releases, while Debian sid has them (27: compact object headers by default; 26 and
-# 27: ZGC's dump order; 26: a Shenandoah dump whose neighbouring records tell the layout less often than any other).
-# Debian bookworm has none of them, so OpenJDK 21 is unpacked from trixie and OpenJDK 8 and 11 from sid (no
-# stable Debian release carries them any more), with trixie's C library (they need glibc 2.38), into
+# of JDK 26 and 27, the newest releases, while Debian sid or forky has them (27: compact object headers by default;
+# 26 and 27: ZGC's dump order; 26: a Shenandoah dump whose neighbouring records tell the layout less often than any
+# other). Debian bookworm has none of them, so OpenJDK 21 is unpacked from trixie and OpenJDK 8 and 11 from sid or
+# forky (no stable Debian release carries them any more), with trixie's C library (they need glibc 2.38), into
 # $LEAKSCOPE_TEST_JDKS (default ~/.cache/leakscope/test-jdks)/jdk-N; nothing is installed into the system.
-# JDK 11, 21, 26 and 27 run through that library's loader (bin/ holds wrappers). JDK 8's launcher finds its home from
-# /proc/self/exe, which is then the loader: its programs are patched instead (patchelf, unpacked from this
-# machine's own release) to name that loader and library. The tests skip without them, and fail under CI=true.
+# JDK 18 and 24, releases between the LTS ones that no Debian suite keeps, come from Ubuntu's archive (jammy's and
+# plucky's updates, signed by Ubuntu's key, which Debian's ubuntu-keyring package carries), where it answers: JDK 18
+# is the last with @Contended padding in Thread, JDK 24 the first with compact object headers (experimental there).
+# JDK 11, 18, 21, 24, 26 and 27 run through trixie's loader (bin/ holds wrappers). JDK 8's launcher finds its home
+# from /proc/self/exe, which is then the loader: its programs are patched instead (patchelf, unpacked from this
+# machine's own release) to name that loader and library. Without the LTS JDKs the tests skip, and fail under
+# CI=true; without 18, 24, 26 or 27 theirs skip.
 set -euo pipefail
 need=()
 command -v python3 >/dev/null 2>&1 || need+=(python3)
@@ -24,10 +28,12 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 jdks="${LEAKSCOPE_TEST_JDKS:-$HOME/.cache/leakscope/test-jdks}"
-# where each is taken from, the first suite that has it (bullseye's JDK 11, should sid drop it)
-declare -A suite=([8]="sid" [11]="sid bullseye" [21]="trixie sid" [27]="sid")
+# where each is taken from, the first suite that has it (forky's, or bullseye's JDK 11, should sid drop it)
+declare -A suite=([8]="sid forky" [11]="sid forky bullseye" [18]="jammy-updates" [21]="trixie sid"
+                  [24]="plucky-updates plucky" [26]="sid forky" [27]="sid forky")
+optional=" 18 24 26 27 "
 missing=()
-for v in 8 11 21 27; do
+for v in 8 11 18 21 24 26 27; do
   if [ ! -x "$jdks/jdk-$v/bin/jcmd" ] || ! "$jdks/jdk-$v/bin/java" -version >/dev/null 2>&1; then missing+=("$v"); fi
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -36,7 +42,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs" "$work/patchelf"
 own="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
-for s in trixie sid bullseye "$own"; do
+for s in trixie forky sid bullseye "$own"; do
   echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main"
 done | sort -u > "$work/sources.list"
 apt=(-qq -o Dir::Etc::sourcelist="$work/sources.list" -o Dir::Etc::sourceparts=- -o Dir::State::Lists="$work/lists"
@@ -44,6 +50,15 @@ apt=(-qq -o Dir::Etc::sourcelist="$work/sources.list" -o Dir::Etc::sourceparts=-
 # a suite Debian has moved to its archive fails the update; the others still serve what they have
 apt-get "${apt[@]}" update || echo "install-test-deps: some Debian suites could not be read" >&2
 (cd "$work/debs" && apt-get "${apt[@]}" download libc6/trixie zlib1g/trixie)
+if [[ " ${missing[*]} " == *" 18 "* || " ${missing[*]} " == *" 24 "* ]] \
+  && (cd "$work" && apt-get "${apt[@]}" download ubuntu-keyring/trixie 2>/dev/null); then
+  dpkg-deb -x "$work"/ubuntu-keyring_*.deb "$work/keyring"
+  key="$work/keyring/usr/share/keyrings/ubuntu-archive-keyring.gpg"
+  for s in jammy-updates plucky-updates plucky; do
+    echo "deb [arch=amd64 signed-by=$key] http://archive.ubuntu.com/ubuntu $s universe"
+  done >> "$work/sources.list"
+  apt-get "${apt[@]}" update 2>/dev/null || echo "install-test-deps: Ubuntu's archive could not be read" >&2
+fi
 for v in "${missing[@]}"; do
   mkdir -p "$work/jdk-$v"
   got=""
@@ -52,8 +67,8 @@ for v in "${missing[@]}"; do
       "openjdk-$v-jdk-headless/$s" 2>/dev/null); then got="$s"; break; fi
   done
   if [ -z "$got" ]; then
-    # JDK 26 and 27, the newest releases, are tested where Debian still has them; the LTS releases are required
-    if [ "$v" -ge 26 ]; then echo "install-test-deps: no OpenJDK $v in Debian ${suite[$v]}: its tests skip" >&2; continue; fi
+    # the releases between the LTS ones are tested where an archive has them; the LTS releases are required
+    if [[ "$optional" == *" $v "* ]]; then echo "install-test-deps: no OpenJDK $v in ${suite[$v]}: its tests skip" >&2; continue; fi
     echo "install-test-deps: no OpenJDK $v in Debian ${suite[$v]}" >&2
     exit 1
   fi

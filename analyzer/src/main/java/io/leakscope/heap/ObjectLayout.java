@@ -273,9 +273,13 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * (during_unsafe_access). A java.lang.Class instance (a mirror's fixed part) has two words (klass, array_klass),
      * two ints (oop_size, static_oop_field_count) and three references, two where the class declares its protection
      * domain (and signers) itself: against the JVMs' class histograms, 40 bytes a mirror on JDK 17 (compressed
-     * references) and 48 (ZGC), 32 on JDK 25 and 40 (ZGC). On JDK 21 an int more ({@code jdk} 19: the dump
-     * has JDK 19's {@code Thread$FieldHolder}, so JDK 19-24, of which only 21 is measured): its ZGC mirrors are 8
-     * bytes bigger each than JDK 17's, 897 of 897, where compressed references leave a gap the int fits. Measured
+     * references) and 48 (ZGC), 32 on JDK 25 and 40 (ZGC). On JDK 21 an int more ({@code jdk} 19: the dump has JDK
+     * 19's {@code Thread$FieldHolder}, so JDK 19-24): its ZGC mirrors are 8 bytes bigger each than JDK 17's, 897
+     * of 897, where compressed references leave a gap the int fits. JDK 24 declares {@code signers} and has no
+     * such int: its declared fields' offsets (Unsafe.objectFieldOffset) leave five 8-byte slots to the two the
+     * reflection filter hides and three injected references, and end where the words and ints go; with compact
+     * headers {@code classRedefinedCount} sits at byte 24, not 8, so the mirror is as big as with 12-byte headers
+     * (184 bytes without statics under ZGC, 112 with compressed references: {@code Instrumentation.getObjectSize}). Measured
      * where the dump is in address order, where the measurement agrees; modelled here where it is not. On JDK 19+
      * Thread has a word, an int, a boolean and a short (JVMTI's and JFR's), which fill
      * the gaps its declared fields leave (Unsafe.objectFieldOffset on JDK 21, 25 and 27: holes of 8, 6 and 1 bytes);
@@ -305,8 +309,10 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
             case "java.lang.reflect.Field":
                 return jdk >= 27 ? 4 : 0;
             case "java.lang.Class": {
-                boolean jdk25 = Arrays.asList(refNames).contains("protectionDomain");
-                return 2L * wordBytes + 8 + (jdk25 ? 2 : 3) * (long) oop + (virtualThreads && !jdk25 ? 4 : 0);
+                List<String> declared = Arrays.asList(refNames);
+                boolean jdk25 = declared.contains("protectionDomain");
+                boolean jdk24 = !jdk25 && declared.contains("signers");
+                return 2L * wordBytes + 8 + (jdk25 ? 2 : 3) * (long) oop + (virtualThreads && !jdk25 && !jdk24 ? 4 : 0);
             }
             case HprofReader.STACK_CHUNK:
                 return oop + 1 + wordBytes + 4 + 1; // cont, flags, pc, maxThawingSize, lockStackSize

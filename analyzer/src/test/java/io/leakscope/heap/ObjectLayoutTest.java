@@ -431,6 +431,52 @@ class ObjectLayoutTest {
     }
 
     /**
+     * JDK 18 (Ubuntu's, when scripts/install-test-deps.sh could read Ubuntu's archive), the last release whose
+     * Thread is padded for @Contended, with a subclass's fields after the padding (DumpTarget's Flag, Ticker and
+     * Runner), and its ZGC the single-generation one.
+     */
+    @Test
+    void sizesAreTheJvmsOwnOnJdk18() throws Exception {
+        Path jdk = whereAnArchiveHasIt(18);
+        ObjectLayout compressed = new ObjectLayout(12, 4, 8, 16, 16);
+        ObjectLayout wide = new ObjectLayout(12, 8, 8, 16, 16);
+        check(jdk, compressed, 148_040, "-XX:+UseG1GC");
+        assertTrue(check(jdk, compressed, 148_040, "-XX:+UseParallelGC"));
+        assertTrue(check(jdk, wide, 160_048, "-XX:+UseZGC"));
+        assertTrue(check(jdk, compressed, 148_040, "-XX:+UseShenandoahGC"));
+        assertTrue(check(jdk, wide, 160_048, "-XX:-UseCompressedOops"));
+    }
+
+    /**
+     * JDK 24 (Ubuntu's, as for 18): the first release with compact object headers (experimental there), and the
+     * first whose ZGC is generational only; Thread with the fields JVMTI and JFR inject from JDK 19 on.
+     */
+    @Test
+    void sizesAreTheJvmsOwnOnJdk24() throws Exception {
+        Path jdk = whereAnArchiveHasIt(24);
+        ObjectLayout compressed = new ObjectLayout(12, 4, 8, 16, 16);
+        ObjectLayout compact = new ObjectLayout(8, 4, 8, 12, 16);
+        // the JVM counts mirrors the dump does not list under these: per class only
+        check(jdk, compressed, 148_040, "-XX:+UseG1GC");
+        check(jdk, compressed, 148_040, "-XX:+UseParallelGC");
+        check(jdk, compressed, 148_040, "-XX:+UseShenandoahGC");
+        check(jdk, compact, 132_040, "-XX:+UseSerialGC", "-XX:+UnlockExperimentalVMOptions",
+                "-XX:+UseCompactObjectHeaders");
+        // the mirrors too: JDK 24 declares Class.signers, and injects three references and no int (ObjectLayout)
+        assertTrue(check(jdk, new ObjectLayout(12, 8, 8, 16, 16), 160_048, "-XX:+UseZGC"));
+        assertTrue(check(jdk, new ObjectLayout(8, 8, 8, 12, 16), 144_040, "-XX:+UseZGC",
+                "-XX:+UnlockExperimentalVMOptions", "-XX:+UseCompactObjectHeaders"));
+    }
+
+    /** JDK 18 or 24, which scripts/install-test-deps.sh unpacks where Ubuntu's archive answers: skips without. */
+    private static Path whereAnArchiveHasIt(int version) throws IOException {
+        Optional<Path> jdk = TestJdks.exactly(version);
+        org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK " + version
+                + " (scripts/install-test-deps.sh unpacks one where Ubuntu's archive answers)");
+        return jdk.get();
+    }
+
+    /**
      * JDK 26 (Debian sid's, when scripts/install-test-deps.sh found it), the release before 27: the layout of JDK 25
      * by default; its Shenandoah dump lists objects so that under a fifth of the neighbouring records tell the
      * layout (19%), which the inference takes by its lift over chance (3.85, ObjectLayout.MIN_LIFT).
