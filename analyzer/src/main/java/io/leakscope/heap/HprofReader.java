@@ -1587,8 +1587,8 @@ public final class HprofReader {
         // a stack chunk's size is its own (its stack follows its fields): its neighbours do not measure the class
         if (inferred.fromAddresses() && k >= 0 && k < neighbours.min.length && !name.equals(STACK_CHUNK)
                 && size >= smallestGap) {
-            size = layout.instanceSize(size, 0, neighbours.min[k], neighbours.count[k],
-                    neighbours.seen[k], inferred.addressOrder() || ObjectLayout.CONTENDED.contains(name));
+            size = layout.instanceSize(size, 0, neighbours.min[k], neighbours.count[k], neighbours.seen[k],
+                    inferred.addressOrder() || ObjectLayout.CONTENDED.contains(name), !before15());
         }
         long[] out = {base, size, injected, fieldBytes};
         sizes.put(d.id, out);

@@ -332,29 +332,37 @@ class ObjectLayoutTest {
     /**
      * A class's measured size (the smallest distance from an instance to the next object, an upper bound of its
      * size) replaces its layout's when it is below it, when two instances and half of those seen agree on it,
-     * or when it is at most 16 bytes over; a lone instance followed by a mirror-sized gap does not.
+     * or, before JDK 15's layout, when it is at most 16 bytes over; a lone instance followed by a mirror-sized gap
+     * does not, nor one 16 bytes over where the layout models every field.
      */
     @Test
     void measurementsOverruleTheLayoutOnlyOnEvidence() {
         ObjectLayout l = new ObjectLayout(12, 4, 8, 16, 16);
-        assertEquals(24, l.instanceSize(24, 0, 0, 0, 0, true));       // no instance seen
-        assertEquals(24, l.instanceSize(24, 0, 24, 5, 9, true));      // agrees
-        assertEquals(16, l.instanceSize(24, 0, 16, 1, 1, true));      // below: a bound, taken from one instance
-        assertEquals(368, l.instanceSize(112, 0, 368, 8, 8, true));   // JDK 17's Thread: @Contended padding
-        assertEquals(32, l.instanceSize(24, 0, 32, 1, 1, true));      // one injected field, one instance
-        assertEquals(24, l.instanceSize(24, 0, 216, 1, 1, true));     // one instance, then a mirror-sized gap
-        assertEquals(24, l.instanceSize(24, 0, 216, 2, 9, true));     // two of nine: gaps now and then
-        assertEquals(216, l.instanceSize(24, 0, 216, 5, 9, true));    // five of nine: the class's size
-        assertEquals(376, l.instanceSize(112, 256, 376, 1, 1, true)); // a Thread subclass: 256 inherited, 8 of its own
-        assertEquals(368, l.instanceSize(112, 256, 0, 0, 0, true));   // inherited only
-        assertEquals(24, l.instanceSize(24, 0, 20, 3, 3, true));      // not a multiple of the alignment: not a size
+        assertEquals(24, l.instanceSize(24, 0, 0, 0, 0, true, false));       // no instance seen
+        assertEquals(24, l.instanceSize(24, 0, 24, 5, 9, true, false));      // agrees
+        assertEquals(16, l.instanceSize(24, 0, 16, 1, 1, true, false));      // below: a bound, taken from one instance
+        assertEquals(368, l.instanceSize(112, 0, 368, 8, 8, true, false));   // JDK 17's Thread: @Contended padding
+        assertEquals(32, l.instanceSize(24, 0, 32, 1, 1, true, false));      // one injected field, one instance
+        assertEquals(24, l.instanceSize(24, 0, 216, 1, 1, true, false));     // one instance, then a mirror-sized gap
+        assertEquals(24, l.instanceSize(24, 0, 216, 2, 9, true, false));     // two of nine: gaps now and then
+        assertEquals(216, l.instanceSize(24, 0, 216, 5, 9, true, false));    // five of nine: the class's size
+        assertEquals(376, l.instanceSize(112, 256, 376, 1, 1, true, false)); // a Thread subclass: 256 inherited, 8 of its own
+        assertEquals(368, l.instanceSize(112, 256, 0, 0, 0, true, false));   // inherited only
+        assertEquals(24, l.instanceSize(24, 0, 20, 3, 3, true, false));      // not a multiple of the alignment: not a size
         // not in address order: above the layout only by less than the smallest object, which nothing else fits in
-        assertEquals(104, l.instanceSize(104, 0, 160, 40, 50, false)); // ZGC's Class$ReflectionData
-        assertEquals(32, l.instanceSize(32, 0, 48, 3, 3, false));      // CopyOnWriteArrayList: 16 over
-        assertEquals(32, l.instanceSize(24, 0, 32, 1, 1, false));      // a field
-        assertEquals(16, l.instanceSize(24, 0, 16, 1, 1, false));      // below: a bound, in any order
+        assertEquals(104, l.instanceSize(104, 0, 160, 40, 50, false, false)); // ZGC's Class$ReflectionData
+        assertEquals(32, l.instanceSize(32, 0, 48, 3, 3, false, false));      // CopyOnWriteArrayList: 16 over
+        assertEquals(32, l.instanceSize(24, 0, 32, 1, 1, false, false));      // a field
+        assertEquals(16, l.instanceSize(24, 0, 16, 1, 1, false, false));      // below: a bound, in any order
         ObjectLayout compact = new ObjectLayout(8, 4, 8, 12, 16);
-        assertEquals(24, compact.instanceSize(24, 0, 32, 1, 1, false)); // an 8-byte object fits there
+        assertEquals(24, compact.instanceSize(24, 0, 32, 1, 1, false, false)); // an 8-byte object fits there
+        // where the layout models every field HotSpot adds (JDK 15 on), a lone instance's larger distance is a gap
+        // (JDK 28's CDS objects in a heap under 4 GB, 16 bytes apart); two instances that agree are the class's size
+        assertEquals(32, l.instanceSize(32, 0, 48, 1, 1, true, true));
+        assertEquals(24, l.instanceSize(24, 0, 32, 1, 1, false, true));
+        assertEquals(16, l.instanceSize(24, 0, 16, 1, 1, true, true));       // below: still a bound
+        assertEquals(32, l.instanceSize(24, 0, 32, 2, 3, true, true));
+        assertEquals(32, l.instanceSize(24, 0, 32, 3, 3, false, true));
         ObjectLayout.Neighbours a = new ObjectLayout.Neighbours();
         a.size(2);
         a.observe(0, 40);
