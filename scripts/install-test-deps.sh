@@ -7,13 +7,14 @@
 # other). Debian bookworm has none of them, so OpenJDK 21 is unpacked from trixie and OpenJDK 8 and 11 from sid or
 # forky (no stable Debian release carries them any more), with trixie's C library (they need glibc 2.38), into
 # $LEAKSCOPE_TEST_JDKS (default ~/.cache/leakscope/test-jdks)/jdk-N; nothing is installed into the system.
-# JDK 18 and 24, releases between the LTS ones that no Debian suite keeps, come from Ubuntu's archive (jammy's and
-# plucky's updates, signed by Ubuntu's key, which Debian's ubuntu-keyring package carries), where it answers: JDK 18
-# is the last with @Contended padding in Thread, JDK 24 the first with compact object headers (experimental there).
-# JDK 11, 18, 21, 24, 26 and 27 run through trixie's loader (bin/ holds wrappers). JDK 8's launcher finds its home
+# JDK 13, 16, 18 and 24, releases between the LTS ones that no Debian suite keeps, come from Ubuntu's archive
+# (focal's, jammy's and plucky's updates, signed by Ubuntu's key, which Debian's ubuntu-keyring package carries),
+# where it answers: JDK 13 lays fields out as before 15, JDK 16 as from 15 with Thread's @Contended padding (as
+# 18, the last with it), JDK 24 is the first with compact object headers (experimental there).
+# JDK 11, 13, 16, 18, 21, 24, 26 and 27 run through trixie's loader (bin/ holds wrappers). JDK 8's launcher finds its home
 # from /proc/self/exe, which is then the loader: its programs are patched instead (patchelf, unpacked from this
 # machine's own release) to name that loader and library. Without the LTS JDKs the tests skip, and fail under
-# CI=true; without 18, 24, 26 or 27 theirs skip.
+# CI=true; without the others theirs skip.
 set -euo pipefail
 need=()
 command -v python3 >/dev/null 2>&1 || need+=(python3)
@@ -29,11 +30,12 @@ fi
 
 jdks="${LEAKSCOPE_TEST_JDKS:-$HOME/.cache/leakscope/test-jdks}"
 # where each is taken from, the first suite that has it (forky's, or bullseye's JDK 11, should sid drop it)
-declare -A suite=([8]="sid forky" [11]="sid forky bullseye" [18]="jammy-updates" [21]="trixie sid"
-                  [24]="plucky-updates plucky" [26]="sid forky" [27]="sid forky")
-optional=" 18 24 26 27 "
+declare -A suite=([8]="sid forky" [11]="sid forky bullseye" [13]="focal-updates" [16]="focal-updates"
+                  [18]="jammy-updates" [21]="trixie sid" [24]="plucky-updates plucky" [26]="sid forky"
+                  [27]="sid forky")
+optional=" 13 16 18 24 26 27 "
 missing=()
-for v in 8 11 18 21 24 26 27; do
+for v in 8 11 13 16 18 21 24 26 27; do
   if [ ! -x "$jdks/jdk-$v/bin/jcmd" ] || ! "$jdks/jdk-$v/bin/java" -version >/dev/null 2>&1; then missing+=("$v"); fi
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -50,11 +52,11 @@ apt=(-qq -o Dir::Etc::sourcelist="$work/sources.list" -o Dir::Etc::sourceparts=-
 # a suite Debian has moved to its archive fails the update; the others still serve what they have
 apt-get "${apt[@]}" update || echo "install-test-deps: some Debian suites could not be read" >&2
 (cd "$work/debs" && apt-get "${apt[@]}" download libc6/trixie zlib1g/trixie)
-if [[ " ${missing[*]} " == *" 18 "* || " ${missing[*]} " == *" 24 "* ]] \
+if [[ " ${missing[*]} " =~ \ (13|16|18|24)\  ]] \
   && (cd "$work" && apt-get "${apt[@]}" download ubuntu-keyring/trixie 2>/dev/null); then
   dpkg-deb -x "$work"/ubuntu-keyring_*.deb "$work/keyring"
   key="$work/keyring/usr/share/keyrings/ubuntu-archive-keyring.gpg"
-  for s in jammy-updates plucky-updates plucky; do
+  for s in focal-updates jammy-updates plucky-updates plucky; do
     echo "deb [arch=amd64 signed-by=$key] http://archive.ubuntu.com/ubuntu $s universe"
   done >> "$work/sources.list"
   apt-get "${apt[@]}" update 2>/dev/null || echo "install-test-deps: Ubuntu's archive could not be read" >&2

@@ -1559,11 +1559,11 @@ public final class HprofReader {
         if (l == null) {
             l = layout(d, byId);
         }
-        long fieldBytes = before15() ? fieldsEndBefore15(d, byId) - layout.header()
+        long fieldBytes = before15() ? fieldsEndBefore15(d, byId, -1) - layout.header()
                 : l.hprofBytes + (long) l.refOffsets.length * (layout.oop() - idSize);
         String name = javaName(className(d.id));
-        // HotSpot's own fields, which HPROF leaves out
-        long own = layout.injectedBytes(name, idSize, l.refNames, jdk);
+        // HotSpot's own fields, which HPROF leaves out (before 15 among the field bytes, where they are laid out)
+        long own = before15() ? 0 : layout.injectedBytes(name, idSize, l.refNames, jdk);
         long[] s = null;
         ClassDump sup = byId.get(d.superId);
         if (sup != null && (sup.fieldTypes.length > 0 || byId.containsKey(sup.superId)) && depth <= 256) {
@@ -1572,16 +1572,19 @@ public final class HprofReader {
         long inherited = s == null ? 0 : Math.max(0, s[1] - s[0]);
         // from JDK 15 on HotSpot packs a class's fields, the injected ones too, into its superclasses' gaps, so what
         // they inject is carried over in bytes (a Thread subclass's boolean on JDK 21+ goes where Thread's injected
-        // fields leave room, or after them); before 15 each class's fields start at a reference-size boundary after
-        // its superclass's, which its correction, inherited in whole words, gives
+        // fields leave room, or after them); before 15 each class's fields, the injected ones among them, start at a
+        // reference-size boundary after its superclass's (fieldsEndBefore15), and what the model misses (padding)
+        // is inherited in whole words
         long injected = own + (s == null || before15() ? 0 : s[2]);
         long modelled = layout.instanceSize(fieldBytes + injected);
         long base = before15() ? layout.instanceSize(fieldBytes) : modelled;
         long size = modelled + inherited;
-        if (!before15() && inherited >= ObjectLayout.CONTENDED_PADDING) {
-            // behind a superclass padded for @Contended, JDK 15+ lays the class's own fields after the padding, not
-            // in its superclass's gaps: JDK 17's FinalizerThread (a boolean) is 8 bytes more than Thread's 408 (ZGC)
-            size = layout.instanceSize(s[1] - layout.header() + fieldBytes - s[3] + own);
+        if (inherited >= ObjectLayout.CONTENDED_PADDING) {
+            // behind a superclass padded for @Contended, HotSpot lays the class's own fields after the padding, not
+            // in its superclass's gaps: JDK 17's FinalizerThread (a boolean) is 8 bytes more than Thread's 408 (ZGC);
+            // before 15 from the superclass's end on, as ever (JDK 13's, 376 after Thread's 368, with Shenandoah)
+            size = before15() ? layout.instanceSize(fieldsEndBefore15(d, byId, s[1]) - layout.header())
+                    : layout.instanceSize(s[1] - layout.header() + fieldBytes - s[3] + own);
         }
         int k = instanceRefs == null ? -1 : instanceRefs.index.get(d.id);
         // a stack chunk's size is its own (its stack follows its fields): its neighbours do not measure the class
@@ -1647,11 +1650,15 @@ public final class HprofReader {
         return new Layout(refNames.toArray(new String[0]), offs, hprofBytes, referentSlot, complete, stackWordsOffset);
     }
 
-    /** Where {@code d}'s fields end as HotSpot laid them out before JDK 15 ({@link ObjectLayout#fieldsEndBefore15}). */
-    private long fieldsEndBefore15(ClassDump d, Map<Long, ClassDump> byId) {
+    /**
+     * Where {@code d}'s fields end as HotSpot laid them out before JDK 15 ({@link ObjectLayout#fieldsEndBefore15}),
+     * with those it injects; from {@code start} on, its own fields only, unless {@code start} is negative.
+     */
+    private long fieldsEndBefore15(ClassDump d, Map<Long, ClassDump> byId, long start) {
         List<int[]> chain = new ArrayList<>();
         for (ClassDump c = d; c != null && chain.size() < 256; c = c.superId == 0 ? null : byId.get(c.superId)) {
-            int[] counts = new int[5]; // longs and doubles, ints and floats, shorts and chars, bytes and booleans, refs
+            // longs and doubles, ints and floats, shorts and chars, bytes and booleans, refs; references first
+            int[] counts = new int[6];
             for (byte t : c.fieldTypes) {
                 switch (t) {
                     case 7, 11 -> counts[0]++;
@@ -1662,10 +1669,17 @@ public final class HprofReader {
                     default -> { }
                 }
             }
+            String name = javaName(className(c.id));
+            int[] injected = layout.injectedFieldsBefore15(name, idSize, jdk);
+            for (int i = 0; i < injected.length; i++) {
+                counts[i] += injected[i];
+            }
+            counts[5] = ObjectLayout.OOPS_FIRST_BEFORE_15.contains(name) ? 1 : 0;
             chain.add(counts);
         }
         java.util.Collections.reverse(chain);
-        return layout.fieldsEndBefore15(chain);
+        return start < 0 ? layout.fieldsEndBefore15(chain) : layout.fieldsEndBefore15(start, chain.subList(
+                chain.size() - 1, chain.size()));
     }
 
     /**
@@ -1711,26 +1725,32 @@ public final class HprofReader {
 
     /**
      * The oldest JDK the dump can be of, as far as the injected fields' model needs it: 8 (before 15, by {@link
-     * #before15}), 15, 19 ({@link #hasVirtualThreads}) or 27 (Thread$FieldHolder declares {@code nativeThreadID}).
+     * #before15}), 13 (before 15, String declares {@code hashIsZero}), 15, 19 ({@link #hasVirtualThreads}) or 27
+     * (Thread$FieldHolder declares {@code nativeThreadID}).
      */
     private int jdkFloor() {
         if (before15()) {
-            return 8;
+            return declares("java/lang/String", "hashIsZero") ? 13 : 8;
         }
         if (!hasVirtualThreads()) {
             return 15;
         }
+        return declares("java/lang/Thread$FieldHolder", "nativeThreadID") ? 27 : 19;
+    }
+
+    /** Whether the first CLASS_DUMP of the class named {@code className} declares an instance field {@code field}. */
+    private boolean declares(String className, String field) {
         for (ClassDump c : classDumps) {
-            if (className(c.id).equals("java/lang/Thread$FieldHolder")) {
+            if (className(c.id).equals(className)) {
                 for (long f : c.fieldNames) {
-                    if ("nativeThreadID".equals(nameString(f))) {
-                        return 27;
+                    if (field.equals(nameString(f))) {
+                        return true;
                     }
                 }
-                break;
+                return false;
             }
         }
-        return 19;
+        return false;
     }
 
     private String className(long classId) {

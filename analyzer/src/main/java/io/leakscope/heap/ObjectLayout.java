@@ -65,10 +65,16 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * references: JDK 11's ArrayList is 40 bytes there, JDK 17's 32); within a class the 8-byte fields come
      * first, a gap before them taken by an int, two shorts, up to four bytes or a 4-byte reference, then the other
      * primitives by size, then the references. {@code classes}: top-down, each {longs and doubles, ints and
-     * floats, shorts and chars, bytes and booleans, references}.
+     * floats, shorts and chars, bytes and booleans, references} and, optionally, 1 for a class of {@link
+     * #OOPS_FIRST_BEFORE_15}.
      */
     long fieldsEndBefore15(List<int[]> classes) {
-        long end = header;
+        return fieldsEndBefore15(header, classes);
+    }
+
+    /** As {@link #fieldsEndBefore15(List)}, the first class's fields from {@code start} on (after a padded superclass). */
+    long fieldsEndBefore15(long start, List<int[]> classes) {
+        long end = start;
         for (int[] c : classes) {
             int longs = c[0];
             int ints = c[1];
@@ -79,6 +85,14 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
                 continue;
             }
             long off = roundUp(end, oop);
+            if (c.length > 5 && c[5] != 0) { // OOPS_FIRST_BEFORE_15: references, then the rest by size, no gap filled
+                off += (long) refs * oop;
+                if (longs > 0) {
+                    off = roundUp(off, 8) + 8L * longs;
+                }
+                end = roundUp(off + 4L * ints + 2L * shorts + bytes, oop);
+                continue;
+            }
             if (longs > 0 && off % 8 != 0) {
                 if (ints > 0) {
                     ints--;
@@ -273,12 +287,13 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
 
     /**
      * The bytes HotSpot adds to an instance of class {@code name} (JDK 9-27; {@code jdk}, the oldest JDK the dump
-     * can be of: 8 where it lays fields out as before JDK 15, else 15, 19 or 27), as its javaClasses.hpp injects
+     * can be of: 8 or 13 where it lays fields out as before JDK 15, else 15, 19 or 27), as its javaClasses.hpp injects
      * them and HPROF does not list them: a word for ClassLoader.loader_data, MemberName.vmindex and Module.module_entry; a
      * word and a reference for ResolvedMethodName (vmtarget; vmholder, until JDK 25 declares it among {@code
      * refNames}, the class's reference fields as the dump lists them); a word and a long for
-     * MethodHandleNatives.CallSiteContext (vmdependencies, last_cleanup; where the dump's JDK lays fields out as
-     * before JDK 15: the word alone, as JDK 9-11 have it, 12-14 unmeasured); a boolean for InternalError
+     * MethodHandleNatives.CallSiteContext (vmdependencies, last_cleanup, which JDK 12 added: before JDK 15's layout
+     * the word alone unless String declares hashIsZero, as from JDK 13 on, measured on 9, 11 and 13; JDK 12's dumps
+     * are taken for 9-11's); a boolean for InternalError
      * (during_unsafe_access). A java.lang.Class instance (a mirror's fixed part) has two words (klass, array_klass),
      * two ints (oop_size, static_oop_field_count) and three references, two where the class declares its protection
      * domain (and signers) itself: against the JVMs' class histograms, 40 bytes a mirror on JDK 17 (compressed
@@ -308,7 +323,7 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
             case "java.lang.invoke.ResolvedMethodName":
                 return wordBytes + (Arrays.asList(refNames).contains("vmholder") ? 0 : oop);
             case "java.lang.invoke.MethodHandleNatives$CallSiteContext":
-                return wordBytes + (jdk < 15 ? 0 : 8); // last_cleanup came in JDK 12: JDK 9-11 have the word only
+                return wordBytes + (jdk < 13 ? 0 : 8); // last_cleanup came in JDK 12: JDK 9-11 have the word only
             case "java.lang.InternalError":
                 return 1;
             case "java.lang.Thread":
@@ -328,6 +343,49 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
             default:
                 return 0;
         }
+    }
+
+    /**
+     * The classes whose fields HotSpot before JDK 15 laid out references first and left no gap filled (its
+     * classFileParser kept them so for the offsets javaClasses once hard-coded), when the boot loader defines them:
+     * JDK 13's ClassLoader has its 14 references from byte 12, its injected word at 72 and its boolean at 80, so its
+     * subclasses' fields start at 84, not 80.
+     */
+    static final Set<String> OOPS_FIRST_BEFORE_15 = Set.of("java.lang.AssertionStatusDirectives", "java.lang.Class",
+            "java.lang.ClassLoader", "java.lang.ref.Reference", "java.lang.ref.SoftReference",
+            "java.lang.StackTraceElement", "java.lang.String", "java.lang.Throwable", "java.lang.Boolean",
+            "java.lang.Character", "java.lang.Float", "java.lang.Double", "java.lang.Byte", "java.lang.Short",
+            "java.lang.Integer", "java.lang.Long");
+
+    /**
+     * What {@link #injectedBytes} gives for a JDK before 15, as fields of each kind ({longs and doubles, ints and
+     * floats, shorts and chars, bytes and booleans, references}, a word a long with 8-byte words, an int with 4):
+     * there HotSpot lays a class's injected fields out with its declared ones, so that a subclass's fields start
+     * after them (JDK 13's PlatformClassLoader is 112 bytes with ClassLoader's word among ClassLoader's fields, 104
+     * with the word added at the end).
+     */
+    int[] injectedFieldsBefore15(String name, int wordBytes, int jdk) {
+        int[] c = new int[5];
+        int word = wordBytes == 8 ? 0 : 1;
+        switch (name) {
+            case "java.lang.ClassLoader", "java.lang.invoke.MemberName", "java.lang.Module" -> c[word]++;
+            case "java.lang.invoke.ResolvedMethodName" -> {
+                c[word]++;
+                c[4]++; // vmholder
+            }
+            case "java.lang.invoke.MethodHandleNatives$CallSiteContext" -> {
+                c[word]++;
+                c[0] += jdk >= 13 ? 1 : 0; // last_cleanup (JDK 12 on; 12's dumps taken for 9-11's)
+            }
+            case "java.lang.InternalError" -> c[3]++;
+            case "java.lang.Class" -> {
+                c[word] += 2;
+                c[1] += 2;
+                c[4] += 3;
+            }
+            default -> { }
+        }
+        return c;
     }
 
     /** 1 GB: far beyond any virtual thread's stack (HotSpot's own limit is the thread stack size). */

@@ -399,6 +399,10 @@ class ObjectLayoutTest {
         assertEquals(24, compressed.fieldsEndBefore15(List.of(none, new int[] {1, 0, 0, 0, 0})));
         assertEquals(24, compressed.fieldsEndBefore15(List.of(none, new int[] {1, 1, 0, 0, 0})));
         assertEquals(28, compressed.fieldsEndBefore15(List.of(none, anInt, new int[] {1, 0, 0, 1, 0})));
+        // JDK 13's ClassLoader, whose references go first and whose gaps stay empty: 14 references from byte 12,
+        // its injected word at 72 (not 68), its boolean at 80; laid out as any other class, 80
+        assertEquals(84, compressed.fieldsEndBefore15(List.of(new int[] {1, 0, 0, 1, 14, 1})));
+        assertEquals(80, compressed.fieldsEndBefore15(List.of(new int[] {1, 0, 0, 1, 14, 0})));
         // ArrayList without compressed references: AbstractList's int, then its own int and reference from byte 24
         ObjectLayout full = new ObjectLayout(16, 8, 8, 24, 24);
         assertEquals(40, full.fieldsEndBefore15(List.of(none, none, anInt, new int[] {0, 1, 0, 0, 1})));
@@ -439,6 +443,43 @@ class ObjectLayoutTest {
     }
 
     /**
+     * JDK 13 (Ubuntu's, when scripts/install-test-deps.sh could read Ubuntu's archive): fields laid out as before JDK
+     * 15, CMS's last release but one, ZGC and Shenandoah experimental, and MethodHandleNatives$CallSiteContext with
+     * the long JDK 12 added beside its word.
+     */
+    @Test
+    void sizesAreTheJvmsOwnOnJdk13() throws Exception {
+        Path jdk = whereAnArchiveHasIt(13);
+        String cp = compileLegacyTarget(jdk);
+        ObjectLayout compressed = new ObjectLayout(12, 4, 8, 16, 16);
+        ObjectLayout full = new ObjectLayout(16, 8, 8, 24, 24);
+        assertTrue(check(jdk, cp, compressed, 148_040, "-XX:+UseG1GC"));
+        assertTrue(check(jdk, cp, compressed, 148_040, "-XX:+UseParallelGC"));
+        assertTrue(check(jdk, cp, compressed, 148_040, "-XX:+UseConcMarkSweepGC"));
+        assertTrue(check(jdk, cp, full, 168_064, "-XX:-UseCompressedOops"));
+        assertTrue(check(jdk, cp, full, 168_064, "-XX:+UnlockExperimentalVMOptions", "-XX:+UseZGC"));
+        assertTrue(check(jdk, cp, compressed, 148_040, "-XX:+UnlockExperimentalVMOptions", "-XX:+UseShenandoahGC"));
+    }
+
+    /**
+     * JDK 16 (Ubuntu's, as for 13): fields laid out as from JDK 15, Thread padded for @Contended, compressed class
+     * pointers without compressed references (ZGC's arrays from byte 16).
+     */
+    @Test
+    void sizesAreTheJvmsOwnOnJdk16() throws Exception {
+        Path jdk = whereAnArchiveHasIt(16);
+        String cp = compileLegacyTarget(jdk);
+        ObjectLayout compressed = new ObjectLayout(12, 4, 8, 16, 16);
+        ObjectLayout wide = new ObjectLayout(12, 8, 8, 16, 16);
+        // the JVM counts mirrors the dump does not list under G1: per class only
+        check(jdk, cp, compressed, 148_040, "-XX:+UseG1GC");
+        assertTrue(check(jdk, cp, compressed, 148_040, "-XX:+UseParallelGC"));
+        assertTrue(check(jdk, cp, wide, 160_048, "-XX:+UseZGC"));
+        assertTrue(check(jdk, cp, compressed, 148_040, "-XX:+UseShenandoahGC"));
+        assertTrue(check(jdk, cp, wide, 160_048, "-XX:-UseCompressedOops"));
+    }
+
+    /**
      * JDK 18 (Ubuntu's, when scripts/install-test-deps.sh could read Ubuntu's archive), the last release whose
      * Thread is padded for @Contended, with a subclass's fields after the padding (DumpTarget's Flag, Ticker and
      * Runner), and its ZGC the single-generation one.
@@ -476,7 +517,7 @@ class ObjectLayoutTest {
                 "-XX:+UnlockExperimentalVMOptions", "-XX:+UseCompactObjectHeaders"));
     }
 
-    /** JDK 18 or 24, which scripts/install-test-deps.sh unpacks where Ubuntu's archive answers: skips without. */
+    /** JDK 13, 16, 18 or 24, which scripts/install-test-deps.sh unpacks where Ubuntu's archive answers. */
     private static Path whereAnArchiveHasIt(int version) throws IOException {
         Optional<Path> jdk = TestJdks.exactly(version);
         org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK " + version
