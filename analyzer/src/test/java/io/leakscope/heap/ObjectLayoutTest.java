@@ -440,6 +440,7 @@ class ObjectLayoutTest {
         assertTrue(check(jdk, cp, new ObjectLayout(16, 8, 8, 24, 24), 168_064, "-XX:-UseCompressedOops"));
         assertTrue(check(jdk, cp, new ObjectLayout(16, 8, 8, 24, 24), 168_064, "-XX:+UnlockExperimentalVMOptions",
                 "-XX:+UseZGC"));
+        assertTrue(check(jdk, cp, compressed, 148_040, "-XX:+UnlockExperimentalVMOptions", "-XX:+UseShenandoahGC"));
     }
 
     /**
