@@ -1542,13 +1542,13 @@ public final class HprofReader {
 
     /**
      * The instance size of class {@code d}: its layout's, corrected by its instances' neighbours in the dump when
-     * the layout was read off the addresses ({@link ObjectLayout#instanceSize(long, long, long, int, int, boolean)}); a class
-     * whose own instances tell nothing gets its superclass's correction (padding and what the model misses are
-     * inherited), unless that superclass is a root that declares no field (java.lang.Object: nothing to inject or
-     * pad, and its few instances, locks made at any time, are the likeliest to be followed by an object not listed
-     * beside them). {@code l} is its layout, or null to work it out. Memoised in {@code sizes}, by class id: {the
-     * size its correction is measured from, the size, the bytes HotSpot injects into it and its superclasses, its
-     * field bytes}.
+     * the layout was read off the addresses ({@link ObjectLayout#instanceSize(long, long, long, int, int, boolean,
+     * boolean)}); a class whose own instances tell nothing gets its superclass's correction (padding and what the
+     * model misses are inherited), unless that superclass is a root that declares no field (java.lang.Object: nothing
+     * to inject or pad, and its few instances, locks made at any time, are the likeliest to be followed by an object
+     * not listed beside them). {@code l} is its layout, or null to work it out. Memoised in {@code sizes}, by class
+     * id: {the size its correction is measured from, the size, the bytes HotSpot injects into it and its
+     * superclasses, its field bytes}.
      */
     private long[] instanceSize(ClassDump d, Layout l, Map<Long, ClassDump> byId, Map<Long, long[]> sizes,
                                 int depth) {

@@ -72,7 +72,7 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
         return fieldsEndBefore15(header, classes);
     }
 
-    /** As {@link #fieldsEndBefore15(List)}, the first class's fields from {@code start} on (after a padded superclass). */
+    /** As {@link #fieldsEndBefore15(List)}, the first class's fields from {@code start} on (behind a padded class). */
     long fieldsEndBefore15(long start, List<int[]> classes) {
         long end = start;
         for (int[] c : classes) {
@@ -286,14 +286,12 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
     }
 
     /**
-     * The bytes HotSpot adds to an instance of class {@code name} (JDK 9-27; {@code jdk}, the oldest JDK the dump
-     * can be of: 8 or 13 where it lays fields out as before JDK 15, else 15, 19 or 27), as its javaClasses.hpp injects
-     * them and HPROF does not list them: a word for ClassLoader.loader_data, MemberName.vmindex and Module.module_entry; a
-     * word and a reference for ResolvedMethodName (vmtarget; vmholder, until JDK 25 declares it among {@code
-     * refNames}, the class's reference fields as the dump lists them); a word and a long for
-     * MethodHandleNatives.CallSiteContext (vmdependencies, last_cleanup, which JDK 12 added: before JDK 15's layout
-     * the word alone unless String declares hashIsZero, as from JDK 13 on, measured on 9, 11 and 13; JDK 12's dumps
-     * are taken for 9-11's); a boolean for InternalError
+     * The bytes HotSpot adds to an instance of class {@code name} where it lays fields out as from JDK 15 (15-27;
+     * before, {@link #injectedFieldsBefore15}; {@code jdk}, the oldest JDK the dump can be of: 15, 19 or 27), as its
+     * javaClasses.hpp injects them and HPROF does not list them: a word for ClassLoader.loader_data,
+     * MemberName.vmindex and Module.module_entry; a word and a reference for ResolvedMethodName (vmtarget; vmholder,
+     * until JDK 25 declares it among {@code refNames}, the class's reference fields as the dump lists them); a word
+     * and a long for MethodHandleNatives.CallSiteContext (vmdependencies, last_cleanup); a boolean for InternalError
      * (during_unsafe_access). A java.lang.Class instance (a mirror's fixed part) has two words (klass, array_klass),
      * two ints (oop_size, static_oop_field_count) and three references, two where the class declares its protection
      * domain (and signers) itself: against the JVMs' class histograms, 40 bytes a mirror on JDK 17 (compressed
@@ -303,9 +301,9 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * such int: its declared fields' offsets (Unsafe.objectFieldOffset) leave five 8-byte slots to the two the
      * reflection filter hides and three injected references, and end where the words and ints go; with compact
      * headers {@code classRedefinedCount} sits at byte 24, not 8, so the mirror is as big as with 12-byte headers
-     * (184 bytes without statics under ZGC, 112 with compressed references: {@code Instrumentation.getObjectSize}). Measured
-     * where the dump is in address order, where the measurement agrees; modelled here where it is not. On JDK 19+
-     * Thread has a word, an int, a boolean and a short (JVMTI's and JFR's), which fill
+     * (184 bytes without statics under ZGC, 112 with compressed references: {@code Instrumentation.getObjectSize}).
+     * Measured where the dump is in address order, where the measurement agrees; modelled here where it is not. On
+     * JDK 19+ Thread has a word, an int, a boolean and a short (JVMTI's and JFR's), which fill
      * the gaps its declared fields leave (Unsafe.objectFieldOffset on JDK 21, 25 and 27: holes of 8, 6 and 1 bytes);
      * a subclass's own fields go after them, or into a gap only 8-byte references leave (JDK 21 and 25 ZGC: a
      * subclass's boolean at byte 60, before {@code name}). Subclasses get them as bytes from JDK 15 on (HotSpot
@@ -323,7 +321,7 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
             case "java.lang.invoke.ResolvedMethodName":
                 return wordBytes + (Arrays.asList(refNames).contains("vmholder") ? 0 : oop);
             case "java.lang.invoke.MethodHandleNatives$CallSiteContext":
-                return wordBytes + (jdk < 13 ? 0 : 8); // last_cleanup came in JDK 12: JDK 9-11 have the word only
+                return wordBytes + 8;
             case "java.lang.InternalError":
                 return 1;
             case "java.lang.Thread":
@@ -358,11 +356,12 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
             "java.lang.Integer", "java.lang.Long");
 
     /**
-     * What {@link #injectedBytes} gives for a JDK before 15, as fields of each kind ({longs and doubles, ints and
-     * floats, shorts and chars, bytes and booleans, references}, a word a long with 8-byte words, an int with 4):
-     * there HotSpot lays a class's injected fields out with its declared ones, so that a subclass's fields start
-     * after them (JDK 13's PlatformClassLoader is 112 bytes with ClassLoader's word among ClassLoader's fields, 104
-     * with the word added at the end).
+     * What HotSpot injects into an instance of class {@code name} before JDK 15 ({@code jdk}: 8, or 13 where the
+     * dump's String declares hashIsZero), as fields of each kind ({longs and doubles, ints and floats, shorts and
+     * chars, bytes and booleans, references}, a word a long with 8-byte words, an int with 4): there HotSpot lays a
+     * class's injected fields out with its declared ones, so that a subclass's fields start after them. As {@link
+     * #injectedBytes}, but for MethodHandleNatives.CallSiteContext's long (last_cleanup), which came in JDK 12:
+     * measured on 9, 11 and 13 (JDK 12's dumps are taken for 9-11's).
      */
     int[] injectedFieldsBefore15(String name, int wordBytes, int jdk) {
         int[] c = new int[5];

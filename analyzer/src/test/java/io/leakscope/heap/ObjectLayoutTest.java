@@ -346,9 +346,10 @@ class ObjectLayoutTest {
         assertEquals(24, l.instanceSize(24, 0, 216, 1, 1, true, false));     // one instance, then a mirror-sized gap
         assertEquals(24, l.instanceSize(24, 0, 216, 2, 9, true, false));     // two of nine: gaps now and then
         assertEquals(216, l.instanceSize(24, 0, 216, 5, 9, true, false));    // five of nine: the class's size
-        assertEquals(376, l.instanceSize(112, 256, 376, 1, 1, true, false)); // a Thread subclass: 256 inherited, 8 of its own
+        // a Thread subclass: 256 inherited, 8 of its own
+        assertEquals(376, l.instanceSize(112, 256, 376, 1, 1, true, false));
         assertEquals(368, l.instanceSize(112, 256, 0, 0, 0, true, false));   // inherited only
-        assertEquals(24, l.instanceSize(24, 0, 20, 3, 3, true, false));      // not a multiple of the alignment: not a size
+        assertEquals(24, l.instanceSize(24, 0, 20, 3, 3, true, false));      // not a multiple of the alignment
         // not in address order: above the layout only by less than the smallest object, which nothing else fits in
         assertEquals(104, l.instanceSize(104, 0, 160, 40, 50, false, false)); // ZGC's Class$ReflectionData
         assertEquals(32, l.instanceSize(32, 0, 48, 3, 3, false, false));      // CopyOnWriteArrayList: 16 over
