@@ -292,7 +292,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * MemberName.vmindex and Module.module_entry; a word and a reference for ResolvedMethodName (vmtarget; vmholder,
      * until JDK 25 declares it among {@code refNames}, the class's reference fields as the dump lists them); a word
      * and a long for MethodHandleNatives.CallSiteContext (vmdependencies, last_cleanup); a boolean for InternalError
-     * (during_unsafe_access). A java.lang.Class instance (a mirror's fixed part) has two words (klass, array_klass),
+     * (during_unsafe_access); a short for StackFrameInfo (version: JDK 21's fields leave it a gap, JDK 24's and 25's
+     * do not, Unsafe.objectFieldOffset: a StackWalker's frame 48 bytes where its fields give 40). A java.lang.Class instance (a mirror's fixed part) has two words (klass, array_klass),
      * two ints (oop_size, static_oop_field_count) and three references, two where the class declares its protection
      * domain (and signers) itself: against the JVMs' class histograms, 40 bytes a mirror on JDK 17 (compressed
      * references) and 48 (ZGC), 32 on JDK 25 and 40 (ZGC). On JDK 21 an int more ({@code jdk} 19: the dump has JDK
@@ -324,6 +325,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
                 return wordBytes + 8;
             case "java.lang.InternalError":
                 return 1;
+            case "java.lang.StackFrameInfo":
+                return 2; // version: in a gap of JDK 17-21's fields, 8 bytes more from JDK 22's on (48 for 40)
             case "java.lang.Thread":
                 // JDK 19+: jvmti_thread_state, jvmti_VTMS_transition_disable_count, jvmti_is_in_VTMS_transition,
                 // jfr_epoch; before, Thread was padded for @Contended, which its measured size gives
@@ -377,6 +380,7 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
                 c[0] += jdk >= 13 ? 1 : 0; // last_cleanup (JDK 12 on; 12's dumps taken for 9-11's)
             }
             case "java.lang.InternalError" -> c[3]++;
+            case "java.lang.StackFrameInfo" -> c[2]++;
             case "java.lang.Class" -> {
                 c[word] += 2;
                 c[1] += 2;

@@ -62,6 +62,11 @@ public final class DumpTarget {
     }
 
     static final Thread[] WORKERS = {new Flag(), new Ticker(), new Runner()};
+    /**
+     * One stack frame a StackWalker made (StackFrameInfo, into which HotSpot injects a short up to JDK 21): a
+     * class with a single instance, which the layout test compares with the JVM's size.
+     */
+    static final StackWalker.StackFrame FRAME = StackWalker.getInstance().walk(s -> s.findFirst()).orElseThrow();
 
     /** 1000 nodes of 100 bytes each, in a presized list: retained size known to the byte. */
     static final List<Node> KEEP = new ArrayList<>(1000);
