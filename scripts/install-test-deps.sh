@@ -59,7 +59,9 @@ if [[ " ${missing[*]} " =~ \ (13|16|18|24)\  ]] \
   for s in focal-updates jammy-updates plucky-updates plucky; do
     echo "deb [arch=amd64 signed-by=$key] http://archive.ubuntu.com/ubuntu $s universe"
   done >> "$work/sources.list"
-  apt-get "${apt[@]}" update 2>/dev/null || echo "install-test-deps: Ubuntu's archive could not be read" >&2
+  # a machine that cannot reach Ubuntu's archive gives up in seconds, not after apt's two minutes a connection
+  apt-get "${apt[@]}" -o Acquire::http::Timeout=15 -o Acquire::Retries=0 update 2>/dev/null \
+    || echo "install-test-deps: Ubuntu's archive could not be read" >&2
 fi
 for v in "${missing[@]}"; do
   mkdir -p "$work/jdk-$v"
