@@ -451,7 +451,7 @@ class ObjectLayoutTest {
      */
     @Test
     void sizesAreTheJvmsOwnOnJdk13() throws Exception {
-        Path jdk = whereAnArchiveHasIt(13);
+        Path jdk = optionalJdk(13);
         String cp = compileLegacyTarget(jdk);
         ObjectLayout compressed = new ObjectLayout(12, 4, 8, 16, 16);
         ObjectLayout full = new ObjectLayout(16, 8, 8, 24, 24);
@@ -469,7 +469,7 @@ class ObjectLayoutTest {
      */
     @Test
     void sizesAreTheJvmsOwnOnJdk16() throws Exception {
-        Path jdk = whereAnArchiveHasIt(16);
+        Path jdk = optionalJdk(16);
         String cp = compileLegacyTarget(jdk);
         ObjectLayout compressed = new ObjectLayout(12, 4, 8, 16, 16);
         ObjectLayout wide = new ObjectLayout(12, 8, 8, 16, 16);
@@ -488,7 +488,7 @@ class ObjectLayoutTest {
      */
     @Test
     void sizesAreTheJvmsOwnOnJdk18() throws Exception {
-        Path jdk = whereAnArchiveHasIt(18);
+        Path jdk = optionalJdk(18);
         ObjectLayout compressed = new ObjectLayout(12, 4, 8, 16, 16);
         ObjectLayout wide = new ObjectLayout(12, 8, 8, 16, 16);
         check(jdk, compressed, 148_040, "-XX:+UseG1GC");
@@ -504,7 +504,7 @@ class ObjectLayoutTest {
      */
     @Test
     void sizesAreTheJvmsOwnOnJdk24() throws Exception {
-        Path jdk = whereAnArchiveHasIt(24);
+        Path jdk = optionalJdk(24);
         ObjectLayout compressed = new ObjectLayout(12, 4, 8, 16, 16);
         ObjectLayout compact = new ObjectLayout(8, 4, 8, 12, 16);
         // the JVM counts mirrors the dump does not list under these: per class only
@@ -519,13 +519,6 @@ class ObjectLayoutTest {
                 "-XX:+UnlockExperimentalVMOptions", "-XX:+UseCompactObjectHeaders"));
     }
 
-    /** JDK 13, 16, 18 or 24, which scripts/install-test-deps.sh unpacks where Ubuntu's archive answers. */
-    private static Path whereAnArchiveHasIt(int version) throws IOException {
-        Optional<Path> jdk = TestJdks.exactly(version);
-        org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK " + version
-                + " (scripts/install-test-deps.sh unpacks one where Ubuntu's archive answers)");
-        return jdk.get();
-    }
 
     /**
      * JDK 26 (Debian sid's, when scripts/install-test-deps.sh found it), the release before 27: the layout of JDK 25
@@ -534,7 +527,7 @@ class ObjectLayoutTest {
      */
     @Test
     void sizesAreTheJvmsOwnOnJdk26() throws Exception {
-        Path jdk = whileSidHasIt(26);
+        Path jdk = optionalJdk(26);
         ObjectLayout plain = new ObjectLayout(12, 4, 8, 16, 16);
         check(jdk, plain, 148_040, "-XX:+UseG1GC");
         check(jdk, new ObjectLayout(12, 8, 8, 16, 16), 160_048, "-XX:+UseZGC");
@@ -551,7 +544,7 @@ class ObjectLayoutTest {
      */
     @Test
     void sizesAreTheJvmsOwnOnJdk27() throws Exception {
-        Path jdk = whileSidHasIt(27);
+        Path jdk = optionalJdk(27);
         ObjectLayout compact = new ObjectLayout(8, 4, 8, 12, 16);
         // JDK 25+ count mirrors the dump does not list: per class only
         check(jdk, compact, 132_040, "-XX:+UseG1GC");
@@ -561,11 +554,15 @@ class ObjectLayoutTest {
         check(jdk, new ObjectLayout(12, 4, 8, 16, 16), 148_040, "-XX:+UseG1GC", "-XX:-UseCompactObjectHeaders");
     }
 
-    /** JDK 26 or 27, which scripts/install-test-deps.sh unpacks while Debian sid has it: the test skips without. */
-    private static Path whileSidHasIt(int version) throws IOException {
+    /**
+     * A JDK between the LTS releases (13, 16, 18, 24 from Ubuntu's archive, 26 and 27 from Debian sid or forky),
+     * which scripts/install-test-deps.sh unpacks where an archive it reads has it: the test skips without, under CI
+     * too.
+     */
+    private static Path optionalJdk(int version) throws IOException {
         Optional<Path> jdk = TestJdks.exactly(version);
         org.junit.jupiter.api.Assumptions.assumeTrue(jdk.isPresent(), "no JDK " + version
-                + " (scripts/install-test-deps.sh unpacks one while Debian sid has it)");
+                + " (scripts/install-test-deps.sh unpacks one where an archive it reads has it)");
         return jdk.get();
     }
 

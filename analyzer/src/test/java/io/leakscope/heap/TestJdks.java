@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * The other JDKs the tests can dump: those installed next to the one running them (here Temurin 25 beside JDK
  * 17), and those scripts/install-test-deps.sh unpacks into $LEAKSCOPE_TEST_JDKS (default
- * ~/.cache/leakscope/test-jdks: JDK 8, 11 and 21).
+ * ~/.cache/leakscope/test-jdks: JDK 8, 11 and 21, and where an archive has them 13, 16, 18, 24, 26 and 27).
  */
 public final class TestJdks {
     private TestJdks() {
