@@ -63,22 +63,12 @@ if [[ " ${missing[*]} " =~ \ (13|16|18|24)\  ]] \
   apt-get "${apt[@]}" -o Acquire::http::Timeout=15 -o Acquire::Retries=0 update 2>/dev/null \
     || echo "install-test-deps: Ubuntu's archive could not be read" >&2
 fi
-for v in "${missing[@]}"; do
-  mkdir -p "$work/jdk-$v"
-  got=""
-  for s in ${suite[$v]}; do
-    if (cd "$work/jdk-$v" && rm -f ./*.deb && apt-get "${apt[@]}" download "openjdk-$v-jre-headless/$s" \
-      "openjdk-$v-jdk-headless/$s" 2>/dev/null); then got="$s"; break; fi
-  done
-  if [ -z "$got" ]; then
-    # the releases between the LTS ones are tested where an archive has them; the LTS releases are required
-    if [[ "$optional" == *" $v "* ]]; then echo "install-test-deps: no OpenJDK $v in ${suite[$v]}: its tests skip" >&2; continue; fi
-    echo "install-test-deps: no OpenJDK $v in Debian ${suite[$v]}" >&2
-    exit 1
-  fi
-  jdk="$jdks/jdk-$v"
+# unpacks JDK $1 from the debs in $work/jdk-$1 into $jdks/jdk-$1 (beside it until done, then moved there)
+unpack() {
+  local v="$1"
+  local jdk="$jdks/jdk-$v" root libs home patchelf
   rm -rf "$jdk.tmp" && mkdir -p "$jdk.tmp/root" "$jdk.tmp/bin"
-  for deb in "$work"/debs/*.deb "$work/jdk-$v"/*.deb; do dpkg-deb -x "$deb" "$jdk.tmp/root"; done
+  for deb in "$work"/debs/*.deb "$work/jdk-$v"/*.deb; do dpkg-deb -x "$deb" "$jdk.tmp/root" 2> "$work/unpack.err"; done
   root="$jdk/root"
   libs="$root/usr/lib/x86_64-linux-gnu"
   home="$root/usr/lib/jvm/java-$v-openjdk-amd64"
@@ -109,6 +99,38 @@ for v in "${missing[@]}"; do
       chmod +x "$jdk.tmp/bin/$tool"
     done
   fi
+  # the tests run java, javac and jcmd: the modules for jlink (a quarter of a gigabyte a JDK) are not kept
+  rm -rf "$jdk.tmp/root/usr/lib/jvm/java-$v-openjdk-amd64/jmods"
   rm -rf "$jdk" && mv "$jdk.tmp" "$jdk"
   "$jdk/bin/java" -version 2>&1 | head -1
+}
+for v in "${missing[@]}"; do
+  mkdir -p "$work/jdk-$v"
+  got=""
+  for s in ${suite[$v]}; do
+    if (cd "$work/jdk-$v" && rm -f ./*.deb && apt-get "${apt[@]}" download "openjdk-$v-jre-headless/$s" \
+      "openjdk-$v-jdk-headless/$s" 2>/dev/null); then got="$s"; break; fi
+  done
+  if [ -z "$got" ]; then
+    # the releases between the LTS ones are tested where an archive has them; the LTS releases are required
+    if [[ "$optional" == *" $v "* ]]; then echo "install-test-deps: no OpenJDK $v in ${suite[$v]}: its tests skip" >&2; continue; fi
+    echo "install-test-deps: no OpenJDK $v in Debian ${suite[$v]}" >&2
+    exit 1
+  fi
+  # in a subshell of its own, so that a failure (a full disk) stops it; an optional JDK's then only skips its tests
+  set +e
+  (set -e; unpack "$v")
+  rc=$?
+  set -e
+  rm -rf "$work/jdk-$v"
+  if [ "$rc" -ne 0 ]; then
+    rm -rf "$jdks/jdk-$v.tmp"
+    why="$(grep -v '^dpkg-deb\|^tar: Exiting' "$work/unpack.err" 2>/dev/null | tail -1)"
+    if [[ "$optional" == *" $v "* ]]; then
+      echo "install-test-deps: OpenJDK $v could not be unpacked into $jdks (${why:-exit $rc}): its tests skip" >&2
+      continue
+    fi
+    echo "install-test-deps: OpenJDK $v could not be unpacked into $jdks (${why:-exit $rc})" >&2
+    exit "$rc"
+  fi
 done
