@@ -1505,6 +1505,17 @@ public final class HprofReader {
         // subclass's fields at a 4-byte boundary, so a hierarchy of byte fields takes 4 bytes a class, which only
         // the instances' addresses show (against MAT's 32-bit JDK 5 and 6 test dumps' class histograms)
         Map<Long, Long> fields = new HashMap<>();
+        // every class's instances, as close as they came to the object above them (none overlaps it)
+        long[] boundClasses = new long[byId.size()];
+        long[] boundMins = new long[byId.size()];
+        int bounds = 0;
+        for (ClassDump d : byId.values()) {
+            int k = instanceRefs == null ? -1 : instanceRefs.index.get(d.id);
+            if (k >= 0 && k < neighbours.min.length && neighbours.count[k] > 0) {
+                boundClasses[bounds] = d.id;
+                boundMins[bounds++] = neighbours.min[k];
+            }
+        }
         inferred = ObjectLayout.infer(layoutSamples, classId -> fields.computeIfAbsent(classId, id -> {
             ClassDump d = byId.get(id);
             Layout l = d == null ? null : layout(d, byId);
@@ -1513,7 +1524,8 @@ public final class HprofReader {
             }
             int refs = l.refOffsets().length;
             return (long) (l.hprofBytes() + refs * (4 - idSize)) << 32 | refs;
-        }), idSize == 4 ? ObjectLayout.THIRTY_TWO_BIT : ObjectLayout.guess(idRange.max));
+        }), idSize == 4 ? ObjectLayout.THIRTY_TWO_BIT : ObjectLayout.guess(idRange.max),
+                Arrays.copyOf(boundClasses, bounds), Arrays.copyOf(boundMins, bounds));
         layoutSamples.clear();
         layout = inferred.layout();
         LongIntMap index = new LongIntMap(classDumps.size() * 2 + 16);
@@ -1725,8 +1737,8 @@ public final class HprofReader {
 
     /**
      * The oldest JDK the dump can be of, as far as the injected fields' model needs it: 8 (before 15, by {@link
-     * #before15}), 13 (before 15, String declares {@code hashIsZero}), 15, 19 ({@link #hasVirtualThreads}) or 27
-     * (Thread$FieldHolder declares {@code nativeThreadID}).
+     * #before15}), 13 (before 15, String declares {@code hashIsZero}), 15, 19 ({@link #hasVirtualThreads}), 24
+     * (Class declares {@code signers}, as from 24 on) or 27 (Thread$FieldHolder declares {@code nativeThreadID}).
      */
     private int jdkFloor() {
         if (before15()) {
@@ -1735,7 +1747,10 @@ public final class HprofReader {
         if (!hasVirtualThreads()) {
             return 15;
         }
-        return declares("java/lang/Thread$FieldHolder", "nativeThreadID") ? 27 : 19;
+        if (declares("java/lang/Thread$FieldHolder", "nativeThreadID")) {
+            return 27;
+        }
+        return declares("java/lang/Class", "signers") ? 24 : 19;
     }
 
     /** Whether the first CLASS_DUMP of the class named {@code className} declares an instance field {@code field}. */

@@ -287,7 +287,7 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
 
     /**
      * The bytes HotSpot adds to an instance of class {@code name} where it lays fields out as from JDK 15 (15-27;
-     * before, {@link #injectedFieldsBefore15}; {@code jdk}, the oldest JDK the dump can be of: 15, 19 or 27), as its
+     * before, {@link #injectedFieldsBefore15}; {@code jdk}, the oldest JDK the dump can be of: 15, 19, 24 or 27), as its
      * javaClasses.hpp injects them and HPROF does not list them: a word for ClassLoader.loader_data,
      * MemberName.vmindex and Module.module_entry; a word and a reference for ResolvedMethodName (vmtarget; vmholder,
      * until JDK 25 declares it among {@code refNames}, the class's reference fields as the dump lists them); a word
@@ -333,6 +333,9 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
                 return virtualThreads ? wordBytes + 4 + 1 + 2 : 0;
             case "java.lang.reflect.Field":
                 return jdk >= 27 ? 4 : 0;
+            case "java.lang.VirtualThread":
+                // objectWaiter (JDK 24 on, JEP 491): a word between timeout and the booleans, Unsafe.objectFieldOffset
+                return jdk >= 24 ? wordBytes : 0;
             case "java.lang.Class": {
                 List<String> declared = Arrays.asList(refNames);
                 boolean jdk25 = declared.contains("protectionDomain");
@@ -429,8 +432,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
             }
             if (!fromAddresses) {
                 return "object sizes by a guessed layout, " + layout.describe() + ": the dump's addresses did not"
-                        + " tell (any layout gives the size of at most " + matched + " of " + pairs + " objects that"
-                        + " follow one another in the dump)";
+                        + " tell (any layout the objects' addresses allow gives the size of at most " + matched + " of "
+                        + pairs + " objects that follow one another in the dump)";
             }
             return "object sizes by the dumped JVM's layout, " + layout.describe() + " (it gives the size of "
                     + matched + " of " + pairs + " objects that follow one another in the dump and in memory)"
@@ -492,6 +495,18 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      */
     static final double MIN_LIFT = 2;
 
+    /** How many of the classes {@code classes} layout {@code l} makes bigger than their instances' distance allows. */
+    private static int overlaps(ObjectLayout l, Fields fields, long[] classes, long[] mins) {
+        int n = 0;
+        for (int i = 0; i < classes.length; i++) {
+            long f = fields.of(classes[i]);
+            if (f >= 0 && sizeOf(l, f, (byte) 0) > mins[i]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** A record's size under layout {@code l}: an instance of {@code f} field bytes, or an array of length f. */
     private static long sizeOf(ObjectLayout l, long f, byte what) {
         if (what == 0) {
@@ -509,6 +524,21 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * then not addresses of a compacted heap.
      */
     static Inferred infer(List<Sample> parts, Fields fields, ObjectLayout guessed) {
+        return infer(parts, fields, guessed, new long[0], new long[0]);
+    }
+
+    /**
+     * As {@link #infer(List, Fields, ObjectLayout)}, with what pass 1 saw of every instance: for the classes {@code
+     * boundClasses}, the smallest distance from any of their instances to the object above it ({@code boundMins},
+     * {@link Neighbours}). Objects do not overlap, so no layout that makes an instance bigger than that is the
+     * dump's: where some layout keeps every class within its distance, the best of those is taken. The sample may
+     * be one structure repeated: under Shenandoah, the first 16,384 records of a dump of 2,000 virtual threads were
+     * five records a thread in traversal order, whose distances matched 8-byte headers and references on one record
+     * in two and the JVM's layout (12-byte headers, 4-byte references) on one in five; every size came out half
+     * again too big, where dozens of classes' instances lay closer together than those sizes allow.
+     */
+    static Inferred infer(List<Sample> parts, Fields fields, ObjectLayout guessed, long[] boundClasses,
+            long[] boundMins) {
         Sample s = new Sample();
         for (Sample p : parts) {
             int k = Math.min(p.count, Sample.CAPACITY - s.count);
@@ -607,6 +637,21 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
                 bestMatched = matched;
             }
         }
+        int[] overlaps = new int[all.size()];
+        int fewest = Integer.MAX_VALUE;
+        for (int c = 0; c < all.size(); c++) {
+            overlaps[c] = overlaps(all.get(c), fields, boundClasses, boundMins);
+            fewest = Math.min(fewest, overlaps[c]);
+        }
+        if (fewest == 0 && overlaps[all.indexOf(best)] > 0) {
+            bestMatched = -1;
+            for (int c = 0; c < all.size(); c++) {
+                if (overlaps[c] == 0 && scores[c] > bestMatched) {
+                    best = all.get(c);
+                    bestMatched = scores[c];
+                }
+            }
+        }
         // records whose sizes do not depend on the reference size (primitive arrays, Strings, objects whose
         // references fill what would be padding) tie 4- and 8-byte references: the first sample of JDK 27's ZGC
         // dump (compact headers by default) had no other, 14,588 pairs each. The guess's then decides: a heap above
@@ -615,7 +660,7 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
             for (int c = 0; c < all.size(); c++) {
                 ObjectLayout l = all.get(c);
                 if (scores[c] == bestMatched && l.oop == guessed.oop && l.header == best.header
-                        && l.alignment == best.alignment) {
+                        && l.alignment == best.alignment && (fewest > 0 || overlaps[c] == 0)) {
                     best = l;
                     break;
                 }
@@ -625,7 +670,9 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
         // that are not addresses, where every layout matches about as often as chance gives
         if (bestMatched < 64
                 || (bestMatched * 5L < n && lift(best, fieldBytes, what, delta, weight, distinct) < MIN_LIFT)) {
-            return new Inferred(guessed, Math.max(0, bestMatched), n, false, false);
+            // the guess, unless it makes instances bigger than their distances allow and another layout does not
+            ObjectLayout fallback = fewest == 0 && overlaps(guessed, fields, boundClasses, boundMins) > 0 ? best : guessed;
+            return new Inferred(fallback, Math.max(0, bestMatched), n, false, false);
         }
         // a walk by address goes up from each object but where it changes regions (>99% of the records in the
         // JDK 17 and 25 dumps of Serial, Parallel and G1); a traversal, half of the time (ZGC, Shenandoah: 43-45%)
