@@ -287,18 +287,20 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
 
     /**
      * The bytes HotSpot adds to an instance of class {@code name} where it lays fields out as from JDK 15 (15-27;
-     * before, {@link #injectedFieldsBefore15}; {@code jdk}, the oldest JDK the dump can be of: 15, 19, 24 or 27), as its
-     * javaClasses.hpp injects them and HPROF does not list them: a word for ClassLoader.loader_data,
+     * before, {@link #injectedFieldsBefore15}; {@code jdk}, the oldest JDK the dump can be of: 15, 19, 24 or 27),
+     * as its javaClasses.hpp injects them and HPROF does not list them: a word for ClassLoader.loader_data,
      * MemberName.vmindex and Module.module_entry; a word and a reference for ResolvedMethodName (vmtarget; vmholder,
      * until JDK 25 declares it among {@code refNames}, the class's reference fields as the dump lists them); a word
      * and a long for MethodHandleNatives.CallSiteContext (vmdependencies, last_cleanup); a boolean for InternalError
      * (during_unsafe_access); a short for StackFrameInfo (version: JDK 21's fields leave it a gap, JDK 24's and 25's
-     * do not, Unsafe.objectFieldOffset: a StackWalker's frame 48 bytes where its fields give 40). A java.lang.Class instance (a mirror's fixed part) has two words (klass, array_klass),
-     * two ints (oop_size, static_oop_field_count) and three references, two where the class declares its protection
-     * domain (and signers) itself: against the JVMs' class histograms, 40 bytes a mirror on JDK 17 (compressed
-     * references) and 48 (ZGC), 32 on JDK 25 and 40 (ZGC). On JDK 21 an int more ({@code jdk} 19: the dump has JDK
-     * 19's {@code Thread$FieldHolder}, so JDK 19-24): its ZGC mirrors are 8 bytes bigger each than JDK 17's, 897
-     * of 897, where compressed references leave a gap the int fits. JDK 24 declares {@code signers} and has no
+     * do not, Unsafe.objectFieldOffset: a StackWalker's frame 48 bytes where its fields give 40); a word for
+     * VirtualThread from JDK 24 on (objectWaiter). A java.lang.Class instance (a mirror's fixed part) has two words
+     * (klass, array_klass), two ints (oop_size, static_oop_field_count) and three references, two where the class
+     * declares its protection domain (and signers) itself: against the JVMs' class histograms, 40 bytes a mirror on
+     * JDK 17 (compressed references) and 48 (ZGC), 32 on JDK 25 and 40 (ZGC). On JDK 21 an int more ({@code jdk}
+     * 19: the dump has JDK 19's {@code Thread$FieldHolder}, so JDK 19-23): its ZGC mirrors are 8 bytes bigger each
+     * than JDK 17's, 897 of 897, where compressed references leave a gap the int fits. JDK 24 declares {@code
+     * signers} ({@code jdk} 24) and has no
      * such int: its declared fields' offsets (Unsafe.objectFieldOffset) leave five 8-byte slots to the two the
      * reflection filter hides and three injected references, and end where the words and ints go; with compact
      * headers {@code classRedefinedCount} sits at byte 24, not 8, so the mirror is as big as with 12-byte headers
@@ -337,10 +339,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
                 // objectWaiter (JDK 24 on, JEP 491): a word between timeout and the booleans, Unsafe.objectFieldOffset
                 return jdk >= 24 ? wordBytes : 0;
             case "java.lang.Class": {
-                List<String> declared = Arrays.asList(refNames);
-                boolean jdk25 = declared.contains("protectionDomain");
-                boolean jdk24 = !jdk25 && declared.contains("signers");
-                return 2L * wordBytes + 8 + (jdk25 ? 2 : 3) * (long) oop + (virtualThreads && !jdk25 && !jdk24 ? 4 : 0);
+                boolean jdk25 = Arrays.asList(refNames).contains("protectionDomain");
+                return 2L * wordBytes + 8 + (jdk25 ? 2 : 3) * (long) oop + (virtualThreads && jdk < 24 ? 4 : 0);
             }
             case HprofReader.STACK_CHUNK:
                 return oop + 1 + wordBytes + 4 + 1; // cont, flags, pc, maxThawingSize, lockStackSize
@@ -671,7 +671,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
         if (bestMatched < 64
                 || (bestMatched * 5L < n && lift(best, fieldBytes, what, delta, weight, distinct) < MIN_LIFT)) {
             // the guess, unless it makes instances bigger than their distances allow and another layout does not
-            ObjectLayout fallback = fewest == 0 && overlaps(guessed, fields, boundClasses, boundMins) > 0 ? best : guessed;
+            boolean guessOverlaps = fewest == 0 && overlaps(guessed, fields, boundClasses, boundMins) > 0;
+            ObjectLayout fallback = guessOverlaps ? best : guessed;
             return new Inferred(fallback, Math.max(0, bestMatched), n, false, false);
         }
         // a walk by address goes up from each object but where it changes regions (>99% of the records in the
