@@ -1598,12 +1598,20 @@ public final class HprofReader {
             size = before15() ? layout.instanceSize(fieldsEndBefore15(d, byId, s[1]) - layout.header())
                     : layout.instanceSize(s[1] - layout.header() + fieldBytes - s[3] + own);
         }
+        // the JDK pads these with @Contended: 128 bytes before the field group it lays out last and 128 after
+        // (ForkJoinPool and its WorkQueue, JDK 17-27: their fields and 256 bytes, or 8 more where the fields the
+        // padding moves, which the dump does not name, repack); Thread's padding (JDK 9-18) is measured
+        boolean padded = ObjectLayout.CONTENDED.contains(name) && !name.equals("java.lang.Thread");
+        if (padded) {
+            size += 2L * ObjectLayout.CONTENDED_PADDING;
+        }
         int k = instanceRefs == null ? -1 : instanceRefs.index.get(d.id);
         // a stack chunk's size is its own (its stack follows its fields): its neighbours do not measure the class
         if (inferred.fromAddresses() && k >= 0 && k < neighbours.min.length && !name.equals(STACK_CHUNK)
                 && size >= smallestGap) {
             size = layout.instanceSize(size, 0, neighbours.min[k], neighbours.count[k], neighbours.seen[k],
-                    inferred.addressOrder() || ObjectLayout.CONTENDED.contains(name), !before15());
+                    inferred.addressOrder() || ObjectLayout.CONTENDED.contains(name),
+                    before15() ? 16 : padded ? layout.alignment() : 0);
         }
         long[] out = {base, size, injected, fieldBytes};
         sizes.put(d.id, out);

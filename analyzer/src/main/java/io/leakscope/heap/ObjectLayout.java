@@ -253,16 +253,17 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * to its layout. The measurement, an upper bound of the size, is taken when it is below that; above it, when
      * at least two instances and half of those seen agree on it (an instance followed by an object the dump does
      * not list among the others, a class's mirror, is off by that object's size, 96 bytes or more for a mirror,
-     * and only now and then), or, unless the layout models every field HotSpot adds ({@code fieldsModelled}, JDK
-     * 15's layout on), when it is at most 16 bytes over (an injected field or two: a subclass of ClassLoader or of
-     * a padded Thread on JDK 8-14). Where it does, one instance's larger distance is a gap: JDK 28 loads the
-     * archived objects of its CDS archive into a heap under 4 GB 16 bytes apart (its one preallocated
-     * ClassCastException measured 48 bytes for the JVM's 32). All that holds where the dump is in {@code
-     * addressOrder}; in a traversal, above the layout only by less than the smallest object, and only for a class
-     * of two instances or more where the layout models every field.
+     * and only now and then), or when it is at most 16 bytes over and, from a single instance, at most {@code
+     * slack} bytes: what the layout may miss of the class. That is 16 bytes before JDK 15's layout (an injected
+     * field or two: a subclass of ClassLoader or of a padded Thread on JDK 8-14), one alignment unit for a class
+     * the JDK pads with @Contended (the fields it moves behind the padding, which the dump does not name, repack),
+     * and nothing for the rest from JDK 15's layout on, whose injected fields the model has: one instance's larger
+     * distance is then a gap (JDK 28 loads the archived objects of its CDS archive into a heap under 4 GB 16 bytes
+     * apart: its one preallocated ClassCastException measured 48 bytes for the JVM's 32). All that holds where the
+     * dump is in {@code addressOrder}; in a traversal, above the layout only by less than the smallest object.
      */
     long instanceSize(long modelled, long inherited, long measured, int times, int seen, boolean addressOrder,
-            boolean fieldsModelled) {
+            long slack) {
         long expected = modelled + inherited;
         if (times == 0 || measured < header || measured % alignment != 0) {
             return expected;
@@ -270,7 +271,7 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
         if (measured <= expected) {
             return measured;
         }
-        if (fieldsModelled && times < 2) {
+        if (times < 2 && measured - expected > slack) {
             return expected;
         }
         if (!addressOrder) {

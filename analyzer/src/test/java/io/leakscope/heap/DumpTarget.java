@@ -67,6 +67,8 @@ public final class DumpTarget {
      * class with a single instance, which the layout test compares with the JVM's size.
      */
     static final StackWalker.StackFrame FRAME = StackWalker.getInstance().walk(s -> s.findFirst()).orElseThrow();
+    /** A pool that has run a task (in build): classes the JDK pads with @Contended, ForkJoinPool and WorkQueue. */
+    static final java.util.concurrent.ForkJoinPool POOL = new java.util.concurrent.ForkJoinPool(1);
 
     /** 1000 nodes of 100 bytes each, in a presized list: retained size known to the byte. */
     static final List<Node> KEEP = new ArrayList<>(1000);
@@ -96,6 +98,8 @@ public final class DumpTarget {
     static final String SECRET_C = "AKIAIOSFODNN7EXAMPLE";
 
     private static void build() {
+        // not in a static initializer: the task is a lambda of this class, which its worker would wait to initialise
+        POOL.submit(() -> { }).join();
         for (int i = 0; i < 1000; i++) {
             KEEP.add(new Node(null, 100));
         }

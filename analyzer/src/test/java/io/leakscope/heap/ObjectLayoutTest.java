@@ -387,32 +387,37 @@ class ObjectLayoutTest {
     @Test
     void measurementsOverruleTheLayoutOnlyOnEvidence() {
         ObjectLayout l = new ObjectLayout(12, 4, 8, 16, 16);
-        assertEquals(24, l.instanceSize(24, 0, 0, 0, 0, true, false));       // no instance seen
-        assertEquals(24, l.instanceSize(24, 0, 24, 5, 9, true, false));      // agrees
-        assertEquals(16, l.instanceSize(24, 0, 16, 1, 1, true, false));      // below: a bound, taken from one instance
-        assertEquals(368, l.instanceSize(112, 0, 368, 8, 8, true, false));   // JDK 17's Thread: @Contended padding
-        assertEquals(32, l.instanceSize(24, 0, 32, 1, 1, true, false));      // one injected field, one instance
-        assertEquals(24, l.instanceSize(24, 0, 216, 1, 1, true, false));     // one instance, then a mirror-sized gap
-        assertEquals(24, l.instanceSize(24, 0, 216, 2, 9, true, false));     // two of nine: gaps now and then
-        assertEquals(216, l.instanceSize(24, 0, 216, 5, 9, true, false));    // five of nine: the class's size
+        assertEquals(24, l.instanceSize(24, 0, 0, 0, 0, true, 16));       // no instance seen
+        assertEquals(24, l.instanceSize(24, 0, 24, 5, 9, true, 16));      // agrees
+        assertEquals(16, l.instanceSize(24, 0, 16, 1, 1, true, 16));      // below: a bound, taken from one instance
+        assertEquals(368, l.instanceSize(112, 0, 368, 8, 8, true, 16));   // JDK 17's Thread: @Contended padding
+        assertEquals(32, l.instanceSize(24, 0, 32, 1, 1, true, 16));      // one injected field, one instance
+        assertEquals(24, l.instanceSize(24, 0, 216, 1, 1, true, 16));     // one instance, then a mirror-sized gap
+        assertEquals(24, l.instanceSize(24, 0, 216, 2, 9, true, 16));     // two of nine: gaps now and then
+        assertEquals(216, l.instanceSize(24, 0, 216, 5, 9, true, 16));    // five of nine: the class's size
         // a Thread subclass: 256 inherited, 8 of its own
-        assertEquals(376, l.instanceSize(112, 256, 376, 1, 1, true, false));
-        assertEquals(368, l.instanceSize(112, 256, 0, 0, 0, true, false));   // inherited only
-        assertEquals(24, l.instanceSize(24, 0, 20, 3, 3, true, false));      // not a multiple of the alignment
+        assertEquals(376, l.instanceSize(112, 256, 376, 1, 1, true, 16));
+        assertEquals(368, l.instanceSize(112, 256, 0, 0, 0, true, 16));   // inherited only
+        assertEquals(24, l.instanceSize(24, 0, 20, 3, 3, true, 16));      // not a multiple of the alignment
         // not in address order: above the layout only by less than the smallest object, which nothing else fits in
-        assertEquals(104, l.instanceSize(104, 0, 160, 40, 50, false, false)); // ZGC's Class$ReflectionData
-        assertEquals(32, l.instanceSize(32, 0, 48, 3, 3, false, false));      // CopyOnWriteArrayList: 16 over
-        assertEquals(32, l.instanceSize(24, 0, 32, 1, 1, false, false));      // a field
-        assertEquals(16, l.instanceSize(24, 0, 16, 1, 1, false, false));      // below: a bound, in any order
+        assertEquals(104, l.instanceSize(104, 0, 160, 40, 50, false, 16)); // ZGC's Class$ReflectionData
+        assertEquals(32, l.instanceSize(32, 0, 48, 3, 3, false, 16));      // CopyOnWriteArrayList: 16 over
+        assertEquals(32, l.instanceSize(24, 0, 32, 1, 1, false, 16));      // a field
+        assertEquals(16, l.instanceSize(24, 0, 16, 1, 1, false, 16));      // below: a bound, in any order
         ObjectLayout compact = new ObjectLayout(8, 4, 8, 12, 16);
-        assertEquals(24, compact.instanceSize(24, 0, 32, 1, 1, false, false)); // an 8-byte object fits there
-        // where the layout models every field HotSpot adds (JDK 15 on), a lone instance's larger distance is a gap
-        // (JDK 28's CDS objects in a heap under 4 GB, 16 bytes apart); two instances that agree are the class's size
-        assertEquals(32, l.instanceSize(32, 0, 48, 1, 1, true, true));
-        assertEquals(24, l.instanceSize(24, 0, 32, 1, 1, false, true));
-        assertEquals(16, l.instanceSize(24, 0, 16, 1, 1, true, true));       // below: still a bound
-        assertEquals(32, l.instanceSize(24, 0, 32, 2, 3, true, true));
-        assertEquals(32, l.instanceSize(24, 0, 32, 3, 3, false, true));
+        assertEquals(24, compact.instanceSize(24, 0, 32, 1, 1, false, 16)); // an 8-byte object fits there
+        // where the layout models every field HotSpot adds (JDK 15 on: no slack), a lone instance's larger distance
+        // is a gap (JDK 28's CDS objects in a heap under 4 GB, 16 bytes apart); two instances that agree are the
+        // class's size
+        assertEquals(32, l.instanceSize(32, 0, 48, 1, 1, true, 0));
+        assertEquals(24, l.instanceSize(24, 0, 32, 1, 1, false, 0));
+        assertEquals(16, l.instanceSize(24, 0, 16, 1, 1, true, 0));       // below: still a bound
+        assertEquals(32, l.instanceSize(24, 0, 32, 2, 3, true, 0));
+        assertEquals(32, l.instanceSize(24, 0, 32, 3, 3, false, 0));
+        // a class the JDK pads with @Contended, its padding modelled: one alignment unit of slack (JDK 21's
+        // ForkJoinPool under ZGC: 384 by its fields and the padding, 392 in the JVM)
+        assertEquals(392, l.instanceSize(384, 0, 392, 1, 1, true, 8));
+        assertEquals(384, l.instanceSize(384, 0, 400, 1, 1, true, 8));
         ObjectLayout.Neighbours a = new ObjectLayout.Neighbours();
         a.size(2);
         a.observe(0, 40);
@@ -688,8 +693,13 @@ class ObjectLayoutTest {
             if (h == null || e.getKey().equals("java.lang.Class") || e.getKey().endsWith("[]")) {
                 continue;
             }
-            // an instance's size is its class's: compared per instance, whatever the JVM allocated in between
-            if (h[1] / h[0] != d[1] / d[0]) {
+            // an instance's size is its class's: compared per instance, whatever the JVM allocated in between; but
+            // for a class the JDK pads with @Contended in a traversal, which the JVM may make one alignment unit
+            // bigger than its fields and padding (the fields the padding moves, which the dump does not name, repack)
+            long over = h[1] / h[0] - d[1] / d[0];
+            boolean padded = traversal && ObjectLayout.CONTENDED.contains(e.getKey())
+                    && over == expected.alignment();
+            if (over != 0 && !padded) {
                 wrong.add(e.getKey() + " " + d[1] / d[0] + " bytes, the JVM's " + h[1] / h[0]);
             }
             compared++;
