@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * DumpTarget's heap of known shape in Java 8 source, which the layout tests compile with JDK 8's and JDK 11's own
@@ -47,8 +48,14 @@ public final class DumpTarget {
     /** Arrays of classes nothing else in a small JVM allocates (the outer ones), of known lengths. */
     static final short[][] SHORTS = {new short[1], new short[3], new short[5]};
     static final double[][] DOUBLES = {new double[1], new double[3]};
+    /** A pool that has run a task (in main): classes the JDK pads with @Contended, ForkJoinPool and WorkQueue. */
+    static final ForkJoinPool POOL = new ForkJoinPool(1);
 
     public static void main(String[] args) throws Exception {
+        POOL.submit(new Runnable() {
+            public void run() {
+            }
+        }).get();
         for (int i = 0; i < 1000; i++) {
             KEEP.add(new Node(null, 100));
         }
