@@ -1599,9 +1599,9 @@ public final class HprofReader {
                     : layout.instanceSize(s[1] - layout.header() + fieldBytes - s[3] + own);
         }
         // the JDK pads these with @Contended: 128 bytes before the field group it lays out last and 128 after
-        // (ForkJoinPool and its WorkQueue, JDK 17-27: their fields and 256 bytes, or 8 more where the fields the
-        // padding moves, which the dump does not name, repack); Thread's padding (JDK 9-18) is measured
-        boolean padded = ObjectLayout.CONTENDED.contains(name) && !name.equals("java.lang.Thread");
+        // (ForkJoinPool and its WorkQueue, JDK 17-27, Thread before JDK 19: their fields and 256 bytes, or 8 more
+        // where the fields the padding moves, which the dump does not name, repack)
+        boolean padded = ObjectLayout.CONTENDED.contains(name) && (jdk < 19 || !name.equals("java.lang.Thread"));
         if (padded) {
             size += 2L * ObjectLayout.CONTENDED_PADDING;
         }
@@ -1610,8 +1610,7 @@ public final class HprofReader {
         if (inferred.fromAddresses() && k >= 0 && k < neighbours.min.length && !name.equals(STACK_CHUNK)
                 && size >= smallestGap) {
             size = layout.instanceSize(size, 0, neighbours.min[k], neighbours.count[k], neighbours.seen[k],
-                    inferred.addressOrder() || ObjectLayout.CONTENDED.contains(name),
-                    before15() ? 16 : padded ? layout.alignment() : 0);
+                    inferred.addressOrder(), before15() ? 16 : padded ? layout.alignment() : 0);
         }
         long[] out = {base, size, injected, fieldBytes};
         sizes.put(d.id, out);

@@ -30,10 +30,10 @@ import java.util.Set;
  */
 record ObjectLayout(int header, int oop, int alignment, int arrayBase, int arrayBase8) {
     /**
-     * The classes the JDK pads with {@code @Contended} (JDK 9-25; Thread up to JDK 18 or so, Exchanger's Node became
-     * Slot): 128 bytes or more around a field group that no layout can know. In a dump that is not in address
-     * order, their measured size is still taken on the evidence an address-ordered dump needs (their subclasses
-     * inherit it), as the padding is far more than a field.
+     * The classes the JDK pads with {@code @Contended} (JDK 8-27; Thread up to JDK 18, Exchanger's Node became
+     * Slot): 128 bytes before the field group laid out last and 128 after, which the reader adds to their fields
+     * (the dump does not say which fields the padding moves: their repacking may cost one alignment unit more);
+     * their subclasses' fields go after the padding.
      */
     static final Set<String> CONTENDED = Set.of("java.lang.Thread", "java.util.concurrent.atomic.Striped64$Cell",
             "java.util.concurrent.ConcurrentHashMap$CounterCell", "java.util.concurrent.Exchanger$Node",

@@ -69,6 +69,13 @@ public final class DumpTarget {
     static final StackWalker.StackFrame FRAME = StackWalker.getInstance().walk(s -> s.findFirst()).orElseThrow();
     /** A pool that has run a task (in build): classes the JDK pads with @Contended, ForkJoinPool and WorkQueue. */
     static final java.util.concurrent.ForkJoinPool POOL = new java.util.concurrent.ForkJoinPool(1);
+    /**
+     * Counted by two threads at once (in build), so that they collide: Striped64$Cell and
+     * ConcurrentHashMap$CounterCell, padded with @Contended, exist only then (almost always, not surely).
+     */
+    static final java.util.concurrent.atomic.LongAdder ADDER = new java.util.concurrent.atomic.LongAdder();
+    static final java.util.concurrent.ConcurrentHashMap<Integer, Integer> COUNTED =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** 1000 nodes of 100 bytes each, in a presized list: retained size known to the byte. */
     static final List<Node> KEEP = new ArrayList<>(1000);
@@ -100,6 +107,25 @@ public final class DumpTarget {
     private static void build() {
         // not in a static initializer: the task is a lambda of this class, which its worker would wait to initialise
         POOL.submit(() -> { }).join();
+        Thread[] counters = new Thread[2];
+        for (int t = 0; t < counters.length; t++) {
+            int from = t * 100_000;
+            counters[t] = new Thread(() -> {
+                for (int i = 0; i < 100_000; i++) {
+                    ADDER.increment();
+                    COUNTED.put(from + i, i);
+                    COUNTED.remove(from + i);
+                }
+            });
+            counters[t].start();
+        }
+        for (Thread t : counters) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         for (int i = 0; i < 1000; i++) {
             KEEP.add(new Node(null, 100));
         }

@@ -7,7 +7,9 @@ import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * DumpTarget's heap of known shape in Java 8 source, which the layout tests compile with JDK 8's and JDK 11's own
@@ -50,12 +52,32 @@ public final class DumpTarget {
     static final double[][] DOUBLES = {new double[1], new double[3]};
     /** A pool that has run a task (in main): classes the JDK pads with @Contended, ForkJoinPool and WorkQueue. */
     static final ForkJoinPool POOL = new ForkJoinPool(1);
+    /** Counted by two threads at once (in main): Striped64$Cell and CounterCell, padded, exist only then. */
+    static final LongAdder ADDER = new LongAdder();
+    static final ConcurrentHashMap<Integer, Integer> COUNTED = new ConcurrentHashMap<Integer, Integer>();
 
     public static void main(String[] args) throws Exception {
         POOL.submit(new Runnable() {
             public void run() {
             }
         }).get();
+        Thread[] counters = new Thread[2];
+        for (int t = 0; t < counters.length; t++) {
+            final int from = t * 100000;
+            counters[t] = new Thread(new Runnable() {
+                public void run() {
+                    for (int i = 0; i < 100000; i++) {
+                        ADDER.increment();
+                        COUNTED.put(from + i, i);
+                        COUNTED.remove(from + i);
+                    }
+                }
+            });
+            counters[t].start();
+        }
+        for (Thread t : counters) {
+            t.join();
+        }
         for (int i = 0; i < 1000; i++) {
             KEEP.add(new Node(null, 100));
         }
