@@ -620,9 +620,16 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
                 slot = (slot + 1) & mask;
             }
         }
+        List<ObjectLayout> all = candidates(guessed); // the guess first
+        // where some layout makes no instance bigger than its distance to the object above, only those are taken
+        int[] overlaps = new int[all.size()];
+        int fewest = Integer.MAX_VALUE;
+        for (int c = 0; c < all.size(); c++) {
+            overlaps[c] = overlaps(all.get(c), fields, boundClasses, boundMins);
+            fewest = Math.min(fewest, overlaps[c]);
+        }
         ObjectLayout best = guessed;
         int bestMatched = -1;
-        List<ObjectLayout> all = candidates(guessed);
         int[] scores = new int[all.size()];
         for (int c = 0; c < all.size(); c++) {
             ObjectLayout l = all.get(c);
@@ -633,24 +640,9 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
                 }
             }
             scores[c] = matched;
-            if (matched > bestMatched) {
+            if (matched > bestMatched && (fewest > 0 || overlaps[c] == 0)) {
                 best = l;
                 bestMatched = matched;
-            }
-        }
-        int[] overlaps = new int[all.size()];
-        int fewest = Integer.MAX_VALUE;
-        for (int c = 0; c < all.size(); c++) {
-            overlaps[c] = overlaps(all.get(c), fields, boundClasses, boundMins);
-            fewest = Math.min(fewest, overlaps[c]);
-        }
-        if (fewest == 0 && overlaps[all.indexOf(best)] > 0) {
-            bestMatched = -1;
-            for (int c = 0; c < all.size(); c++) {
-                if (overlaps[c] == 0 && scores[c] > bestMatched) {
-                    best = all.get(c);
-                    bestMatched = scores[c];
-                }
             }
         }
         // records whose sizes do not depend on the reference size (primitive arrays, Strings, objects whose
@@ -672,8 +664,7 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
         if (bestMatched < 64
                 || (bestMatched * 5L < n && lift(best, fieldBytes, what, delta, weight, distinct) < MIN_LIFT)) {
             // the guess, unless it makes instances bigger than their distances allow and another layout does not
-            boolean guessOverlaps = fewest == 0 && overlaps(guessed, fields, boundClasses, boundMins) > 0;
-            ObjectLayout fallback = guessOverlaps ? best : guessed;
+            ObjectLayout fallback = fewest == 0 && overlaps[0] > 0 ? best : guessed;
             return new Inferred(fallback, Math.max(0, bestMatched), n, false, false);
         }
         // a walk by address goes up from each object but where it changes regions (>99% of the records in the
