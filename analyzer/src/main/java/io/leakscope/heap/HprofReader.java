@@ -295,24 +295,33 @@ public final class HprofReader {
         t.ids = ids;
         List<Pass2> p2s = pass2(t, keepSecretValues, bound);
         int edgeCount = t.compact(p2s);
+        long t3 = System.nanoTime();
         if (TIMING) {
             System.err.printf("hprof %s: %d references in an array of %d, tables %s; wall pass1 %.2fs, %s index %.2fs,"
                             + " pass2 %.2fs in %d part(s); main-thread CPU %.2fs%n", file, edgeCount, t.refs.length,
                     space.isMapped() ? "mapped" : "on the heap", (t1 - t0) / 1e9, ids.layout(), (t2 - t1) / 1e9,
-                    (System.nanoTime() - t2) / 1e9, p2s.size(), cpuSeconds());
+                    (t3 - t2) / 1e9, p2s.size(), cpuSeconds());
+            t3 = System.nanoTime(); // the first printf of a fresh JVM takes tens of milliseconds
         }
         int[] roots = new int[rootCount];
         byte[] kinds = new byte[rootCount];
         int[] rootMethods = new int[rootCount];
         Map<String, Integer> methodIndex = new HashMap<>();
+        // a frame holds many roots (860 roots, 11 frames in the benchmark's 142 MB dump): each described once
+        LongIntMap methodOfFrame = new LongIntMap(64);
         int nr = 0;
         long danglingRoots = 0;
         for (int i = 0; i < rootCount; i++) {
             int o = ids.find(rootIds[i]);
             if (o >= 0) {
-                String method = rootFrames[i] < 0 ? null
-                        : frames.describe((int) (rootFrames[i] >>> 32), (int) rootFrames[i], strings::get);
-                rootMethods[nr] = method == null ? -1 : methodIndex.computeIfAbsent(method, k -> methodIndex.size());
+                int m = rootFrames[i] < 0 ? -1 : methodOfFrame.get(rootFrames[i]);
+                if (m == -1 && rootFrames[i] >= 0) {
+                    String method = frames.describe((int) (rootFrames[i] >>> 32), (int) rootFrames[i], strings::get);
+                    Integer known = method == null ? null : methodIndex.putIfAbsent(method, methodIndex.size());
+                    m = method == null ? -2 : known != null ? known : methodIndex.size() - 1;
+                    methodOfFrame.put(rootFrames[i], m);
+                }
+                rootMethods[nr] = Math.max(m, -1);
                 roots[nr] = o;
                 kinds[nr++] = rootKinds[i];
             } else {
@@ -320,7 +329,9 @@ public final class HprofReader {
             }
         }
         String[] methods = new String[methodIndex.size()];
-        methodIndex.forEach((m, i) -> methods[i] = m);
+        for (Map.Entry<String, Integer> e : methodIndex.entrySet()) {
+            methods[e.getValue()] = e.getKey();
+        }
         long dangling = 0;
         long badInstances = 0;
         List<SecretScanner.Hits> hits = new ArrayList<>();
@@ -370,6 +381,10 @@ public final class HprofReader {
         }
         if (badInstances > 0) {
             warnings.add(badInstances + " instances did not match their class layout (their references were skipped)");
+        }
+        if (TIMING) {
+            System.err.printf("hprof %s: after pass 2 (roots, referents, warnings) %.1f ms%n", file,
+                    (System.nanoTime() - t3) / 1e6);
         }
         return new HeapGraph(file.toString(), timestampMs, idSize, inferred, objectCount, space, t.kind, t.classOf,
                 t.shallow, t.refStart, t.refs.trimmed(edgeCount), t.slots.trimmed(edgeCount), classes,
@@ -1479,7 +1494,8 @@ public final class HprofReader {
                 };
             }
         }
-        return base.replace('/', '.') + "[]".repeat(dims);
+        // concat, not `+`: no call site to link in a fresh JVM (see Frames.describe)
+        return dims == 0 ? base.replace('/', '.') : base.replace('/', '.').concat("[]".repeat(dims));
     }
 
     private record ClassDump(long id, long superId, long loaderId, int hprofInstanceSize, long[] fieldNames,

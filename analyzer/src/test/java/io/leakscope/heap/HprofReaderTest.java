@@ -486,6 +486,9 @@ class HprofReaderTest {
         }
         assertTrue(methods.stream().anyMatch(m -> m.startsWith("io.leakscope.heap.DumpTarget.main(DumpTarget.java:")),
                 methods.toString());
+        // each frame described once, each method listed once (roots of one frame share it), every one used
+        assertEquals(new java.util.HashSet<>(methods).size(), want.methods.length, List.of(want.methods).toString());
+        assertTrue(methods.size() > want.methods.length, methods.size() + " roots for " + want.methods.length);
     }
 
     /**
