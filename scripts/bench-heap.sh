@@ -120,7 +120,7 @@ for mb in "${sizes[@]}"; do
   cat "$dump" > /dev/null
   launcher_gc="-XX:+UseG1GC -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5" # as scripts/leakscope runs
   # and, for dumps under 200 MB, with the client compiler only
-  [ "$(stat -c %s "$dump")" -lt $(( 200 * 1048576 )) ] && launcher_gc="$launcher_gc -XX:TieredStopAtLevel=1 -XX:Tier3BackEdgeThreshold=15000"
+  [ "$(stat -c %s "$dump")" -lt $(( 200 * 1048576 )) ] && launcher_gc="$launcher_gc -XX:TieredStopAtLevel=1 -XX:Tier3BackEdgeThreshold=15000 -XX:CompileCommand=quiet -XX:CompileCommand=inline,java/lang/Long.reverseBytes -XX:CompileCommand=inline,java/lang/Integer.reverseBytes -XX:CompileCommand=inline,java/lang/Integer.bitCount -XX:CompileCommand=inline,java/lang/Long.bitCount"
   # on the heap it sizes itself, under 1 GB, the serial collector with a small young generation and initial heap
   own_gc="$launcher_gc"
   [ "$(stat -c %s "$dump")" -lt $(( 1024 * 1048576 )) ] \
