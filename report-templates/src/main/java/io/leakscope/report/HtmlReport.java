@@ -12,6 +12,7 @@ import io.leakscope.io.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -57,7 +58,11 @@ public final class HtmlReport {
     /** The report as a string; files the findings name (the flame graph) are looked up in {@code baseDir}. */
     public static String render(Findings f, Path baseDir) {
         StringWriter w = new StringWriter(1 << 16);
-        render(f, baseDir, w);
+        try {
+            render(f, baseDir, w);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
         return w.toString();
     }
 
@@ -80,11 +85,20 @@ public final class HtmlReport {
         });
     }
 
-    private static void render(Findings f, Path baseDir, Writer w) {
+    /**
+     * The writer's failures (a full disk) come out as they are, so that the file being written is named in the one
+     * line the user sees; only the template's own failures are the program's.
+     */
+    static void render(Findings f, Path baseDir, Writer w) throws IOException {
+        Template t;
         try {
-            Template t = CONFIG.getTemplate("report.ftlh");
+            t = CONFIG.getTemplate("report.ftlh"); // in the jar: failing to load it is the program's failure
+        } catch (IOException e) {
+            throw new IllegalStateException("loading the report's template failed: " + e.getMessage(), e);
+        }
+        try {
             t.process(model(f, baseDir == null ? null : baseDir.toAbsolutePath()), w);
-        } catch (IOException | TemplateException e) {
+        } catch (TemplateException e) {
             throw new IllegalStateException("rendering the report failed: " + e.getMessage(), e);
         }
     }

@@ -3,15 +3,18 @@ package io.leakscope.report;
 import io.leakscope.findings.Findings;
 import io.leakscope.findings.Heap;
 import io.leakscope.findings.NativeMemory;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HtmlReportTest {
@@ -33,6 +36,25 @@ class HtmlReportTest {
         assertTrue(html.contains("Content-Security-Policy"));
         String withoutSvgNamespace = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
         assertFalse(withoutSvgNamespace.contains("http://") || withoutSvgNamespace.contains("https://"), "no network references");
+    }
+
+    /**
+     * A full disk while the report is written (Linux's /dev/full fails every write with ENOSPC): the writer's
+     * error comes out as an IOException, which names the file being written (AtomicFiles) in the one line the
+     * user sees, not as the program's own failure.
+     */
+    @Test
+    void aFullDiskIsAnIoErrorNotAnInternalOne() throws IOException {
+        Path full = Path.of("/dev/full");
+        Assumptions.assumeTrue(Files.isWritable(full), "no /dev/full here");
+        try (java.io.Writer w = new java.io.OutputStreamWriter(new java.io.FileOutputStream(full.toFile()),
+                StandardCharsets.UTF_8)) {
+            IOException e = assertThrows(IOException.class,
+                    () -> HtmlReport.render(TestFindings.rich("com.example.Tool", 5, 5, 12), null, w));
+            assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+        } catch (IOException closing) {
+            // closing flushes what is left into /dev/full too
+        }
     }
 
     /** Heap dumps only (no series to fit): the first screen's rate is the diff's, not "not established". */
