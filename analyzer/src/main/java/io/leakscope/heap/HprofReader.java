@@ -314,12 +314,15 @@ public final class HprofReader {
         for (int i = 0; i < rootCount; i++) {
             int o = ids.find(rootIds[i]);
             if (o >= 0) {
-                int m = rootFrames[i] < 0 ? -1 : methodOfFrame.get(rootFrames[i]);
-                if (m == -1 && rootFrames[i] >= 0) {
-                    String method = frames.describe((int) (rootFrames[i] >>> 32), (int) rootFrames[i], strings::get);
-                    Integer known = method == null ? null : methodIndex.putIfAbsent(method, methodIndex.size());
-                    m = method == null ? -2 : known != null ? known : methodIndex.size() - 1;
-                    methodOfFrame.put(rootFrames[i], m);
+                int m = -1;
+                if (rootFrames[i] >= 0) {
+                    m = methodOfFrame.get(rootFrames[i]); // -1: not described yet; -2: the dump does not say
+                    if (m == -1) {
+                        String method = frames.describe((int) (rootFrames[i] >>> 32), (int) rootFrames[i], strings::get);
+                        Integer known = method == null ? null : methodIndex.putIfAbsent(method, methodIndex.size());
+                        m = method == null ? -2 : known != null ? known : methodIndex.size() - 1;
+                        methodOfFrame.put(rootFrames[i], m);
+                    }
                 }
                 rootMethods[nr] = Math.max(m, -1);
                 roots[nr] = o;
