@@ -5,9 +5,11 @@ import io.leakscope.findings.Heap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Dominator-tree diff across 2..N dumps of one process. Subtrees are matched by signature (see
@@ -30,10 +32,69 @@ public final class HeapDiff {
     private HeapDiff() {
     }
 
-    /** One dump as the diff needs it; {@code analysis} only for the newest (it names paths). */
+    /**
+     * One dump as the diff needs it; {@code analysis} only for the newest (it names paths); {@code programClasses}
+     * the names of its classes that are not the JDK's (see {@link #programClasses}).
+     */
     public record Dump(String path, Long timestampMs, long reachableBytes, HeapAnalysis.SigTable sigs,
-                       HeapAnalysis analysis) {
+                       HeapAnalysis analysis, Set<String> programClasses) {
+        Dump withoutAnalysis() {
+            return new Dump(path, timestampMs, reachableBytes, sigs, null, programClasses);
+        }
     }
+
+    private static final String[] PLATFORM = {"java.", "javax.", "jdk.", "sun.", "com.sun.", "org.w3c.", "org.xml.",
+            "org.ietf.", "org.jcp."};
+
+    /**
+     * The dump's classes that are not the JDK's: a program's own and its libraries', which later dumps of one
+     * process keep (classes are seldom unloaded) and another program's mostly lack. Arrays and classes the JVM
+     * names per run (lambdas' and other hidden classes, proxies) are left out.
+     */
+    static Set<String> programClasses(HeapGraph g) {
+        Set<String> names = new HashSet<>();
+        next:
+        for (HeapGraph.ClassInfo c : g.classes) {
+            String n = c.name;
+            if (n.endsWith("]") || n.startsWith("<") || n.contains("/0x") || n.contains("$$") || n.contains("$Proxy")) {
+                continue;
+            }
+            for (String p : PLATFORM) {
+                if (n.startsWith(p)) {
+                    continue next;
+                }
+            }
+            names.add(n);
+        }
+        return names;
+    }
+
+    /**
+     * A note when two dumps next to each other in time share under half the program classes of the one with
+     * fewer (at least {@link #FEW_CLASSES} of them): they look like dumps of two programs, whose diff means
+     * nothing; else null.
+     */
+    static String differentPrograms(Dump a, Dump b) {
+        Set<String> small = a.programClasses().size() <= b.programClasses().size() ? a.programClasses() : b.programClasses();
+        Set<String> big = small == a.programClasses() ? b.programClasses() : a.programClasses();
+        if (small.size() < FEW_CLASSES) {
+            return null;
+        }
+        int shared = 0;
+        for (String n : small) {
+            if (big.contains(n)) {
+                shared++;
+            }
+        }
+        if (2 * shared >= small.size()) {
+            return null;
+        }
+        return a.path() + " and " + b.path() + " share " + shared + " of their classes outside the JDK ("
+                + a.programClasses().size() + " and " + b.programClasses().size() + "): they look like dumps of"
+                + " different programs, and a diff compares dumps of one process taken over time";
+    }
+
+    static final int FEW_CLASSES = 5;
 
     /** @param dumps in time order, the last one with its analysis */
     public static List<Heap.GrowingPath> growing(List<Dump> dumps) {

@@ -165,7 +165,8 @@ public final class HeapReader implements InputReader {
         out.heap = new Heap(summaries, suspects, h.growing(),
                 new Heap.SecretScan(arraysScanned, suspected, showValues, holders));
         // keep the full analysis only of the newest dump: the diff names paths in it
-        dumps.add(new HeapDiff.Dump(name, ts, a.reachableBytes(), a.sigs, isNewest ? a : null));
+        dumps.add(new HeapDiff.Dump(name, ts, a.reachableBytes(), a.sigs, isNewest ? a : null,
+                HeapDiff.programClasses(g)));
     }
 
     /** Whether a dump taken at {@code ts} is the newest so far; if so the previous newest drops its analysis. */
@@ -174,8 +175,7 @@ public final class HeapReader implements InputReader {
         boolean isNewest = newest == null || (ts != null && (newest.timestampMs() == null || ts >= newest.timestampMs()))
                 || (ts == null && newest.timestampMs() == null);
         if (isNewest && newest != null) {
-            dumps.set(dumps.indexOf(newest), new HeapDiff.Dump(newest.path(), newest.timestampMs(),
-                    newest.reachableBytes(), newest.sigs(), null));
+            dumps.set(dumps.indexOf(newest), newest.withoutAnalysis());
             HeapAnalysis previous = newest.analysis();
             newest = null;
             previous.release(); // mapped tables: their pages go to the next dump's
@@ -247,6 +247,12 @@ public final class HeapReader implements InputReader {
             ordered.sort(Comparator.comparingLong(HeapDiff.Dump::timestampMs));
         } else {
             b.note(Note.warn("heap", "not every dump has a time; dumps are compared in the order given"));
+        }
+        for (int i = 1; i < ordered.size(); i++) {
+            String apart = HeapDiff.differentPrograms(ordered.get(i - 1), ordered.get(i));
+            if (apart != null) {
+                b.note(Note.warn("heap", apart));
+            }
         }
         if (ordered.get(ordered.size() - 1).analysis() == null) {
             b.note(Note.warn("heap", "dump order is ambiguous; growth is not computed"));

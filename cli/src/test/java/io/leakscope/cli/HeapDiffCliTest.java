@@ -106,6 +106,21 @@ class HeapDiffCliTest {
         assertFalse(r.out().contains("verdict: LEAK"), r.out());
         assertTrue(r.out().contains("verdict: INCONCLUSIVE — Not enough data to decide: no retained path grew in every"
                 + " interval between the 3 heap dumps."), r.out());
+        assertFalse(findings(out).path("notes").toString().contains("different programs"), "one process's dumps");
+        // the same launcher running another scenario (the listener sample's dump) shares most of its few classes
+        Path listeners = Path.of("../samples/captures/dumps/listeners-1.hprof.gz");
+        Path scenarios = tmp.resolve("scenarios");
+        CliTest.run("diff", dumps.get(2).toString(), listeners.toString(), "--out", scenarios.toString());
+        assertFalse(findings(scenarios).path("notes").toString().contains("different programs"));
+        // this test's own JVM, another program altogether: said, not silently diffed
+        Path self = tmp.resolve("self.hprof");
+        java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .dumpHeap(self.toString(), true);
+        Path mixed = tmp.resolve("mixed");
+        CliTest.run("diff", self.toString(), listeners.toString(), "--out", mixed.toString());
+        String notes = findings(mixed).path("notes").toString();
+        assertTrue(notes.contains(listeners + " and " + self + " share ")
+                && notes.contains("they look like dumps of different programs"), notes);
     }
 
     @Test
