@@ -249,9 +249,17 @@ public final class HeapReader implements InputReader {
             b.note(Note.warn("heap", "not every dump has a time; dumps are compared in the order given"));
         }
         for (int i = 1; i < ordered.size(); i++) {
-            String apart = HeapDiff.differentPrograms(ordered.get(i - 1), ordered.get(i));
+            HeapDiff.Dump p = ordered.get(i - 1);
+            HeapDiff.Dump q = ordered.get(i);
+            String apart = HeapDiff.differentPrograms(p, q);
             if (apart != null) {
                 b.note(Note.warn("heap", apart));
+            }
+            if (timed && p.timestampMs().equals(q.timestampMs())) {
+                // a JVM writes one dump at a time: the same time to the millisecond is the same dump
+                b.note(Note.warn("heap", p.path() + " and " + q.path() + " were taken at the same time ("
+                        + Instant.ofEpochMilli(q.timestampMs()) + "): the same dump twice? A diff needs dumps taken"
+                        + " apart in time"));
             }
         }
         if (ordered.get(ordered.size() - 1).analysis() == null) {

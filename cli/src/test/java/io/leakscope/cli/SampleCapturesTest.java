@@ -41,6 +41,16 @@ class SampleCapturesTest {
         assertTrue(f.notes().stream().noneMatch(n -> n.message().contains("different programs")), f.notes().toString());
     }
 
+    /** One dump given twice (or a copy of it): its header's time, to the millisecond, says so. */
+    @Test
+    void theSameDumpTwiceIsSaid() throws Exception {
+        Findings f = analyze("dumps/listeners-1.hprof.gz", "dumps/listeners-1.hprof.gz");
+        assertEquals(Verdict.INCONCLUSIVE, f.verdict(), f.headline());
+        assertTrue(f.notes().stream().anyMatch(n -> n.level().equals("WARN")
+                && n.message().contains("were taken at the same time (") && n.message().contains("the same dump twice?")),
+                f.notes().toString());
+    }
+
     @Test
     void aDumpTooBigForTheHeapIsOneLineWithTheHeapToAskFor() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
