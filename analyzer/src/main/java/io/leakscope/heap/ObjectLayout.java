@@ -43,6 +43,32 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
     /** -XX:ContendedPaddingWidth's default: the least padding around a {@code @Contended} field group. */
     static final int CONTENDED_PADDING = 128;
 
+    /**
+     * How many paddings of {@link #CONTENDED_PADDING} HotSpot puts into an instance of one of the {@link #CONTENDED}
+     * classes: one before each field group it sets apart and one after the last, a {@code @Contended} class being
+     * a group of its own. SubmissionPublisher$BufferedSubscription is padded as a class and its {@code demand} and
+     * {@code waiting} as a group besides (472 bytes on JDK 17-26, 464 on JDK 27, measured); the others one group.
+     */
+    static int contendedPaddings(String className) {
+        return className.equals("java.util.concurrent.SubmissionPublisher$BufferedSubscription") ? 3 : 2;
+    }
+
+    /**
+     * Whether a JDK of floor {@code jdk} (HprofReader.jdkFloor) pads this class with {@code @Contended}: Thread
+     * before JDK 19 (from then its fields are in Thread$FieldHolder), Exchanger's Node before JDK 24 (Exchanger was
+     * rewritten then: a 40-byte Node on JDK 24-27, measured), the others in every JDK that has them.
+     */
+    static boolean padded(String className, int jdk) {
+        if (!CONTENDED.contains(className)) {
+            return false;
+        }
+        return switch (className) {
+            case "java.lang.Thread" -> jdk < 19;
+            case "java.util.concurrent.Exchanger$Node" -> jdk < 24;
+            default -> true;
+        };
+    }
+
     /** A 32-bit JVM: 8-byte headers, 4-byte words; 4-byte ids say so. */
     static final ObjectLayout THIRTY_TWO_BIT = new ObjectLayout(8, 4, 8, 12, 16);
 

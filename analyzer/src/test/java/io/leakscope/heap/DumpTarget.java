@@ -76,6 +76,14 @@ public final class DumpTarget {
     static final java.util.concurrent.atomic.LongAdder ADDER = new java.util.concurrent.atomic.LongAdder();
     static final java.util.concurrent.ConcurrentHashMap<Integer, Integer> COUNTED =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Used once by the main thread and another (in build): the main thread's Exchanger$Node, padded with
+     * @Contended, stays in its thread locals.
+     */
+    static final java.util.concurrent.Exchanger<Object> EXCHANGER = new java.util.concurrent.Exchanger<>();
+    /** With a subscriber (in build): its SubmissionPublisher$BufferedSubscription, padded with @Contended. */
+    static final java.util.concurrent.SubmissionPublisher<Object> PUBLISHER =
+            new java.util.concurrent.SubmissionPublisher<>(Runnable::run, 8);
 
     /** 1000 nodes of 100 bytes each, in a presized list: retained size known to the byte. */
     static final List<Node> KEEP = new ArrayList<>(1000);
@@ -119,13 +127,42 @@ public final class DumpTarget {
             });
             counters[t].start();
         }
-        for (Thread t : counters) {
+        Thread other = new Thread(() -> {
             try {
-                t.join();
+                EXCHANGER.exchange("theirs");
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
+        });
+        other.start();
+        try {
+            EXCHANGER.exchange("ours");
+            other.join();
+            for (Thread t : counters) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
+        PUBLISHER.subscribe(new java.util.concurrent.Flow.Subscriber<Object>() {
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                subscription.request(1);
+            }
+
+            @Override
+            public void onNext(Object item) {
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        PUBLISHER.submit("item");
         for (int i = 0; i < 1000; i++) {
             KEEP.add(new Node(null, 100));
         }

@@ -708,12 +708,13 @@ class ObjectLayoutTest {
         assertTrue(compared >= 200, what + ": " + compared + " classes compared");
         List<String> named = new ArrayList<>(List.of("io.leakscope.heap.DumpTarget$Node", "java.lang.Thread",
                 "io.leakscope.heap.DumpTarget$Flag", "io.leakscope.heap.DumpTarget$Ticker",
-                "io.leakscope.heap.DumpTarget$Runner"));
+                "io.leakscope.heap.DumpTarget$Runner", "java.util.concurrent.Exchanger$Node"));
         if (version >= 9) {
             named.addAll(List.of("java.lang.invoke.MemberName", "java.lang.Module"));
         }
         if (!classPath.startsWith(tmp.resolve("legacy-").toString())) {
             named.add("java.lang.StackFrameInfo"); // DumpTarget.FRAME
+            named.add("java.util.concurrent.SubmissionPublisher$BufferedSubscription"); // DumpTarget.PUBLISHER
         }
         for (String c : named) {
             assertTrue(ours.containsKey(c) && jvm.containsKey(c), what + ": " + c);

@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Exchanger;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -55,6 +56,8 @@ public final class DumpTarget {
     /** Counted by two threads at once (in main): Striped64$Cell and CounterCell, padded, exist only then. */
     static final LongAdder ADDER = new LongAdder();
     static final ConcurrentHashMap<Integer, Integer> COUNTED = new ConcurrentHashMap<Integer, Integer>();
+    /** Used once by main and another thread (in main): main's Exchanger$Node, padded, stays in its thread locals. */
+    static final Exchanger<Object> EXCHANGER = new Exchanger<Object>();
 
     public static void main(String[] args) throws Exception {
         POOL.submit(new Runnable() {
@@ -75,6 +78,18 @@ public final class DumpTarget {
             });
             counters[t].start();
         }
+        Thread other = new Thread(new Runnable() {
+            public void run() {
+                try {
+                    EXCHANGER.exchange("theirs");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        other.start();
+        EXCHANGER.exchange("ours");
+        other.join();
         for (Thread t : counters) {
             t.join();
         }
