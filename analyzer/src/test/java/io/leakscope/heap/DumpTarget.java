@@ -85,6 +85,14 @@ public final class DumpTarget {
     static final java.util.concurrent.SubmissionPublisher<Object> PUBLISHER =
             new java.util.concurrent.SubmissionPublisher<>(Runnable::run, 8);
 
+    /**
+     * What a service's heap holds besides its own objects, one or a few of each (in build): regular expressions,
+     * times, a proxy, a direct buffer and its cleaner, a deflater, method handles, locks and queues, streams, a
+     * logger. Only for the layout test, which compares every class's size with the
+     * JVM's own: the JDK's classes a test program never made are the ones whose layout goes untested.
+     */
+    static final List<Object> LIBRARY = new ArrayList<>();
+
     /** 1000 nodes of 100 bytes each, in a presized list: retained size known to the byte. */
     static final List<Node> KEEP = new ArrayList<>(1000);
     /** Two owners share one object: it is dominated by neither. */
@@ -163,6 +171,7 @@ public final class DumpTarget {
             }
         });
         PUBLISHER.submit("item");
+        library();
         for (int i = 0; i < 1000; i++) {
             KEEP.add(new Node(null, 100));
         }
@@ -178,6 +187,76 @@ public final class DumpTarget {
         for (int i = 0; i < 200; i++) {
             STEADY.put(i, new Node(null, 64));
         }
+    }
+
+    private static void library() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)a(b|c)+[d-f]\\s*\\d{2}").matcher("abcbD 42");
+        LIBRARY.add(m.matches() ? m : null);
+        LIBRARY.add(java.time.ZonedDateTime.now(java.time.ZoneId.of("Europe/Paris")));
+        LIBRARY.add(java.time.Duration.ofMillis(1234));
+        LIBRARY.add(java.lang.reflect.Proxy.newProxyInstance(DumpTarget.class.getClassLoader(),
+                new Class<?>[] {Runnable.class}, (proxy, method, a) -> null));
+        LIBRARY.add(java.nio.ByteBuffer.allocateDirect(64));
+        LIBRARY.add(new java.util.zip.Deflater());
+        try {
+            LIBRARY.add(java.lang.invoke.MethodHandles.lookup().findVirtual(String.class, "length",
+                    java.lang.invoke.MethodType.methodType(int.class)));
+            LIBRARY.add(java.lang.invoke.MethodHandles.insertArguments(java.lang.invoke.MethodHandles.lookup()
+                    .findStatic(Math.class, "max", java.lang.invoke.MethodType.methodType(int.class, int.class,
+                            int.class)), 0, 1));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        java.util.concurrent.ArrayBlockingQueue<Object> bounded = new java.util.concurrent.ArrayBlockingQueue<>(4);
+        bounded.add("queued");
+        LIBRARY.add(bounded);
+        java.util.concurrent.LinkedBlockingQueue<Object> linked = new java.util.concurrent.LinkedBlockingQueue<>();
+        linked.add("queued");
+        LIBRARY.add(linked);
+        LIBRARY.add(new java.util.concurrent.locks.ReentrantReadWriteLock());
+        LIBRARY.add(new java.util.concurrent.locks.StampedLock());
+        LIBRARY.add(new java.util.concurrent.Semaphore(2));
+        LIBRARY.add(new java.util.concurrent.CountDownLatch(1));
+        java.util.concurrent.ConcurrentSkipListMap<Integer, String> skip = new java.util.concurrent.ConcurrentSkipListMap<>();
+        for (int i = 0; i < 8; i++) {
+            skip.put(i, "v");
+        }
+        LIBRARY.add(skip);
+        LIBRARY.add(new java.util.concurrent.CopyOnWriteArrayList<>(List.of("a", "b")));
+        java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<>(List.of(3, 1, 2));
+        LIBRARY.add(heap);
+        java.util.ArrayDeque<Integer> deque = new java.util.ArrayDeque<>(List.of(1, 2));
+        LIBRARY.add(deque);
+        java.util.TreeMap<String, Integer> tree = new java.util.TreeMap<>(Map.of("x", 1, "y", 2));
+        LIBRARY.add(tree);
+        java.util.LinkedHashMap<String, Integer> ordered = new java.util.LinkedHashMap<>(Map.of("x", 1));
+        LIBRARY.add(ordered);
+        java.util.WeakHashMap<Object, Object> weak = new java.util.WeakHashMap<>();
+        weak.put(KEEP, "held");
+        LIBRARY.add(weak);
+        LIBRARY.add(java.util.EnumSet.of(java.util.concurrent.TimeUnit.SECONDS));
+        java.util.EnumMap<java.util.concurrent.TimeUnit, String> enums = new java.util.EnumMap<>(java.util.concurrent.TimeUnit.class);
+        enums.put(java.util.concurrent.TimeUnit.DAYS, "d");
+        LIBRARY.add(enums);
+        java.util.BitSet bits = new java.util.BitSet();
+        bits.set(100);
+        LIBRARY.add(bits);
+        java.util.concurrent.CompletableFuture<Integer> done = new java.util.concurrent.CompletableFuture<>();
+        LIBRARY.add(done.thenApply(x -> x + 1));
+        done.complete(1);
+        LIBRARY.add(java.util.stream.IntStream.range(0, 4).boxed().collect(java.util.stream.Collectors.toList()));
+        LIBRARY.add(java.util.logging.Logger.getLogger("io.leakscope.heap.DumpTarget"));
+        // not UUID.randomUUID(): its SecureRandom loads two classes the dump lists and the JVM's class histogram,
+        // taken right after, no longer counts (the layout test compares the mirrors' count)
+        LIBRARY.add(new java.util.UUID(42, 43));
+        LIBRARY.add(new java.math.BigDecimal("12345678901234567890.123"));
+        LIBRARY.add(java.net.URI.create("https://example.com/a?b=c"));
+        LIBRARY.add(new java.util.concurrent.atomic.AtomicReference<>("x"));
+        LIBRARY.add(new java.util.concurrent.atomic.AtomicLongArray(3));
+        LIBRARY.add(ThreadLocal.withInitial(() -> 7));
+        LIBRARY.add(java.util.Optional.of("x"));
+        LIBRARY.add(new StringBuilder("built"));
+        LIBRARY.add(java.nio.charset.StandardCharsets.UTF_8.newEncoder());
     }
 
     public static void main(String[] args) throws Exception {
