@@ -58,6 +58,79 @@ public final class DumpTarget {
     static final ConcurrentHashMap<Integer, Integer> COUNTED = new ConcurrentHashMap<Integer, Integer>();
     /** Used once by main and another thread (in main): main's Exchanger$Node, padded, stays in its thread locals. */
     static final Exchanger<Object> EXCHANGER = new Exchanger<Object>();
+    /** A little of what a service's heap holds besides its own objects (in main), as in the modern target. */
+    static final List<Object> LIBRARY = new ArrayList<Object>();
+
+    private static void library() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)a(b|c)+[d-f]\\s*\\d{2}").matcher("abcbD 42");
+        LIBRARY.add(m.matches() ? m : null);
+        LIBRARY.add(java.util.TimeZone.getTimeZone("Europe/Paris"));
+        LIBRARY.add(java.lang.reflect.Proxy.newProxyInstance(DumpTarget.class.getClassLoader(),
+                new Class<?>[] {Runnable.class}, new java.lang.reflect.InvocationHandler() {
+                    public Object invoke(Object proxy, java.lang.reflect.Method method, Object[] a) {
+                        return null;
+                    }
+                }));
+        LIBRARY.add(java.nio.ByteBuffer.allocateDirect(64));
+        LIBRARY.add(new java.util.zip.Deflater());
+        LIBRARY.add(java.lang.invoke.MethodHandles.lookup().findVirtual(String.class, "length",
+                java.lang.invoke.MethodType.methodType(int.class)));
+        java.util.concurrent.ArrayBlockingQueue<Object> bounded = new java.util.concurrent.ArrayBlockingQueue<Object>(4);
+        bounded.add("queued");
+        LIBRARY.add(bounded);
+        java.util.concurrent.LinkedBlockingQueue<Object> linked = new java.util.concurrent.LinkedBlockingQueue<Object>();
+        linked.add("queued");
+        LIBRARY.add(linked);
+        LIBRARY.add(new java.util.concurrent.locks.ReentrantReadWriteLock());
+        LIBRARY.add(new java.util.concurrent.locks.StampedLock());
+        LIBRARY.add(new java.util.concurrent.Semaphore(2));
+        LIBRARY.add(new java.util.concurrent.CountDownLatch(1));
+        java.util.concurrent.ConcurrentSkipListMap<Integer, String> skip =
+                new java.util.concurrent.ConcurrentSkipListMap<Integer, String>();
+        java.util.TreeMap<Integer, String> tree = new java.util.TreeMap<Integer, String>();
+        java.util.LinkedHashMap<Integer, String> ordered = new java.util.LinkedHashMap<Integer, String>();
+        java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<Integer>();
+        java.util.ArrayDeque<Integer> deque = new java.util.ArrayDeque<Integer>();
+        for (int i = 0; i < 8; i++) {
+            skip.put(i, "v");
+            tree.put(i, "v");
+            ordered.put(i, "v");
+            heap.add(i);
+            deque.add(i);
+        }
+        LIBRARY.add(skip);
+        LIBRARY.add(tree);
+        LIBRARY.add(ordered);
+        LIBRARY.add(heap);
+        LIBRARY.add(deque);
+        LIBRARY.add(new java.util.concurrent.CopyOnWriteArrayList<Object>(new Object[] {"a", "b"}));
+        java.util.WeakHashMap<Object, Object> weak = new java.util.WeakHashMap<Object, Object>();
+        weak.put(KEEP, "held");
+        LIBRARY.add(weak);
+        LIBRARY.add(java.util.EnumSet.of(java.util.concurrent.TimeUnit.SECONDS));
+        java.util.EnumMap<java.util.concurrent.TimeUnit, String> enums =
+                new java.util.EnumMap<java.util.concurrent.TimeUnit, String>(java.util.concurrent.TimeUnit.class);
+        enums.put(java.util.concurrent.TimeUnit.DAYS, "d");
+        LIBRARY.add(enums);
+        java.util.BitSet bits = new java.util.BitSet();
+        bits.set(100);
+        LIBRARY.add(bits);
+        java.util.concurrent.CompletableFuture<Integer> done = new java.util.concurrent.CompletableFuture<Integer>();
+        LIBRARY.add(done.thenApply(new java.util.function.Function<Integer, Integer>() {
+            public Integer apply(Integer x) {
+                return x + 1;
+            }
+        }));
+        done.complete(1);
+        LIBRARY.add(java.util.logging.Logger.getLogger("io.leakscope.heap.DumpTarget"));
+        LIBRARY.add(new java.util.UUID(42, 43));
+        LIBRARY.add(new java.math.BigDecimal("12345678901234567890.123"));
+        LIBRARY.add(java.net.URI.create("https://example.com/a?b=c"));
+        LIBRARY.add(new java.util.concurrent.atomic.AtomicReference<Object>("x"));
+        LIBRARY.add(new java.util.concurrent.atomic.AtomicLongArray(3));
+        LIBRARY.add(new StringBuilder("built"));
+        LIBRARY.add(java.nio.charset.Charset.forName("UTF-8").newEncoder());
+    }
 
     public static void main(String[] args) throws Exception {
         POOL.submit(new Runnable() {
@@ -93,6 +166,7 @@ public final class DumpTarget {
         for (Thread t : counters) {
             t.join();
         }
+        library();
         for (int i = 0; i < 1000; i++) {
             KEEP.add(new Node(null, 100));
         }
