@@ -1620,10 +1620,9 @@ public final class HprofReader {
         // the JDK pads these with @Contended: 128 bytes before the field group it lays out last and 128 after
         // (ForkJoinPool and its WorkQueue, JDK 17-27, Thread before JDK 19: their fields and 256 bytes, or 8 more
         // where the fields the padding moves, which the dump does not name, repack), 128 more for a second group
-        boolean padded = ObjectLayout.padded(name, jdk);
-        if (padded) {
-            size += (long) ObjectLayout.contendedPaddings(name) * ObjectLayout.CONTENDED_PADDING;
-        }
+        int paddings = ObjectLayout.contendedPaddings(name, jdk);
+        boolean padded = paddings > 0;
+        size += (long) paddings * ObjectLayout.CONTENDED_PADDING;
         int k = instanceRefs == null ? -1 : instanceRefs.index.get(d.id);
         // a stack chunk's size is its own (its stack follows its fields): its neighbours do not measure the class
         if (inferred.fromAddresses() && k >= 0 && k < neighbours.min.length && !name.equals(STACK_CHUNK)

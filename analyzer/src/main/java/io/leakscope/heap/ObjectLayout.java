@@ -44,28 +44,22 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
     static final int CONTENDED_PADDING = 128;
 
     /**
-     * How many paddings of {@link #CONTENDED_PADDING} HotSpot puts into an instance of one of the {@link #CONTENDED}
-     * classes: one before each field group it sets apart and one after the last, a {@code @Contended} class being
-     * a group of its own. SubmissionPublisher$BufferedSubscription is padded as a class and its {@code demand} and
-     * {@code waiting} as a group besides (472 bytes on JDK 17-26, 464 on JDK 27, measured); the others one group.
+     * How many paddings of {@link #CONTENDED_PADDING} a JDK of floor {@code jdk} (HprofReader.jdkFloor) puts into an
+     * instance of this class for {@code @Contended}: one before each field group it sets apart and one after the
+     * last, a padded class being a group of its own; 0 for a class it does not pad. Thread is padded before JDK 19
+     * (from then its fields are in Thread$FieldHolder), Exchanger's Node before JDK 24 (Exchanger was rewritten
+     * then: a 40-byte Node on JDK 24-27, measured); SubmissionPublisher$BufferedSubscription as a class and for its
+     * {@code demand} and {@code waiting} besides (472 bytes on JDK 17-26, 464 on JDK 27, measured).
      */
-    static int contendedPaddings(String className) {
-        return className.equals("java.util.concurrent.SubmissionPublisher$BufferedSubscription") ? 3 : 2;
-    }
-
-    /**
-     * Whether a JDK of floor {@code jdk} (HprofReader.jdkFloor) pads this class with {@code @Contended}: Thread
-     * before JDK 19 (from then its fields are in Thread$FieldHolder), Exchanger's Node before JDK 24 (Exchanger was
-     * rewritten then: a 40-byte Node on JDK 24-27, measured), the others in every JDK that has them.
-     */
-    static boolean padded(String className, int jdk) {
+    static int contendedPaddings(String className, int jdk) {
         if (!CONTENDED.contains(className)) {
-            return false;
+            return 0;
         }
         return switch (className) {
-            case "java.lang.Thread" -> jdk < 19;
-            case "java.util.concurrent.Exchanger$Node" -> jdk < 24;
-            default -> true;
+            case "java.lang.Thread" -> jdk < 19 ? 2 : 0;
+            case "java.util.concurrent.Exchanger$Node" -> jdk < 24 ? 2 : 0;
+            case "java.util.concurrent.SubmissionPublisher$BufferedSubscription" -> 3;
+            default -> 2;
         };
     }
 
