@@ -33,6 +33,20 @@ f="$(flags "")" || fail "analyze $dump failed"
   && "$f" == *-XX:MinHeapDeltaBytes=33554432* && "$f" == *-XX:Tier3BackEdgeThreshold=15000* \
   && "$f" == *-XX:MaxNewSize=2097152* ]] \
   || fail "the launcher's flags for a small dump: $f"
+# transparent huge pages for the heap where the kernel gives them on request and the heap fits in the memory
+# available (its own or the user's); never where the kernel does not, nor against the user's word
+if grep -qF '[madvise]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
+  [[ "$f" == *-XX:+UseTransparentHugePages* ]] || fail "no huge pages for the launcher's heap: $f"
+  f="$(flags "-Xmx300m")" || fail "analyze $dump failed"
+  [[ "$f" == *-XX:+UseTransparentHugePages* ]] || fail "no huge pages for the user's heap of 300 MB: $f"
+  f="$(flags "-XX:-UseTransparentHugePages")" || fail "analyze $dump failed"
+  [[ "$f" != *-XX:+UseTransparentHugePages* ]] || fail "the user's -XX:-UseTransparentHugePages did not win: $f"
+  big=$(( $(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo) * 9 / 10 ))
+  f="$(flags "-Xmx${big}m")" || fail "analyze $dump failed"
+  [[ "$f" != *-XX:+UseTransparentHugePages* ]] || fail "huge pages for a heap of 90% of the memory available: $f"
+else
+  [[ "$f" != *-XX:+UseTransparentHugePages* ]] || fail "huge pages asked of a kernel that gives none on request: $f"
+fi
 f="$(flags "-XX:+UseG1GC -Xmx300m")" || fail "analyze $dump failed"
 [[ "$f" == *-XX:+UseG1GC* && "$f" != *-XX:+UseSerialGC* && "$f" != *-XX:InitialHeapSize=16777216* ]] \
   || fail "the user's collector and heap did not win: $f"
