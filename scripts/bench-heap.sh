@@ -121,9 +121,9 @@ for mb in "${sizes[@]}"; do
   launcher_gc="-XX:+UseG1GC -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5" # as scripts/leakscope runs
   # and, for dumps under 200 MB, with the client compiler only
   [ "$(stat -c %s "$dump")" -lt $(( 200 * 1048576 )) ] && launcher_gc="$launcher_gc -XX:TieredStopAtLevel=1 -XX:Tier3BackEdgeThreshold=15000 -XX:CompileCommand=quiet -XX:CompileCommand=inline,java/lang/Long.reverseBytes -XX:CompileCommand=inline,java/lang/Integer.reverseBytes -XX:CompileCommand=inline,java/lang/Integer.bitCount -XX:CompileCommand=inline,java/lang/Long.bitCount"
-  # with transparent huge pages for the heap where the kernel gives them on request (the heaps here fit in the
-  # memory available on this machine, as the launcher asks)
-  grep -qF '[madvise]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null \
+  # from 200 MB on, with transparent huge pages for the heap where the kernel gives them on request (the heaps here
+  # fit in the memory available on this machine, as the launcher asks)
+  [ "$(stat -c %s "$dump")" -ge $(( 200 * 1048576 )) ] && grep -qF '[madvise]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null \
     && launcher_gc="$launcher_gc -XX:+UseTransparentHugePages"
   # on the heap it sizes itself, under 1 GB, the serial collector with a small young generation and initial heap
   own_gc="$launcher_gc"

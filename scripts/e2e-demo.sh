@@ -33,20 +33,6 @@ f="$(flags "")" || fail "analyze $dump failed"
   && "$f" == *-XX:MinHeapDeltaBytes=33554432* && "$f" == *-XX:Tier3BackEdgeThreshold=15000* \
   && "$f" == *-XX:MaxNewSize=2097152* ]] \
   || fail "the launcher's flags for a small dump: $f"
-# transparent huge pages for the heap where the kernel gives them on request and the heap fits in the memory
-# available (its own or the user's); never where the kernel does not, nor against the user's word
-if grep -qF '[madvise]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
-  [[ "$f" == *-XX:+UseTransparentHugePages* ]] || fail "no huge pages for the launcher's heap: $f"
-  f="$(flags "-Xmx300m")" || fail "analyze $dump failed"
-  [[ "$f" == *-XX:+UseTransparentHugePages* ]] || fail "no huge pages for the user's heap of 300 MB: $f"
-  f="$(flags "-XX:-UseTransparentHugePages")" || fail "analyze $dump failed"
-  [[ "$f" != *-XX:+UseTransparentHugePages* ]] || fail "the user's -XX:-UseTransparentHugePages did not win: $f"
-  big=$(( $(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo) * 9 / 10 ))
-  f="$(flags "-Xmx${big}m")" || fail "analyze $dump failed"
-  [[ "$f" != *-XX:+UseTransparentHugePages* ]] || fail "huge pages for a heap of 90% of the memory available: $f"
-else
-  [[ "$f" != *-XX:+UseTransparentHugePages* ]] || fail "huge pages asked of a kernel that gives none on request: $f"
-fi
 f="$(flags "-XX:+UseG1GC -Xmx300m")" || fail "analyze $dump failed"
 [[ "$f" == *-XX:+UseG1GC* && "$f" != *-XX:+UseSerialGC* && "$f" != *-XX:InitialHeapSize=16777216* ]] \
   || fail "the user's collector and heap did not win: $f"
@@ -63,4 +49,26 @@ e="$(env MALLOC_MMAP_THRESHOLD_=65536 JAVA_HOME="$fake" "$root/scripts/leakscope
 [[ "$e" == *MALLOC_MMAP_THRESHOLD_=65536* ]] || fail "the user's malloc setting did not win: ${e:-none}"
 e="$(env -u MALLOC_ARENA_MAX -u MALLOC_MMAP_THRESHOLD_ JAVA_HOME="$fake" "$root/scripts/leakscope" gate run -- true)"
 [ -z "$e" ] || fail "gate run would pass the launcher's malloc settings on: $e"
+# transparent huge pages for the heap from 200 MB of dumps on, where the kernel gives them on request and the heap
+# fits in the memory available (the launcher's or the user's); never against the user's word, nor asked of a kernel
+# that gives none on request. A java that prints its arguments stands in, a sparse file for a 300 MB dump
+printf '#!/bin/sh\necho "$*"\n' > "$fake/bin/java"
+truncate -s 300M "$fake/big.hprof"
+args() { env -u LEAKSCOPE_JAVA_OPTS ${1:+LEAKSCOPE_JAVA_OPTS="$1"} JAVA_HOME="$fake" "$root/scripts/leakscope" analyze "$2"; }
+a="$(args "" "$dump")"
+[[ "$a" != *UseTransparentHugePages* ]] || fail "huge pages for a dump of under 200 MB: $a"
+if grep -qF '[madvise]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
+  a="$(args "" "$fake/big.hprof")"
+  [[ "$a" == *-XX:+UseTransparentHugePages* ]] || fail "no huge pages for the launcher's heap for 300 MB: $a"
+  a="$(args "-Xmx1g" "$fake/big.hprof")"
+  [[ "$a" == *-XX:+UseTransparentHugePages* ]] || fail "no huge pages for the user's heap of 1 GB: $a"
+  a="$(args "-XX:-UseTransparentHugePages" "$fake/big.hprof")"
+  [[ "$a" != *-XX:+UseTransparentHugePages* ]] || fail "the user's -XX:-UseTransparentHugePages did not win: $a"
+  big=$(( $(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo) * 9 / 10 ))
+  a="$(args "-Xmx${big}m" "$fake/big.hprof")"
+  [[ "$a" != *-XX:+UseTransparentHugePages* ]] || fail "huge pages for a heap of 90% of the memory available: $a"
+else
+  a="$(args "" "$fake/big.hprof")"
+  [[ "$a" != *UseTransparentHugePages* ]] || fail "huge pages asked of a kernel that gives none on request: $a"
+fi
 echo "e2e-demo: ok — $culprit"
