@@ -128,7 +128,8 @@ for mb in "${sizes[@]}"; do
   # on the heap it sizes itself, under 1 GB, the serial collector with a small young generation and initial heap
   own_gc="$launcher_gc"
   [ "$(stat -c %s "$dump")" -lt $(( 1024 * 1048576 )) ] \
-    && own_gc="${launcher_gc/-XX:+UseG1GC/-XX:+UseSerialGC -Xmn2m -Xms16m -XX:-ShrinkHeapInSteps -XX:PretenureSizeThreshold=128k -XX:MinHeapDeltaBytes=32m}"
+    && own_gc="${launcher_gc/-XX:+UseG1GC/-XX:+UseSerialGC -Xmn2m -Xms16m -XX:-ShrinkHeapInSteps -XX:PretenureSizeThreshold=128k -XX:MinHeapDeltaBytes=32m}" \
+    && own_gc="${own_gc/-XX:MaxHeapFreeRatio=20/-XX:MaxHeapFreeRatio=60}"
   # the launcher's rule (scripts/leakscope), without its cap at 60% of the memory available
   run leakscope "$(( $(stat -c %s "$dump") / 1048576 * 6 / 5 + 256 ))m" "$dump" "$own_gc"
   # the same with a Java heap of 95% of the dump's size (given by the user, so G1 as the launcher runs it)

@@ -31,10 +31,11 @@ flags() { # the flags the JVM ran with, after an analysis that ended with a verd
 f="$(flags "")" || fail "analyze $dump failed"
 [[ "$f" == *-XX:+UseSerialGC* && "$f" == *-XX:InitialHeapSize=16777216* && "$f" == *-XX:TieredStopAtLevel=1* \
   && "$f" == *-XX:MinHeapDeltaBytes=33554432* && "$f" == *-XX:Tier3BackEdgeThreshold=15000* \
-  && "$f" == *-XX:MaxNewSize=2097152* ]] \
+  && "$f" == *-XX:MaxNewSize=2097152* && "$f" == *-XX:MaxHeapFreeRatio=60* ]] \
   || fail "the launcher's flags for a small dump: $f"
 f="$(flags "-XX:+UseG1GC -Xmx300m")" || fail "analyze $dump failed"
-[[ "$f" == *-XX:+UseG1GC* && "$f" != *-XX:+UseSerialGC* && "$f" != *-XX:InitialHeapSize=16777216* ]] \
+[[ "$f" == *-XX:+UseG1GC* && "$f" != *-XX:+UseSerialGC* && "$f" != *-XX:InitialHeapSize=16777216* \
+  && "$f" == *-XX:MaxHeapFreeRatio=20* ]] \
   || fail "the user's collector and heap did not win: $f"
 # the launcher's malloc settings: for its own JVM (what keeps a small dump's analysis below its size), not for the
 # process `gate run` starts, whose memory is what the gate measures; a java that prints its environment stands in
@@ -57,6 +58,10 @@ truncate -s 300M "$fake/big.hprof"
 args() { env -u LEAKSCOPE_JAVA_OPTS ${1:+LEAKSCOPE_JAVA_OPTS="$1"} JAVA_HOME="$fake" "$root/scripts/leakscope" analyze "$2"; }
 a="$(args "" "$dump")"
 [[ "$a" != *UseTransparentHugePages* ]] || fail "huge pages for a dump of under 200 MB: $a"
+# the serial collector's free ratio: the user's wins
+a="$(args "-XX:MaxHeapFreeRatio=30" "$dump")"
+[[ "$a" == *-XX:MaxHeapFreeRatio=30* && "$a" != *MaxHeapFreeRatio=60* && "$a" != *MaxHeapFreeRatio=20* ]] \
+  || fail "the user's MaxHeapFreeRatio did not win: $a"
 if grep -qF '[madvise]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
   a="$(args "" "$fake/big.hprof")"
   [[ "$a" == *-XX:+UseTransparentHugePages* ]] || fail "no huge pages for the launcher's heap for 300 MB: $a"
