@@ -1618,21 +1618,60 @@ public final class HprofReader {
                     : layout.instanceSize(s[1] - layout.header() + fieldBytes - s[3] + own);
         }
         // the JDK pads these with @Contended: 128 bytes before the field group it lays out last and 128 after
-        // (ForkJoinPool and its WorkQueue, JDK 17-27, Thread before JDK 19: their fields and 256 bytes, or 8 more
-        // where the fields the padding moves, which the dump does not name, repack), 128 more for a second group
+        // (ForkJoinPool and its WorkQueue, JDK 17-27, Thread before JDK 19), 128 more for a second group. From JDK
+        // 15's layout on laid out field by field, as HotSpot does (a gap the regular fields leave stays empty: JDK
+        // 21's ZGC ForkJoinPool 392 bytes, not 384); before, their fields and the paddings, measured by neighbours
         int paddings = ObjectLayout.contendedPaddings(name, jdk);
         boolean padded = paddings > 0;
-        size += (long) paddings * ObjectLayout.CONTENDED_PADDING;
+        long laidOut = padded && !before15() && own == 0 ? contendedSize(d, name, l) : -1;
+        size = laidOut > 0 ? laidOut : size + (long) paddings * ObjectLayout.CONTENDED_PADDING;
         int k = instanceRefs == null ? -1 : instanceRefs.index.get(d.id);
         // a stack chunk's size is its own (its stack follows its fields): its neighbours do not measure the class
         if (inferred.fromAddresses() && k >= 0 && k < neighbours.min.length && !name.equals(STACK_CHUNK)
                 && size >= smallestGap) {
             size = layout.instanceSize(size, 0, neighbours.min[k], neighbours.count[k], neighbours.seen[k],
-                    inferred.addressOrder(), before15() ? 16 : padded ? layout.alignment() : 0);
+                    inferred.addressOrder(), before15() ? 16 : padded && laidOut < 0 ? layout.alignment() : 0);
         }
         long[] out = {base, size, injected, fieldBytes};
         sizes.put(d.id, out);
         return out;
+    }
+
+    /**
+     * A class padded with {@code @Contended}, laid out field by field as HotSpot does from JDK 15 on ({@link
+     * ObjectLayout#contendedInstanceSize}), or -1 where its superclasses declare fields (their gaps would take some
+     * of its fields: not modelled, and no such class in the JDK).
+     */
+    private long contendedSize(ClassDump d, String name, Layout l) {
+        int n = d.fieldTypes.length;
+        int[] sizes = new int[n];
+        boolean[] refs = new boolean[n];
+        int[] groups = new int[n];
+        List<String> declared = new ArrayList<>(n);
+        long hprofBytes = 0;
+        for (int f = 0; f < n; f++) {
+            declared.add(nameString(d.fieldNames[f]));
+            refs[f] = d.fieldTypes[f] == 2;
+            sizes[f] = refs[f] ? layout.oop() : typeSizeOf(d.fieldTypes[f]);
+            hprofBytes += refs[f] ? idSize : sizes[f];
+        }
+        if (hprofBytes != l.hprofBytes) {
+            return -1;
+        }
+        for (int f = 0; f < n; f++) {
+            groups[f] = ObjectLayout.contendedGroup(name, declared.get(f), jdk, declared);
+        }
+        return layout.contendedInstanceSize(sizes, refs, groups);
+    }
+
+    /** A primitive field's bytes by its HPROF basic type (checked when its class dump was read). */
+    private static int typeSizeOf(byte type) {
+        return switch (type) {
+            case 4, 8 -> 1;
+            case 5, 9 -> 2;
+            case 6, 10 -> 4;
+            default -> 8;
+        };
     }
 
     /**

@@ -32,8 +32,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
     /**
      * The classes the JDK pads with {@code @Contended} (JDK 8-27; Thread up to JDK 18, Exchanger's Node became
      * Slot): 128 bytes before the field group laid out last and 128 after, which the reader adds to their fields
-     * (the dump does not say which fields the padding moves: their repacking may cost one alignment unit more);
-     * their subclasses' fields go after the padding.
+     * before JDK 15's layout and, from it on, lays out field by field ({@link #contendedInstanceSize}); their
+     * subclasses' fields go after the padding.
      */
     static final Set<String> CONTENDED = Set.of("java.lang.Thread", "java.util.concurrent.atomic.Striped64$Cell",
             "java.util.concurrent.ConcurrentHashMap$CounterCell", "java.util.concurrent.Exchanger$Node",
@@ -61,6 +61,114 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
             case "java.util.concurrent.SubmissionPublisher$BufferedSubscription" -> 3;
             default -> 2;
         };
+    }
+
+    /**
+     * Which {@code @Contended} group HotSpot puts field {@code field} of padded class {@code className} in, on a
+     * JDK of floor {@code jdk} that lays fields out as from JDK 15 (HprofReader.jdkFloor: 15, 19, 24 or 27): 0 for
+     * a regular field, 1 for the group the class's padding sets apart (each class here has one at most, besides
+     * the class itself), -1 where the class is padded as a whole and this field is not in a group of its own. Read
+     * off Unsafe.objectFieldOffset on JDK 16, 17, 18, 21, 24, 25, 26 and 27: ForkJoinPool's {@code ctl} (and {@code
+     * parallelism} from 19 on: 21's); its WorkQueue as a class on JDK 16 (the one that declares {@code pool}), from
+     * 17 on {@code top}, {@code source} and {@code nsteals}, {@code phase} too from 19 (21: and {@code access}), and
+     * {@code stackPred} and {@code parking} from 24; Thread's {@code threadLocalRandom*} before 19;
+     * BufferedSubscription as a class and {@code demand} and {@code waiting} besides; Striped64$Cell,
+     * ConcurrentHashMap$CounterCell and, before 24, Exchanger's Node as classes.
+     */
+    static int contendedGroup(String className, String field, int jdk, List<String> declared) {
+        switch (className) {
+            case "java.lang.Thread":
+                return field.startsWith("threadLocalRandom") ? 1 : 0;
+            case "java.util.concurrent.ForkJoinPool":
+                return field.equals("ctl") || field.equals("parallelism") ? 1 : 0;
+            case "java.util.concurrent.ForkJoinPool$WorkQueue":
+                if (declared.contains("pool")) {
+                    return -1;
+                }
+                return switch (field) {
+                    case "top", "source", "nsteals", "access" -> 1;
+                    case "phase" -> jdk >= 19 ? 1 : 0;
+                    case "stackPred", "parking" -> jdk >= 24 ? 1 : 0;
+                    default -> 0;
+                };
+            case "java.util.concurrent.SubmissionPublisher$BufferedSubscription":
+                return field.equals("demand") || field.equals("waiting") ? 1 : -1;
+            default:
+                return -1;
+        }
+    }
+
+    /**
+     * The instance size HotSpot's field layout from JDK 15 on (FieldLayoutBuilder) gives a class padded with
+     * {@code @Contended} whose superclasses declare no field: its regular fields from the header on, the primitives
+     * biggest first and then the references, each into the smallest gap it fits (aligned to its size) or at the
+     * end; then each group behind {@link #CONTENDED_PADDING} bytes, appended, and as many after the last. A class
+     * padded as a whole starts with the padding, and all its fields are appended. So a gap the regular fields leave
+     * stays empty: JDK 21's ForkJoinPool with 8-byte references leaves 4 bytes after {@code runState}, JDK 25's the
+     * 4 after the header, which a sum of the field bytes gave the group's {@code parallelism} (392 and 400 bytes,
+     * not 384 and 392). {@code sizes}: the fields' bytes in declaration order; {@code refs}: which are references;
+     * {@code groups}: {@link #contendedGroup} of each.
+     */
+    long contendedInstanceSize(int[] sizes, boolean[] refs, int[] groups) {
+        boolean whole = false;
+        int last = 0;
+        for (int g : groups) {
+            whole |= g < 0;
+            last = Math.max(last, g);
+        }
+        long[] end = {header + (whole ? CONTENDED_PADDING : 0)};
+        List<long[]> gaps = new ArrayList<>(); // empty blocks before the end, [from, to), by offset
+        for (int group = whole ? -1 : 0; group <= last; group++) {
+            if (group > 0) {
+                end[0] += CONTENDED_PADDING;
+            }
+            boolean fill = group == 0; // groups and a padded class's fields are appended
+            // primitives biggest first (a stable sort: declaration order among equals), then references
+            for (int size = 8; size >= 1; size /= 2) {
+                for (int f = 0; f < sizes.length; f++) {
+                    if (groups[f] == group && !refs[f] && sizes[f] == size) {
+                        place(size, fill, gaps, end);
+                    }
+                }
+            }
+            for (int f = 0; f < sizes.length; f++) {
+                if (groups[f] == group && refs[f]) {
+                    place(sizes[f], fill, gaps, end);
+                }
+            }
+        }
+        return align(end[0] + (whole || last > 0 ? CONTENDED_PADDING : 0));
+    }
+
+    private static void place(int size, boolean fill, List<long[]> gaps, long[] end) {
+        long[] best = null;
+        if (fill) {
+            // HotSpot searches from the end backwards and keeps the smallest gap that fits
+            for (int i = gaps.size() - 1; i >= 0; i--) {
+                long[] gap = gaps.get(i);
+                long at = (gap[0] + size - 1) / size * size;
+                if (at + size <= gap[1] && (best == null || gap[1] - gap[0] < best[1] - best[0])) {
+                    best = gap;
+                }
+            }
+        }
+        if (best == null) {
+            long at = (end[0] + size - 1) / size * size;
+            if (at > end[0]) {
+                gaps.add(new long[] {end[0], at});
+            }
+            end[0] = at + size;
+            return;
+        }
+        long at = (best[0] + size - 1) / size * size;
+        int i = gaps.indexOf(best);
+        gaps.remove(i);
+        if (at + size < best[1]) {
+            gaps.add(i, new long[] {at + size, best[1]});
+        }
+        if (at > best[0]) {
+            gaps.add(i, new long[] {best[0], at});
+        }
     }
 
     /** A 32-bit JVM: 8-byte headers, 4-byte words; 4-byte ids say so. */
@@ -276,8 +384,8 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * and only now and then), or when it is at most 16 bytes over and, from a single instance, at most {@code
      * slack} bytes: what the layout may miss of the class. That is 16 bytes before JDK 15's layout (an injected
      * field or two: a subclass of ClassLoader or of a padded Thread on JDK 8-14), one alignment unit for a class
-     * the JDK pads with @Contended (the fields it moves behind the padding, which the dump does not name, repack),
-     * and nothing for the rest from JDK 15's layout on, whose injected fields the model has: one instance's larger
+     * the JDK pads with @Contended where it is not laid out field by field ({@link #contendedInstanceSize}: a
+     * superclass with fields of its own), and nothing for the rest from JDK 15's layout on, whose injected fields the model has: one instance's larger
      * distance is then a gap (JDK 28 loads the archived objects of its CDS archive into a heap under 4 GB 16 bytes
      * apart: its one preallocated ClassCastException measured 48 bytes for the JVM's 32). All that holds where the
      * dump is in {@code addressOrder}; in a traversal, above the layout only by less than the smallest object.
