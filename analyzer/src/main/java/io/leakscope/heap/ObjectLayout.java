@@ -146,21 +146,20 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
             // HotSpot searches from the end backwards and keeps the smallest gap that fits
             for (int i = gaps.size() - 1; i >= 0; i--) {
                 long[] gap = gaps.get(i);
-                long at = (gap[0] + size - 1) / size * size;
-                if (at + size <= gap[1] && (best == null || gap[1] - gap[0] < best[1] - best[0])) {
+                if (alignUp(gap[0], size) + size <= gap[1] && (best == null || gap[1] - gap[0] < best[1] - best[0])) {
                     best = gap;
                 }
             }
         }
         if (best == null) {
-            long at = (end[0] + size - 1) / size * size;
+            long at = alignUp(end[0], size);
             if (at > end[0]) {
                 gaps.add(new long[] {end[0], at});
             }
             end[0] = at + size;
             return;
         }
-        long at = (best[0] + size - 1) / size * size;
+        long at = alignUp(best[0], size);
         int i = gaps.indexOf(best);
         gaps.remove(i);
         if (at + size < best[1]) {
@@ -169,6 +168,11 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
         if (at > best[0]) {
             gaps.add(i, new long[] {best[0], at});
         }
+    }
+
+    /** A field's offset: {@code offset} rounded up to a multiple of its size. */
+    private static long alignUp(long offset, int size) {
+        return (offset + size - 1) / size * size;
     }
 
     /** A 32-bit JVM: 8-byte headers, 4-byte words; 4-byte ids say so. */
@@ -385,10 +389,11 @@ record ObjectLayout(int header, int oop, int alignment, int arrayBase, int array
      * slack} bytes: what the layout may miss of the class. That is 16 bytes before JDK 15's layout (an injected
      * field or two: a subclass of ClassLoader or of a padded Thread on JDK 8-14), one alignment unit for a class
      * the JDK pads with @Contended where it is not laid out field by field ({@link #contendedInstanceSize}: a
-     * superclass with fields of its own), and nothing for the rest from JDK 15's layout on, whose injected fields the model has: one instance's larger
-     * distance is then a gap (JDK 28 loads the archived objects of its CDS archive into a heap under 4 GB 16 bytes
-     * apart: its one preallocated ClassCastException measured 48 bytes for the JVM's 32). All that holds where the
-     * dump is in {@code addressOrder}; in a traversal, above the layout only by less than the smallest object.
+     * superclass with fields of its own), and nothing for the rest from JDK 15's layout on, whose injected fields
+     * the model has: one instance's larger distance is then a gap (JDK 28 loads the archived objects of its CDS
+     * archive into a heap under 4 GB 16 bytes apart: its one preallocated ClassCastException measured 48 bytes for
+     * the JVM's 32). All that holds where the dump is in {@code addressOrder}; in a traversal, above the layout only
+     * by less than the smallest object.
      */
     long instanceSize(long modelled, long inherited, long measured, int times, int seen, boolean addressOrder,
             long slack) {
